@@ -1,0 +1,99 @@
+package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstatsreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
+)
+
+const (
+	temporalityCumulative = "cumulative"
+	temporalityDelta      = "delta"
+)
+
+// Config is the receiver's configuration.
+type Config struct {
+	// HTTP receives the agent's HTTP sink; on by default.
+	HTTP configoptional.Optional[HTTPConfig] `mapstructure:"http"`
+	// Socket dials the agent's socket sink; off unless configured.
+	Socket configoptional.Optional[socketin.Config] `mapstructure:"socket"`
+	// MQTT subscribes to what the agent's MQTT sink publishes; off unless
+	// configured.
+	MQTT configoptional.Optional[mqttin.Config] `mapstructure:"mqtt"`
+
+	// Temporality of the sums built from the agent's per-interval deltas:
+	// "cumulative" (what Prometheus needs) or "delta".
+	Temporality string `mapstructure:"temporality"`
+	// FlushInterval is how often the flows changed since the last flush are
+	// emitted.
+	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	Flows         FlowsConfig   `mapstructure:"flows"`
+
+	metadata.MetricsBuilderConfig `mapstructure:",squash"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// HTTPConfig is the HTTP input: confighttp's server settings plus where the
+// records are posted and where the agent's identity is found.
+type HTTPConfig struct {
+	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
+	// Path the agent posts to. Requests to Path/<agent id> carry the agent's
+	// identity in the URL (an HTTP sink URL templated with ${uuid_agent}).
+	Path string `mapstructure:"path"`
+	// AgentIDHeader names the request header holding the agent's identity
+	// (an HTTP sink header templated with ${uuid_agent}).
+	AgentIDHeader string `mapstructure:"agent_id_header"`
+}
+
+// FlowsConfig bounds the flow table.
+type FlowsConfig struct {
+	// Max is the number of flows tracked at once; past it the least recently
+	// updated flow with nothing left to send is evicted.
+	Max int `mapstructure:"max"`
+	// IdleTimeout frees a flow that has seen no record for this long (the
+	// agent sends none for idle flows, and a flow_purge can be lost).
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+}
+
+// Validate checks the configuration; every message names the key at fault.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if !cfg.HTTP.HasValue() && !cfg.Socket.HasValue() && !cfg.MQTT.HasValue() {
+		errs = append(errs, errors.New("no input enabled: enable at least one of http, socket, mqtt"))
+	}
+	if h := cfg.HTTP.Get(); h != nil {
+		if !strings.HasPrefix(h.Path, "/") {
+			errs = append(errs, fmt.Errorf("http.path must start with \"/\", got %q", h.Path))
+		}
+		if h.AgentIDHeader != "" && strings.ContainsAny(h.AgentIDHeader, " :\t\r\n") {
+			errs = append(errs, fmt.Errorf("http.agent_id_header %q is not a valid header name", h.AgentIDHeader))
+		}
+	}
+	switch cfg.Temporality {
+	case temporalityCumulative, temporalityDelta:
+	default:
+		errs = append(errs, fmt.Errorf("temporality must be %q or %q, got %q", temporalityCumulative, temporalityDelta, cfg.Temporality))
+	}
+	if cfg.FlushInterval <= 0 {
+		errs = append(errs, fmt.Errorf("flush_interval must be positive, got %s", cfg.FlushInterval))
+	}
+	if cfg.Flows.Max <= 0 {
+		errs = append(errs, fmt.Errorf("flows.max must be positive, got %d", cfg.Flows.Max))
+	}
+	if cfg.Flows.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("flows.idle_timeout must be positive, got %s", cfg.Flows.IdleTimeout))
+	} else if cfg.FlushInterval > 0 && cfg.Flows.IdleTimeout < cfg.FlushInterval {
+		errs = append(errs, fmt.Errorf("flows.idle_timeout (%s) must not be shorter than flush_interval (%s)", cfg.Flows.IdleTimeout, cfg.FlushInterval))
+	}
+	return errors.Join(errs...)
+}

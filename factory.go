@@ -1,0 +1,67 @@
+package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstatsreceiver"
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/confignet"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/receiver"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
+)
+
+const (
+	defaultEndpoint      = "localhost:9735"
+	defaultPath          = "/v1/netify"
+	defaultAgentIDHeader = "X-Netify-Agent"
+	// The agent reports every 15 s by default: a 10 s flush keeps one
+	// interval's records in at most one flush and the series fresh.
+	defaultFlushInterval = 10 * time.Second
+	// Four missed 15 s intervals: long enough for a flow that pauses, short
+	// enough that flows whose flow_purge was lost do not linger.
+	defaultIdleTimeout = time.Minute
+	defaultMaxFlows    = 100_000
+	// A flow_stats record is ~500 bytes; batch senders may post thousands.
+	defaultMaxRequestBodySize = 8 << 20
+)
+
+// NewFactory creates the netifyflowstats receiver factory.
+func NewFactory() receiver.Factory {
+	return receiver.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		receiver.WithMetrics(createMetricsReceiver, metadata.MetricsStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	server := confighttp.NewDefaultServerConfig()
+	server.NetAddr = confignet.AddrConfig{Transport: confignet.TransportTypeTCP, Endpoint: defaultEndpoint}
+	server.MaxRequestBodySize = defaultMaxRequestBodySize
+	return &Config{
+		HTTP: configoptional.Some(HTTPConfig{
+			ServerConfig:  server,
+			Path:          defaultPath,
+			AgentIDHeader: defaultAgentIDHeader,
+		}),
+		Socket:        configoptional.Default(socketin.NewDefaultConfig()),
+		MQTT:          configoptional.Default(mqttin.NewDefaultConfig()),
+		Temporality:   temporalityCumulative,
+		FlushInterval: defaultFlushInterval,
+		Flows: FlowsConfig{
+			Max:         defaultMaxFlows,
+			IdleTimeout: defaultIdleTimeout,
+		},
+		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
+	}
+}
+
+func createMetricsReceiver(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Metrics) (receiver.Metrics, error) {
+	return newReceiver(set, cfg.(*Config), next)
+}

@@ -1,0 +1,36 @@
+// Package ingest is the seam between the transports (HTTP, socket, MQTT) and
+// the flow table: every input hands decoded records to a Sink.
+package ingest // import "github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+)
+
+// ErrBusy is returned by Sink.Accept while the receiver cannot take more
+// records (shutting down, or unsent data at its bound). Inputs answer it with
+// backpressure: HTTP 503, a socket stops reading, MQTT withholds the ack.
+var ErrBusy = errors.New("receiver busy: cannot accept records now")
+
+// Batch is the records of one delivery (an HTTP body, one MQTT message, one
+// socket frame) from one agent.
+type Batch struct {
+	// Agent is the identity of the sending agent (netify.agent.id).
+	Agent string
+	// Transport names the input, for telemetry: "http", "socket", "mqtt".
+	Transport string
+	Received  time.Time
+	Records   []record.Record
+}
+
+// Sink takes decoded records into the flow table.
+type Sink interface {
+	// Accept applies the batch. It returns how many records were taken; when
+	// it returns ErrBusy, records[taken:] were not applied and the caller may
+	// offer them again later. Records of unknown types count as taken
+	// (skipped and counted by the sink).
+	Accept(ctx context.Context, b Batch) (taken int, err error)
+}

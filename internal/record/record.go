@@ -1,0 +1,67 @@
+// Package record holds the Netify Agent flow records the receiver understands
+// and decodes them from the encodings the agent's sinks deliver.
+package record // import "github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+
+// Record types of the agent's stream-flows channel (and the stream-stats ones
+// the receiver recognises and skips on purpose).
+const (
+	TypeFlow            = "flow"
+	TypeFlowDPIUpdate   = "flow_dpi_update"
+	TypeFlowDPIComplete = "flow_dpi_complete"
+	TypeFlowStats       = "flow_stats"
+	TypeFlowPurge       = "flow_purge"
+	TypeAgentStatus     = "agent_status"
+)
+
+// Record is one decoded agent record. Every field is optional on the wire:
+// the Has* flags say what the record carried, so that a missing counter is
+// never mistaken for a zero one.
+type Record struct {
+	Type      string
+	Interface string
+	Internal  bool
+	// Reason is flow_purge's reason ("closed", "expired").
+	Reason string
+
+	Digest     string
+	DigestPrev []string
+
+	// Stats. Per-interval deltas, reset by the agent after each dispatch.
+	HasStats     bool
+	LocalBytes   uint64
+	LocalPackets uint64
+	OtherBytes   uint64
+	OtherPackets uint64
+
+	// TCP per-interval deltas; HasTCP is false when the tcp object is absent.
+	HasTCP       bool
+	TCPResets    uint64
+	TCPRetrans   uint64
+	TCPSeqErrors uint64
+
+	// Burst rates in bytes per second (floats on the wire from agent 5.2 on).
+	HasRates  bool
+	LocalRate float64
+	OtherRate float64
+
+	// Cumulative since the flow started; never reset by the agent.
+	HasTotals    bool
+	TotalBytes   uint64
+	TotalPackets uint64
+
+	HasDetectionPackets bool
+	DetectionPackets    uint64
+
+	// Epoch milliseconds; zero when absent.
+	FirstSeenAtMillis int64
+	LastSeenAtMillis  int64
+}
+
+// IsFlow reports whether the record is one of the per-flow record types.
+func (r *Record) IsFlow() bool {
+	switch r.Type {
+	case TypeFlow, TypeFlowDPIUpdate, TypeFlowDPIComplete, TypeFlowStats, TypeFlowPurge:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,253 @@
+package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstatsreceiver"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/receiverhelper"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
+)
+
+// input is what the socket and MQTT inputs have in common.
+type input interface {
+	Start(ctx context.Context, host component.Host) error
+	Shutdown(ctx context.Context) error
+}
+
+type netifyReceiver struct {
+	set    receiver.Settings
+	cfg    *Config
+	next   consumer.Metrics
+	logger *zap.Logger
+	now    func() time.Time
+
+	table     *flowtable.Table
+	telemetry *metadata.TelemetryBuilder
+	obs       map[string]*receiverhelper.ObsReport
+	// recordAttrs caches the attribute sets of the records counter.
+	recordAttrs sync.Map
+
+	// flushMu serialises flushes (the ticker's and the final one) and
+	// guards builder.
+	flushMu sync.Mutex
+	builder metricsBuilder
+
+	closing    atomic.Bool
+	httpServer *http.Server
+	inputs     []input
+	stopFlush  chan struct{}
+	wg         sync.WaitGroup
+}
+
+var transports = []string{"http", "socket", "mqtt"}
+
+func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*netifyReceiver, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, fmt.Errorf("creating telemetry: %w", err)
+	}
+	r := &netifyReceiver{
+		set:       set,
+		cfg:       cfg,
+		next:      next,
+		logger:    set.Logger,
+		now:       time.Now,
+		telemetry: tb,
+		obs:       make(map[string]*receiverhelper.ObsReport, len(transports)),
+		builder: metricsBuilder{
+			mb:    metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set),
+			delta: cfg.Temporality == temporalityDelta,
+		},
+	}
+	for _, t := range transports {
+		obs, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
+			ReceiverID:             set.ID,
+			Transport:              t,
+			ReceiverCreateSettings: set,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating obsreport for %s: %w", t, err)
+		}
+		r.obs[t] = obs
+	}
+	return r, nil
+}
+
+func (r *netifyReceiver) obsFor(transport string) *receiverhelper.ObsReport {
+	if o, ok := r.obs[transport]; ok {
+		return o
+	}
+	return r.obs["http"]
+}
+
+// Start opens the inputs; on any failure it closes what it had opened.
+func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err error) {
+	temporality := flowtable.Cumulative
+	if r.cfg.Temporality == temporalityDelta {
+		temporality = flowtable.Delta
+	}
+	r.table = flowtable.New(flowtable.Config{
+		MaxFlows:    r.cfg.Flows.Max,
+		IdleTimeout: r.cfg.Flows.IdleTimeout,
+		Temporality: temporality,
+	})
+	if err := r.telemetry.RegisterNetifyflowstatsFlowsTrackedCallback(func(_ context.Context, o metric.Int64Observer) error {
+		o.Observe(int64(r.table.Len()))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("registering flows gauge: %w", err)
+	}
+	r.stopFlush = make(chan struct{})
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, r.Shutdown(ctx))
+		}
+	}()
+
+	if h := r.cfg.HTTP.Get(); h != nil {
+		if err := r.startHTTP(ctx, host, h); err != nil {
+			return err
+		}
+	}
+	if s := r.cfg.Socket.Get(); s != nil {
+		in, err := socketin.New(*s, r, r.set.TelemetrySettings)
+		if err != nil {
+			return fmt.Errorf("socket input: %w", err)
+		}
+		r.inputs = append(r.inputs, in)
+		if err := in.Start(ctx, host); err != nil {
+			return fmt.Errorf("starting socket input: %w", err)
+		}
+	}
+	if m := r.cfg.MQTT.Get(); m != nil {
+		in, err := mqttin.New(*m, r, r.set.TelemetrySettings)
+		if err != nil {
+			return fmt.Errorf("mqtt input: %w", err)
+		}
+		r.inputs = append(r.inputs, in)
+		if err := in.Start(ctx, host); err != nil {
+			return fmt.Errorf("starting mqtt input: %w", err)
+		}
+	}
+
+	r.wg.Add(1)
+	go r.flushLoop()
+	return nil
+}
+
+func (r *netifyReceiver) startHTTP(ctx context.Context, host component.Host, cfg *HTTPConfig) error {
+	ln, err := cfg.ServerConfig.ToListener(ctx)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.ServerConfig.NetAddr.Endpoint, err)
+	}
+	handler := &httpin.Handler{
+		Path:          cfg.Path,
+		AgentIDHeader: cfg.AgentIDHeader,
+		Sink:          r,
+		Now:           r.now,
+		Malformed: func(req *http.Request, agent string, errs []error) {
+			r.Malformed(req.Context(), "http", agent, errs)
+		},
+	}
+	srv, err := cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.set.TelemetrySettings, handler)
+	if err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("creating HTTP server: %w", err)
+	}
+	r.httpServer = srv
+	r.logger.Info("Receiving Netify records over HTTP", zap.String("endpoint", ln.Addr().String()), zap.String("path", cfg.Path))
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
+		}
+	}()
+	return nil
+}
+
+func (r *netifyReceiver) flushLoop() {
+	defer r.wg.Done()
+	t := time.NewTicker(r.cfg.FlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stopFlush:
+			return
+		case <-t.C:
+			r.flush(context.Background())
+		}
+	}
+}
+
+// flush hands the flows changed since the last flush downstream. On a
+// retryable error nothing is committed: cumulative values are sent again
+// next time and pending deltas merge into the next flush.
+func (r *netifyReceiver) flush(ctx context.Context) {
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
+	if n := r.table.Expire(r.now()); n > 0 {
+		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(n), reasonIdle)
+	}
+	snap := r.table.Snapshot()
+	if len(snap.Points) == 0 {
+		return
+	}
+	md := r.builder.build(snap.Points)
+	if md.DataPointCount() == 0 {
+		r.table.Commit(snap)
+		return
+	}
+	err := r.next.ConsumeMetrics(ctx, md)
+	switch {
+	case err == nil:
+		r.table.Commit(snap)
+	case consumererror.IsPermanent(err):
+		r.table.Commit(snap)
+		r.telemetry.NetifyflowstatsDatapointsDropped.Add(ctx, int64(md.DataPointCount()))
+		r.logger.Error("Next consumer refused flow metrics for good; dropped", zap.Int("datapoints", md.DataPointCount()), zap.Error(err))
+	default:
+		r.logger.Warn("Next consumer failed; the flows will be sent again at the next flush", zap.Int("flows", len(snap.Points)), zap.Error(err))
+	}
+}
+
+// Shutdown stops the inputs, flushes what is pending and waits for every
+// goroutine the receiver started.
+func (r *netifyReceiver) Shutdown(ctx context.Context) error {
+	r.closing.Store(true)
+	var errs []error
+	if r.httpServer != nil {
+		errs = append(errs, r.httpServer.Shutdown(ctx))
+	}
+	for _, in := range r.inputs {
+		errs = append(errs, in.Shutdown(ctx))
+	}
+	if r.stopFlush != nil {
+		close(r.stopFlush)
+		r.stopFlush = nil
+	}
+	r.wg.Wait()
+	if r.table != nil {
+		r.flush(ctx)
+	}
+	r.telemetry.Shutdown()
+	return errors.Join(errs...)
+}
