@@ -95,5 +95,6 @@ func (cfg *Config) Validate() error {
 	} else if cfg.FlushInterval > 0 && cfg.Flows.IdleTimeout < cfg.FlushInterval {
 		errs = append(errs, fmt.Errorf("flows.idle_timeout (%s) must not be shorter than flush_interval (%s)", cfg.Flows.IdleTimeout, cfg.FlushInterval))
 	}
+	errs = append(errs, validateAttributes(cfg.Metrics)...)
 	return errors.Join(errs...)
 }

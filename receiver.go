@@ -52,6 +52,9 @@ type netifyReceiver struct {
 
 	closing    atomic.Bool
 	httpServer *http.Server
+	// httpAddr is where the HTTP input listens (the port chosen when the
+	// endpoint asks for :0).
+	httpAddr   net.Addr
 	inputs     []input
 	stopFlush  chan struct{}
 	wg         sync.WaitGroup
@@ -128,7 +131,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 		}
 	}
 	if s := r.cfg.Socket.Get(); s != nil {
-		in, err := socketin.New(*s, r, r.set.TelemetrySettings)
+		in, err := socketin.New(*s, r, r.set.TelemetrySettings, r.decodeError)
 		if err != nil {
 			return fmt.Errorf("socket input: %w", err)
 		}
@@ -138,7 +141,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 		}
 	}
 	if m := r.cfg.MQTT.Get(); m != nil {
-		in, err := mqttin.New(*m, r, r.set.TelemetrySettings)
+		in, err := mqttin.New(*m, r, r.set.TelemetrySettings, r.decodeError)
 		if err != nil {
 			return fmt.Errorf("mqtt input: %w", err)
 		}
@@ -173,6 +176,7 @@ func (r *netifyReceiver) startHTTP(ctx context.Context, host component.Host, cfg
 		return fmt.Errorf("creating HTTP server: %w", err)
 	}
 	r.httpServer = srv
+	r.httpAddr = ln.Addr()
 	r.logger.Info("Receiving Netify records over HTTP", zap.String("endpoint", ln.Addr().String()), zap.String("path", cfg.Path))
 	r.wg.Add(1)
 	go func() {
@@ -182,6 +186,12 @@ func (r *netifyReceiver) startHTTP(ctx context.Context, host component.Host, cfg
 		}
 	}()
 	return nil
+}
+
+// decodeError is how the socket and MQTT inputs report a record they could
+// not decode.
+func (r *netifyReceiver) decodeError(transport string, err error) {
+	r.Malformed(context.Background(), transport, "", []error{err})
 }
 
 func (r *netifyReceiver) flushLoop() {

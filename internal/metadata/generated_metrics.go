@@ -206,7 +206,7 @@ type metricNetifyFlowIo struct {
 // init fills netify.flow.io metric with initial data.
 func (m *metricNetifyFlowIo) init() {
 	m.data.SetName("netify.flow.io")
-	m.data.SetDescription("Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included.")
+	m.data.SetDescription("Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.")
 	m.data.SetUnit("By")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
@@ -306,7 +306,7 @@ type metricNetifyFlowPackets struct {
 // init fills netify.flow.packets metric with initial data.
 func (m *metricNetifyFlowPackets) init() {
 	m.data.SetName("netify.flow.packets")
-	m.data.SetDescription("Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included.")
+	m.data.SetDescription("Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.")
 	m.data.SetUnit("{packet}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
@@ -504,7 +504,7 @@ type metricNetifyFlowTCPResets struct {
 // init fills netify.flow.tcp.resets metric with initial data.
 func (m *metricNetifyFlowTCPResets) init() {
 	m.data.SetName("netify.flow.tcp.resets")
-	m.data.SetDescription("TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only.")
+	m.data.SetDescription("TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.")
 	m.data.SetUnit("{reset}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
@@ -601,7 +601,7 @@ type metricNetifyFlowTCPRetransmissions struct {
 // init fills netify.flow.tcp.retransmissions metric with initial data.
 func (m *metricNetifyFlowTCPRetransmissions) init() {
 	m.data.SetName("netify.flow.tcp.retransmissions")
-	m.data.SetDescription("TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only.")
+	m.data.SetDescription("TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.")
 	m.data.SetUnit("{segment}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
@@ -698,7 +698,7 @@ type metricNetifyFlowTCPSequenceErrors struct {
 // init fills netify.flow.tcp.sequence_errors metric with initial data.
 func (m *metricNetifyFlowTCPSequenceErrors) init() {
 	m.data.SetName("netify.flow.tcp.sequence_errors")
-	m.data.SetDescription("TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only.")
+	m.data.SetDescription("TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.")
 	m.data.SetUnit("{error}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)

@@ -236,7 +236,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.io"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included.", mi.Description())
+						assert.Equal(t, "Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "By", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -262,7 +262,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.io"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included.", mi.Description())
+						assert.Equal(t, "Bytes sent by each endpoint of the flow, from the agent's per-interval deltas (local_bytes, other_bytes), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "By", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -295,7 +295,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.packets"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included.", mi.Description())
+						assert.Equal(t, "Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{packet}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -321,7 +321,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.packets"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included.", mi.Description())
+						assert.Equal(t, "Packets sent by each endpoint of the flow, from the agent's per-interval deltas (local_packets, other_packets), flow_purge included. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{packet}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -409,7 +409,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.resets"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{reset}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -432,7 +432,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.resets"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP resets seen on the flow, from the agent's per-interval deltas (tcp.resets). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{reset}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -463,7 +463,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.retransmissions"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{segment}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -486,7 +486,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.retransmissions"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP retransmissions seen on the flow, from the agent's per-interval deltas (tcp.retrans). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{segment}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -517,7 +517,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.sequence_errors"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{error}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
@@ -540,7 +540,7 @@ func TestMetricsBuilder(t *testing.T) {
 						validatedMetrics["netify.flow.tcp.sequence_errors"] = true
 						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
 						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only.", mi.Description())
+						assert.Equal(t, "TCP sequence errors seen on the flow, from the agent's per-interval deltas (tcp.seq_errors). TCP flows only. Cumulative per flow by default; delta when the receiver is configured with temporality delta.", mi.Description())
 						assert.Equal(t, "{error}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
 						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())

@@ -1,0 +1,219 @@
+package gen
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// Agent is one simulated Netify Agent: its flow table and RNG. Tick it once per
+// update interval; an Agent is not safe for concurrent use.
+type Agent struct {
+	id    string
+	cfg   Config
+	rng   *rand.Rand
+	iface string
+	net4  int // third octet of the agent's 192.168.x.0/24 LAN
+	net6  int // fd00:x::/64 LAN
+
+	flows []*flow
+	live  map[string]bool // tuple digests of the flows in the table
+
+	tick    int64
+	started bool
+	start   time.Time
+
+	flowsStarted int64
+	flowsPurged  int64
+}
+
+// agentStreams separates each agent's random streams from the id stream so
+// that giving explicit agent ids does not change the traffic.
+const (
+	streamFlows = 0x6e6574696679 // "netify"
+	streamIDs   = 0x61676e74     // "agnt"
+)
+
+func newAgent(cfg Config, idx int) *Agent {
+	id := ""
+	if idx < len(cfg.AgentIDs) {
+		id = cfg.AgentIDs[idx]
+	} else {
+		id = agentUUID(cfg.Seed, idx)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, streamFlows+uint64(idx)))
+	return &Agent{
+		id:    id,
+		cfg:   cfg,
+		rng:   rng,
+		iface: ifaces[rng.IntN(len(ifaces))],
+		net4:  rng.IntN(255),
+		net6:  1 + rng.IntN(0xfffe),
+		live:  map[string]bool{},
+	}
+}
+
+// agentUUID derives a version-4 shaped UUID from the seed and agent index.
+func agentUUID(seed uint64, idx int) string {
+	rng := rand.New(rand.NewPCG(seed, streamIDs+uint64(idx)<<32))
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(rng.UintN(256))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// ID is the agent's uuid_agent.
+func (a *Agent) ID() string { return a.id }
+
+// FlowsStarted counts flows the agent has created so far.
+func (a *Agent) FlowsStarted() int64 { return a.flowsStarted }
+
+// FlowsPurged counts flows ended with a flow_purge so far.
+func (a *Agent) FlowsPurged() int64 { return a.flowsPurged }
+
+// Intervals counts the Ticks so far.
+func (a *Agent) Intervals() int64 { return a.tick }
+
+// Tick advances the agent by one update interval ending at now and returns
+// the records the agent dispatches for it, in order: DPI events (flow,
+// flow_dpi_update, flow_dpi_complete), flow_purge, flow_stats, agent_status.
+// The first Tick marks the agent's start one interval before now.
+func (a *Agent) Tick(now time.Time) []Record {
+	if !a.started {
+		a.started = true
+		a.start = now.Add(-a.cfg.Interval)
+	}
+	a.tick++
+	secs := max(1, int(math.Ceil(a.cfg.Interval.Seconds())))
+
+	var events, purges, stats []Record
+	kept := make([]*flow, 0, max(len(a.flows), a.cfg.Flows))
+	for _, f := range a.flows {
+		if a.tick >= f.end {
+			purges = append(purges, a.purge(f, now))
+			continue
+		}
+		kept = append(kept, f)
+		ev, st := a.advance(f, now, secs, false)
+		events = append(events, ev...)
+		stats = append(stats, st...)
+	}
+	for len(kept) < a.cfg.Flows {
+		f := a.newFlow(now)
+		kept = append(kept, f)
+		ev, st := a.advance(f, now, secs, true)
+		events = append(events, ev...)
+		stats = append(stats, st...)
+	}
+	a.flows = kept
+
+	out := make([]Record, 0, len(events)+len(purges)+len(stats)+1)
+	out = append(out, events...)
+	out = append(out, purges...)
+	out = append(out, stats...)
+	return append(out, a.status(now, len(stats), len(purges)))
+}
+
+// PurgeAll ends every flow in the table with a flow_purge (reason expired,
+// nothing pending since the last interval's dispatch), as a flush on exit.
+func (a *Agent) PurgeAll() []Record {
+	out := make([]Record, 0, len(a.flows))
+	for _, f := range a.flows {
+		f.closeReason = "expired"
+		out = append(out, a.purgeRecord(f, Delta{}))
+	}
+	a.flows = nil
+	return out
+}
+
+// advance runs one interval of an existing or newborn flow.
+func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, stats []Record) {
+	if born && f.announce {
+		events = append(events, Record{Agent: a.id, Type: TypeFlow, Flow: f.tuple(), Msg: f.envelope(TypeFlow, f.metadata())})
+	}
+	dpiNow := a.tick == f.dpiUpdateTick || a.tick == f.dpiCompleteTick
+	if !born && !dpiNow && a.rng.Float64() < f.prof.idle {
+		return events, nil
+	}
+	d := f.traffic(a.rng, secs, a.cfg.Rate)
+	detBefore := f.detectionPackets
+	var pending Delta
+	if a.tick == f.dpiUpdateTick {
+		pending = part(a.rng, d)
+		events = append(events, a.dpiEvent(f, TypeFlowDPIUpdate, pending, detBefore))
+	}
+	if a.tick == f.dpiCompleteTick {
+		pending = atLeast(part(a.rng, d), pending)
+		events = append(events, a.dpiEvent(f, TypeFlowDPIComplete, pending, detBefore))
+		f.dpiDone = true
+	}
+	f.account(a.rng, d, now, a.cfg.Interval, detBefore)
+	stats = append(stats, Record{Agent: a.id, Type: TypeFlowStats, Flow: f.tuple(), Delta: d, Msg: f.envelope(TypeFlowStats, f.stats(d))})
+	return events, stats
+}
+
+// dpiEvent lets DPI learn the flow's application and host and builds the
+// record; a change of what DPI knows changes the digest.
+func (a *Agent) dpiEvent(f *flow, recordType string, pending Delta, detBefore uint64) Record {
+	changed := f.learn()
+	// Some DPI events change the digest without visible metadata changes
+	// (risks, categories); a flow's first record never names a digest the
+	// receiver could not have seen.
+	if changed || (f.announce && a.rng.IntN(10) < 3) {
+		f.redigest()
+	}
+	f.detectionPackets = min(f.prof.maxDetection, detBefore+pending.Packets())
+	saved := f.total
+	f.total.Add(pending)
+	rec := f.dpi(recordType, pending, a.id)
+	f.total = saved
+	return rec
+}
+
+func (a *Agent) purge(f *flow, now time.Time) Record {
+	var d Delta
+	if f.closeReason == "closed" {
+		// The FIN exchange and the last data since the previous dispatch.
+		d = f.traffic(a.rng, 1, a.cfg.Rate)
+		if a.rng.IntN(5) == 0 {
+			d.TCPResets++
+		}
+		f.account(a.rng, d, now, a.cfg.Interval, f.detectionPackets)
+	}
+	return a.purgeRecord(f, d)
+}
+
+func (a *Agent) purgeRecord(f *flow, d Delta) Record {
+	delete(a.live, f.tuple())
+	a.flowsPurged++
+	msg := f.envelope(TypeFlowPurge, f.stats(d))
+	msg["reason"] = f.closeReason
+	return Record{Agent: a.id, Type: TypeFlowPurge, Flow: f.tuple(), Delta: d, Msg: msg}
+}
+
+func (a *Agent) status(now time.Time, active, purged int) Record {
+	interval := a.cfg.Interval.Seconds()
+	var updateInterval any = interval
+	if interval == math.Trunc(interval) {
+		updateInterval = int64(interval)
+	}
+	msg := map[string]any{
+		"agent_version":   a.cfg.AgentVersion,
+		"cpu_cores":       int64(2),
+		"cpu_system":      math.Round(a.rng.Float64()*50) / 100,
+		"cpu_user":        math.Round(a.rng.Float64()*200) / 100,
+		"flow_count":      int64(len(a.flows)),
+		"flows_active":    int64(active),
+		"flows_purged":    int64(purged),
+		"maxrss_kb":       int64(40000 + a.rng.IntN(20000)),
+		"timestamp":       now.Unix(),
+		"type":            TypeAgentStatus,
+		"update_interval": updateInterval,
+		"uptime":          int64(now.Sub(a.start).Seconds()),
+	}
+	return Record{Agent: a.id, Type: TypeAgentStatus, Msg: msg}
+}

@@ -1,0 +1,137 @@
+package gen
+
+import (
+	"fmt"
+	"time"
+)
+
+// newFlow creates a flow first seen in the interval ending at now and puts it
+// in the table. It draws the profile, the tuple, the life span and when DPI
+// will report on it.
+func (a *Agent) newFlow(now time.Time) *flow {
+	rng := a.rng
+	p := a.pickProfile()
+	target := p.apps[rng.IntN(len(p.apps))]
+	f := &flow{
+		prof:              p,
+		iface:             a.iface,
+		internal:          rng.IntN(100) < 8,
+		ipVersion:         4,
+		otherPort:         p.port,
+		localOrigin:       true,
+		digestLen:         a.cfg.DigestLen,
+		dpiStatsInRecords: a.cfg.DPIStats == DPIStatsPending,
+		born:              a.tick,
+		end:               a.tick + int64(between(rng, p.lifetime)),
+		dpiUpdateTick:     -1,
+		dpiCompleteTick:   -1,
+		closeReason:       "expired",
+	}
+	if rng.IntN(100) < 20 {
+		f.ipVersion = 6
+	}
+	if p.tcp() && rng.IntN(100) < 85 {
+		f.closeReason = "closed"
+	}
+	for {
+		f.localIP, f.otherIP = a.addresses(f.ipVersion, f.internal)
+		f.localPort = 32768 + rng.IntN(60999-32768+1)
+		tuple := digest(a.cfg.DigestLen, f.iface, f.ipVersion, p.ipProtocol, 0, f.localIP, f.localPort, f.otherIP, f.otherPort)
+		if !a.live[tuple] {
+			a.live[tuple] = true
+			f.digests = []string{tuple}
+			break
+		}
+	}
+
+	ms := max(1, a.cfg.Interval.Milliseconds())
+	f.firstSeen = now.UnixMilli() - rng.Int64N(ms)
+	f.lastSeen = f.firstSeen
+
+	hostIdx := 0
+	if len(target.hosts) > 0 {
+		hostIdx = rng.IntN(len(target.hosts))
+	}
+	f.setTarget(target, hostIdx)
+	a.scheduleDPI(f)
+	f.redigest()
+	a.flowsStarted++
+	return f
+}
+
+// scheduleDPI decides which DPI records the flow gets. Most flows get a `flow`
+// record at birth, then an update and a completion; some are only reported
+// once DPI completes (flow_dpi_complete with no earlier `flow`).
+func (a *Agent) scheduleDPI(f *flow) {
+	rng := a.rng
+	if rng.IntN(100) < 12 {
+		f.dpiCompleteTick = f.born
+		f.learn() // complete already: the first record carries everything
+		return
+	}
+	f.announce = true
+	if f.prof.hostFromStart {
+		f.host = f.targetHost
+	}
+	f.dpiUpdateTick = f.born + int64(rng.IntN(2))
+	f.dpiCompleteTick = f.dpiUpdateTick + int64(rng.IntN(3))
+	if rng.IntN(100) < 15 {
+		f.dpiUpdateTick = -1
+	}
+	if f.dpiUpdateTick >= f.end {
+		f.dpiUpdateTick = -1
+	}
+	if f.dpiCompleteTick >= f.end {
+		f.dpiCompleteTick = -1
+	}
+}
+
+func (a *Agent) pickProfile() *profile {
+	total := 0
+	for i := range profiles {
+		total += profiles[i].weight
+	}
+	n := a.rng.IntN(total)
+	for i := range profiles {
+		if n < profiles[i].weight {
+			return &profiles[i]
+		}
+		n -= profiles[i].weight
+	}
+	return &profiles[len(profiles)-1]
+}
+
+// addresses draws a LAN address for the local end and a server address for the
+// other end (another LAN host for internal flows).
+func (a *Agent) addresses(ipVersion int, internal bool) (local, other string) {
+	rng := a.rng
+	host := 2 + rng.IntN(60)
+	if ipVersion == 6 {
+		local = fmt.Sprintf("fd00:%x::%x", a.net6, 0x100+host)
+		if internal {
+			return local, fmt.Sprintf("fd00:%x::%x", a.net6, 0x200+rng.IntN(60))
+		}
+		return local, remoteV6[rng.IntN(len(remoteV6))]
+	}
+	local = fmt.Sprintf("192.168.%d.%d", a.net4, host)
+	if internal {
+		return local, fmt.Sprintf("192.168.%d.%d", a.net4, 100+rng.IntN(100))
+	}
+	return local, remoteV4[rng.IntN(len(remoteV4))]
+}
+
+// setTarget records what DPI will eventually find.
+func (f *flow) setTarget(target app, hostIdx int) {
+	f.target = target
+	if len(target.hosts) > 0 {
+		f.targetHost = target.hosts[hostIdx]
+	}
+}
+
+// learn applies what DPI found; it reports whether the metadata changed.
+func (f *flow) learn() bool {
+	changed := f.app.id != f.target.id || f.app.name != f.target.name || f.host != f.targetHost
+	f.app = f.target
+	f.host = f.targetHost
+	return changed
+}

@@ -1,0 +1,195 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The UnmarshalJSON methods never return an error: a value of the wrong type
+// is recorded on the field, so that decoding carries on and the record
+// builder can report it with the field's path. The record was validated with
+// json.Valid before they are called, so their input is well-formed JSON.
+
+func (n *num) UnmarshalJSON(b []byte) error {
+	switch c := b[0]; {
+	case c == 'n':
+	case c == '-' || c >= '0' && c <= '9':
+		if !n.setText(b) {
+			n.setBad(describeJSON(b))
+		}
+	case c == '"':
+		if s, ok := unquoteFast(b); !ok || !n.setText(s) {
+			n.setBad(describeJSON(b))
+		}
+	default:
+		n.setBad(describeJSON(b))
+	}
+	return nil
+}
+
+func (s *str) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+	case '"':
+		s.set(jsonString(b))
+	default:
+		s.setBad(describeJSON(b))
+	}
+	return nil
+}
+
+func (t *typeName) UnmarshalJSON(b []byte) error {
+	if raw, ok := unquoteFast(b); ok {
+		t.set(internType(raw))
+		return nil
+	}
+	return t.str.UnmarshalJSON(b)
+}
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+	case 't':
+		f.set(true)
+	case 'f':
+		f.set(false)
+	case '"':
+		if s, ok := unquoteFast(b); !ok || !f.setText(s) {
+			f.setBad(describeJSON(b))
+		}
+	default:
+		if !f.setText(b) {
+			f.setBad(describeJSON(b))
+		}
+	}
+	return nil
+}
+
+func (l *strList) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case 'n':
+		return nil
+	case '[':
+	default:
+		l.setBad(-1, describeJSON(b))
+		return nil
+	}
+	l.kind, l.v = valid, nil
+	i := skipSpace(b, 1)
+	for idx := 0; i < len(b) && b[i] != ']'; idx++ {
+		end := skipJSONValue(b, i)
+		elem := b[i:end]
+		if elem[0] == '"' {
+			l.v = append(l.v, jsonString(elem))
+		} else {
+			l.setBad(idx, describeJSON(elem))
+		}
+		i = skipSpace(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return nil
+}
+
+// unquoteFast returns the content of a JSON string literal that has no
+// escapes, without copying; ok is false for anything else.
+func unquoteFast(b []byte) ([]byte, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return nil, false
+	}
+	inner := b[1 : len(b)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 {
+		return nil, false
+	}
+	return inner, true
+}
+
+// jsonString decodes a valid JSON string literal.
+func jsonString(b []byte) string {
+	if inner, ok := unquoteFast(b); ok {
+		return string(inner)
+	}
+	var s string
+	_ = json.Unmarshal(b, &s) // b is a validated string literal: cannot fail
+	return s
+}
+
+// describeJSON says what a JSON value is, for "expected X, got Y" messages.
+func describeJSON(b []byte) string {
+	switch b[0] {
+	case '"':
+		if inner, ok := unquoteFast(b); ok {
+			return "string " + quoteText(inner)
+		}
+		return "string " + quoteText([]byte(jsonString(b)))
+	case 't', 'f':
+		return "bool " + string(b)
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	return "number " + string(b)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// skipJSONValue returns the end of the well-formed JSON value starting at i.
+func skipJSONValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return skipJSONString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipJSONString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(b) {
+		switch b[i] {
+		case ',', ']', '}', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// skipJSONString returns the end of the string literal starting at i.
+func skipJSONString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}

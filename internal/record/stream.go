@@ -1,0 +1,160 @@
+package record
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Format is the encoding of a record stream.
+type Format int
+
+const (
+	// FormatAuto detects the encoding from the stream's first non-space
+	// byte: '{' or '[' is JSON, a msgpack map or array marker is msgpack,
+	// anything else is read as (damaged) JSON.
+	FormatAuto Format = iota
+	FormatJSON
+	FormatMsgpack
+)
+
+// DefaultMaxRecordBytes is the record size limit when NewStreamDecoder is
+// given none: half the agent's 2 MiB sink queue.
+const DefaultMaxRecordBytes = 1 << 20
+
+// StreamDecoder reads records from a connection to the agent's socket sink:
+// newline-delimited or back-to-back JSON objects (with or without the legacy
+// v4 {"length": N} line before each), or back-to-back msgpack maps. It reads
+// incrementally and buffers at most one record (up to the size limit).
+type StreamDecoder struct {
+	br     *bufio.Reader
+	format Format
+	max    int
+
+	off int64 // bytes consumed so far, for error positions
+	idx int   // index of the next record
+
+	buf []byte // the current frame
+	sc  frameScanner
+
+	queue []queued // decoded but not yet returned (arrays hold several)
+	qhead int
+
+	// skipLine: a damaged JSON frame was reported; the next call first
+	// skips the rest of its line. skipToMap: the same for msgpack.
+	skipLine  bool
+	skipToMap bool
+	err       error // sticky: returned once the queue is drained
+}
+
+type queued struct {
+	rec Record
+	err error
+}
+
+// NewStreamDecoder returns a decoder reading from r. maxRecordBytes <= 0
+// means DefaultMaxRecordBytes.
+func NewStreamDecoder(r io.Reader, f Format, maxRecordBytes int) *StreamDecoder {
+	if maxRecordBytes <= 0 {
+		maxRecordBytes = DefaultMaxRecordBytes
+	}
+	return &StreamDecoder{
+		br:     bufio.NewReaderSize(r, 64<<10),
+		format: f,
+		max:    maxRecordBytes,
+	}
+}
+
+// Next returns the next record. A *DecodeError costs only that record: call
+// Next again. Any other error (io.EOF at the end of the stream, a read
+// error) is final and returned as is.
+func (d *StreamDecoder) Next() (Record, error) {
+	for {
+		if d.qhead < len(d.queue) {
+			q := d.queue[d.qhead]
+			d.queue[d.qhead] = queued{}
+			d.qhead++
+			return q.rec, q.err
+		}
+		d.queue, d.qhead = d.queue[:0], 0
+		if d.err != nil {
+			return Record{}, d.err
+		}
+		switch d.format {
+		case FormatAuto:
+			d.detect()
+		case FormatMsgpack:
+			d.nextMsgpack()
+		default:
+			d.nextJSON()
+		}
+	}
+}
+
+func (d *StreamDecoder) emit(rec Record, err error) {
+	d.queue = append(d.queue, queued{rec, err})
+}
+
+// fail queues a DecodeError for the next record.
+func (d *StreamDecoder) fail(err error) {
+	d.emit(Record{}, &DecodeError{Index: d.idx, Err: err})
+	d.idx++
+}
+
+func (d *StreamDecoder) tooLarge() {
+	d.fail(fmt.Errorf("%w of %d bytes", ErrRecordTooLarge, d.max))
+}
+
+// peek returns the buffered input, reading when none is buffered.
+func (d *StreamDecoder) peek() ([]byte, error) {
+	if d.br.Buffered() == 0 {
+		if _, err := d.br.Peek(1); err != nil {
+			return nil, err
+		}
+	}
+	b, _ := d.br.Peek(d.br.Buffered())
+	return b, nil
+}
+
+func (d *StreamDecoder) discard(n int) {
+	_, _ = d.br.Discard(n) // n never exceeds what is buffered
+	d.off += int64(n)
+}
+
+// setErr records a final error. io.EOF in the middle of a frame first costs
+// the frame a DecodeError.
+func (d *StreamDecoder) setErr(err error, midFrame bool, encoding string) {
+	if midFrame && errors.Is(err, io.EOF) {
+		d.fail(&syntaxError{encoding: encoding, offset: d.off, msg: "unexpected end of input"})
+	}
+	d.err = err
+}
+
+// detect settles FormatAuto from the first non-space byte.
+func (d *StreamDecoder) detect() {
+	c, err := d.skipSpace()
+	if err != nil {
+		d.err = err
+		return
+	}
+	d.format = FormatJSON
+	if isMapCode(c) || isArrayCode(c) {
+		d.format = FormatMsgpack
+	}
+}
+
+// skipSpace consumes whitespace and returns the next byte, unconsumed.
+func (d *StreamDecoder) skipSpace() (byte, error) {
+	for {
+		b, err := d.peek()
+		if err != nil {
+			return 0, err
+		}
+		i := skipSpace(b, 0)
+		d.discard(i)
+		if i < len(b) {
+			return b[i], nil
+		}
+	}
+}

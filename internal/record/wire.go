@@ -1,0 +1,146 @@
+package record
+
+// wireRecord is one record as read off the wire, before validation. The JSON
+// and msgpack readers fill it field by field; the value types implement
+// json.Unmarshaler.
+type wireRecord struct {
+	Type      typeName
+	Interface str
+	Internal  flexBool
+	Reason    str
+	Flow      *wireFlow
+
+	// shape is the first object-valued field that held something else
+	// (path "" when the record itself was not an object).
+	shape *fieldError
+}
+
+type wireFlow struct {
+	Digest           str
+	DigestPrev       strList
+	LocalBytes       num
+	LocalPackets     num
+	OtherBytes       num
+	OtherPackets     num
+	LocalRate        num
+	OtherRate        num
+	TotalBytes       num
+	TotalPackets     num
+	DetectionPackets num
+	FirstSeenAt      num
+	LastSeenAt       num
+	TCP              *wireTCP
+}
+
+type wireTCP struct {
+	Resets    num
+	Retrans   num
+	SeqErrors num
+}
+
+// typeName is the record type, interned to the package's constants.
+type typeName struct{ str }
+
+// build validates the wire record and returns the Record. Records of types
+// other than the per-flow ones are returned with only Type set: the sink
+// skips and counts them, so their content is not checked.
+func (w *wireRecord) build() (Record, error) {
+	if w.shape != nil && w.shape.path == "" {
+		return Record{}, w.shape
+	}
+	t, err := w.Type.required("type")
+	if err != nil {
+		return Record{}, err
+	}
+	r := Record{Type: t}
+	if !r.IsFlow() {
+		return r, nil
+	}
+	if w.shape != nil {
+		return Record{}, w.shape
+	}
+	if w.Flow == nil {
+		return Record{}, missing("flow")
+	}
+	if err := w.fill(&r); err != nil {
+		return Record{}, err
+	}
+	return r, nil
+}
+
+// fill copies the validated fields of a per-flow record into r; the first
+// bad field is the error.
+func (w *wireRecord) fill(r *Record) (err error) {
+	f := w.Flow
+	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
+		return err
+	}
+	if r.DigestPrev, err = f.DigestPrev.get("flow.digest_prev"); err != nil {
+		return err
+	}
+	if r.Interface, err = w.Interface.get("interface"); err != nil {
+		return err
+	}
+	if r.Internal, err = w.Internal.get("internal"); err != nil {
+		return err
+	}
+	if r.Reason, err = w.Reason.get("reason"); err != nil {
+		return err
+	}
+
+	r.HasStats = f.LocalBytes.present() || f.LocalPackets.present() ||
+		f.OtherBytes.present() || f.OtherPackets.present()
+	if r.LocalBytes, err = f.LocalBytes.counter("flow.local_bytes"); err != nil {
+		return err
+	}
+	if r.LocalPackets, err = f.LocalPackets.counter("flow.local_packets"); err != nil {
+		return err
+	}
+	if r.OtherBytes, err = f.OtherBytes.counter("flow.other_bytes"); err != nil {
+		return err
+	}
+	if r.OtherPackets, err = f.OtherPackets.counter("flow.other_packets"); err != nil {
+		return err
+	}
+
+	r.HasRates = f.LocalRate.present() || f.OtherRate.present()
+	if r.LocalRate, err = f.LocalRate.rate("flow.local_rate"); err != nil {
+		return err
+	}
+	if r.OtherRate, err = f.OtherRate.rate("flow.other_rate"); err != nil {
+		return err
+	}
+
+	r.HasTotals = f.TotalBytes.present() || f.TotalPackets.present()
+	if r.TotalBytes, err = f.TotalBytes.counter("flow.total_bytes"); err != nil {
+		return err
+	}
+	if r.TotalPackets, err = f.TotalPackets.counter("flow.total_packets"); err != nil {
+		return err
+	}
+
+	r.HasDetectionPackets = f.DetectionPackets.present()
+	if r.DetectionPackets, err = f.DetectionPackets.counter("flow.detection_packets"); err != nil {
+		return err
+	}
+	if r.FirstSeenAtMillis, err = f.FirstSeenAt.millis("flow.first_seen_at"); err != nil {
+		return err
+	}
+	if r.LastSeenAtMillis, err = f.LastSeenAt.millis("flow.last_seen_at"); err != nil {
+		return err
+	}
+
+	if t := f.TCP; t != nil {
+		r.HasTCP = true
+		if r.TCPResets, err = t.Resets.counter("flow.tcp.resets"); err != nil {
+			return err
+		}
+		if r.TCPRetrans, err = t.Retrans.counter("flow.tcp.retrans"); err != nil {
+			return err
+		}
+		if r.TCPSeqErrors, err = t.SeqErrors.counter("flow.tcp.seq_errors"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
