@@ -19,6 +19,7 @@ const (
 	outcomeSkipped   = "skipped"
 	outcomeMalformed = "malformed"
 	outcomeBusy      = "busy"
+	outcomeDuplicate = "duplicate"
 )
 
 var errShuttingDown = errors.New("receiver is shutting down")
@@ -39,7 +40,7 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 			r.countRecords(ctx, b.Transport, rec.Type, outcomeSkipped, 1)
 			continue
 		}
-		evicted, err := r.table.Apply(b.Agent, rec, b.Received)
+		outcome, err := r.table.Apply(b.Agent, rec, b.Received)
 		if err != nil {
 			rest := len(b.Records) - i
 			r.countRecords(ctx, b.Transport, "", outcomeBusy, rest)
@@ -49,7 +50,11 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 				zap.String("agent", b.Agent), zap.Int("refused", rest), zap.Int("flows.max", r.cfg.Flows.Max))
 			return i, errors.Join(ingest.ErrBusy, err)
 		}
-		if evicted {
+		switch outcome {
+		case flowtable.Duplicate:
+			r.countRecords(ctx, b.Transport, rec.Type, outcomeDuplicate, 1)
+			continue
+		case flowtable.AppliedEvicting:
 			r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 1, reasonCapacity)
 		}
 		accepted++
@@ -102,4 +107,3 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 }
 
 var _ ingest.Sink = (*netifyReceiver)(nil)
-var _ = flowtable.ErrFull

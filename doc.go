@@ -2,5 +2,5 @@
 // streams (flow_stats, flow_purge and the other stream-flows records) into
 // OTLP metrics.
 //
-//go:generate go tool -modfile=tools/go.mod mdatagen metadata.yaml
+//go:generate ./scripts/generate.sh
 package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstatsreceiver"

@@ -152,7 +152,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 	}
 
 	r.wg.Add(1)
-	go r.flushLoop()
+	go r.flushLoop(r.stopFlush)
 	return nil
 }
 
@@ -194,13 +194,13 @@ func (r *netifyReceiver) decodeError(transport string, err error) {
 	r.Malformed(context.Background(), transport, "", []error{err})
 }
 
-func (r *netifyReceiver) flushLoop() {
+func (r *netifyReceiver) flushLoop(stop <-chan struct{}) {
 	defer r.wg.Done()
 	t := time.NewTicker(r.cfg.FlushInterval)
 	defer t.Stop()
 	for {
 		select {
-		case <-r.stopFlush:
+		case <-stop:
 			return
 		case <-t.C:
 			r.flush(context.Background())

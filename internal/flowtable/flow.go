@@ -48,6 +48,12 @@ type flow struct {
 	dirty  bool
 	purged bool
 
+	// recent holds fingerprints of the latest stats records, to drop
+	// redeliveries.
+	recent     [recentRecords]uint64
+	recentN    int
+	recentNext int
+
 	list *list.List
 	elem *list.Element
 }
@@ -57,13 +63,15 @@ func newFlow(agent string, r *record.Record, now time.Time) *flow {
 	if len(r.DigestPrev) > 0 && r.DigestPrev[0] != "" {
 		digest = r.DigestPrev[0]
 	}
-	return &flow{
+	f := &flow{
 		agent:        agent,
 		digest:       digest,
 		start:        now,
 		pendingStart: now,
 		totalStart:   now,
 	}
+	f.seen(r) // remember the first record too
+	return f
 }
 
 func (f *flow) apply(r *record.Record, now time.Time) {

@@ -71,28 +71,44 @@ func (t *Table) Len() int {
 	return t.count
 }
 
+// Outcome says what Apply did with a record.
+type Outcome int
+
+const (
+	// Applied: the record updated its flow.
+	Applied Outcome = iota
+	// AppliedEvicting: the record started a new flow, and the least recently
+	// updated flow with nothing left to send was dropped to make room.
+	AppliedEvicting
+	// Duplicate: the flow already took this very record (a redelivery, as
+	// MQTT's at-least-once delivery makes after a reconnect); ignored.
+	Duplicate
+)
+
 // Apply updates the table with one per-flow record received at now. It
-// returns evicted=true when a least recently updated flow was dropped to make
-// room, and ErrFull when room could not be made.
-func (t *Table) Apply(agent string, r *record.Record, now time.Time) (evicted bool, err error) {
+// returns ErrFull when the record needs a new flow and room cannot be made.
+func (t *Table) Apply(agent string, r *record.Record, now time.Time) (Outcome, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 
+	outcome := Applied
 	f := t.lookup(agent, r)
 	if f == nil {
 		if t.count >= t.cfg.MaxFlows {
 			if !t.evictOldestClean() {
-				return false, ErrFull
+				return Applied, ErrFull
 			}
-			evicted = true
+			outcome = AppliedEvicting
 		}
 		f = newFlow(agent, r, now)
 		t.count++
+	} else if f.seen(r) {
+		return Duplicate, nil
 	}
 	t.indexDigests(f, r)
 	f.apply(r, now)
 	t.place(f)
-	return evicted, nil
+	return outcome, nil
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.

@@ -178,9 +178,9 @@ func TestEvictsLeastRecentlyUpdatedCleanFlow(t *testing.T) {
 	apply(t, tb, "a", stats("new", nil, 1, 0), at(1))
 	tb.Commit(tb.Snapshot())
 
-	evicted, err := tb.Apply("a", stats("third", nil, 1, 0), at(2))
+	outcome, err := tb.Apply("a", stats("third", nil, 1, 0), at(2))
 	require.NoError(t, err)
-	assert.True(t, evicted)
+	assert.Equal(t, AppliedEvicting, outcome)
 	assert.Equal(t, 2, tb.Len())
 	// "old" is gone: a record for it starts a new series.
 	apply(t, tb, "a", stats("old", nil, 1, 0), at(3))
@@ -223,4 +223,37 @@ func TestHugeDigestPrevIsBounded(t *testing.T) {
 	}
 	apply(t, tb, "a", stats("d", prev, 1, 0), at(0))
 	assert.Len(t, tb.index, maxAliases)
+}
+
+func TestRedeliveredRecordIsIgnored(t *testing.T) {
+	tb := newTable(10)
+	first := stats("d1", nil, 100, 10)
+	first.LastSeenAtMillis = 1000
+	second := stats("d1", nil, 100, 10) // same counters, later packet
+	second.LastSeenAtMillis = 16000
+
+	apply(t, tb, "a", first, at(0))
+	outcome, err := tb.Apply("a", first, at(1))
+	require.NoError(t, err)
+	assert.Equal(t, Duplicate, outcome)
+	apply(t, tb, "a", second, at(15))
+	outcome, err = tb.Apply("a", second, at(16))
+	require.NoError(t, err)
+	assert.Equal(t, Duplicate, outcome)
+	outcome, err = tb.Apply("a", first, at(17))
+	require.NoError(t, err)
+	assert.Equal(t, Duplicate, outcome, "an older redelivery is still recognised")
+
+	s := tb.Snapshot()
+	require.Len(t, s.Points, 1)
+	assert.Equal(t, uint64(200), s.Points[0].Sum.LocalBytes, "each distinct report counted once")
+	assert.Equal(t, at(15), s.Points[0].Time)
+}
+
+func TestRecordsWithoutLastSeenAreNeverDuplicates(t *testing.T) {
+	tb := newTable(10)
+	r := stats("d1", nil, 5, 0)
+	apply(t, tb, "a", r, at(0))
+	apply(t, tb, "a", r, at(15))
+	assert.Equal(t, uint64(10), tb.Snapshot().Points[0].Sum.LocalBytes)
 }

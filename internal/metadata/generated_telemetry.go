@@ -108,7 +108,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.NetifyflowstatsRecords, err = builder.meter.Int64Counter(
 		"otelcol_netifyflowstats_records",
-		metric.WithDescription("Records received, by transport, record type and outcome (accepted, skipped for a type the receiver does not map, refused as malformed, refused while busy). [Development]"),
+		metric.WithDescription("Records received, by transport, record type and outcome (accepted; duplicate, a redelivery ignored; skipped, a type the receiver does not map; malformed; busy, refused while the receiver could not take them). [Development]"),
 		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
