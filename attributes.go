@@ -40,8 +40,8 @@ func validateAttributes(m metadata.MetricsConfig) []error {
 		{"netify.flow.tcp.resets", keys(m.NetifyFlowTCPResets.EnabledAttributes), digest},
 		{"netify.flow.tcp.retransmissions", keys(m.NetifyFlowTCPRetransmissions.EnabledAttributes), digest},
 		{"netify.flow.tcp.sequence_errors", keys(m.NetifyFlowTCPSequenceErrors.EnabledAttributes), digest},
-		{"netify.flow.total.io", keys(m.NetifyFlowTotalIo.EnabledAttributes), digest},
-		{"netify.flow.total.packets", keys(m.NetifyFlowTotalPackets.EnabledAttributes), digest},
+		{"netify.flow.lifetime.io", keys(m.NetifyFlowLifetimeIo.EnabledAttributes), digest},
+		{"netify.flow.lifetime.packets", keys(m.NetifyFlowLifetimePackets.EnabledAttributes), digest},
 		{"netify.flow.detection.packets", keys(m.NetifyFlowDetectionPackets.EnabledAttributes), digest},
 	}
 	var errs []error

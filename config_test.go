@@ -60,7 +60,7 @@ func TestFullConfig(t *testing.T) {
 	assert.Equal(t, 5*time.Second, cfg.FlushInterval)
 	assert.Equal(t, FlowsConfig{Max: 5000, IdleTimeout: 2 * time.Minute}, cfg.Flows)
 	assert.True(t, cfg.Metrics.NetifyFlowDetectionPackets.Enabled)
-	assert.False(t, cfg.Metrics.NetifyFlowTotalPackets.Enabled)
+	assert.False(t, cfg.Metrics.NetifyFlowLifetimePackets.Enabled)
 }
 
 func TestInvalidConfigs(t *testing.T) {

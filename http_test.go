@@ -210,8 +210,8 @@ func TestHTTPDocumentedRecordYieldsDocumentedMetrics(t *testing.T) {
 	assert.Equal(t, 5559.0, byName["netify.flow.rate"].Gauge().DataPoints().At(0).DoubleValue())
 	assert.Equal(t, "By/s", byName["netify.flow.rate"].Unit())
 	assert.Equal(t, int64(0), byName["netify.flow.tcp.retransmissions"].Sum().DataPoints().At(0).IntValue())
-	assert.Equal(t, int64(613175), byName["netify.flow.total.io"].Sum().DataPoints().At(0).IntValue())
-	assert.Equal(t, int64(1064), byName["netify.flow.total.packets"].Sum().DataPoints().At(0).IntValue())
+	assert.Equal(t, int64(613175), byName["netify.flow.lifetime.io"].Sum().DataPoints().At(0).IntValue())
+	assert.Equal(t, int64(1064), byName["netify.flow.lifetime.packets"].Sum().DataPoints().At(0).IntValue())
 	_, detection := byName["netify.flow.detection.packets"]
 	assert.False(t, detection, "detection packets are off by default")
 }

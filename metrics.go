@@ -32,6 +32,8 @@ var deltaSums = map[string]bool{
 type metricsBuilder struct {
 	mb    *metadata.MetricsBuilder
 	delta bool
+	// chunk is flowsPerChunk, a field so benchmarks can compare sizes.
+	chunk int
 }
 
 func ts(t time.Time) pcommon.Timestamp { return pcommon.NewTimestampFromTime(t) }
@@ -64,7 +66,7 @@ func (b *metricsBuilder) build(points []flowtable.Point) pmetric.Metrics {
 		idx := byAgent[agent]
 		for n, i := range idx {
 			b.record(&points[i])
-			if (n+1)%flowsPerChunk == 0 || n == len(idx)-1 {
+			if (n+1)%b.chunk == 0 || n == len(idx)-1 {
 				b.mb.EmitForResource(metadata.WithResource(res))
 			}
 		}
@@ -108,8 +110,8 @@ func (b *metricsBuilder) record(p *flowtable.Point) {
 	}
 	if p.HasTotals {
 		b.mb.Reset(metadata.WithStartTime(ts(p.TotalStart)))
-		b.mb.RecordNetifyFlowTotalIoDataPoint(now, clamp(p.TotalBytes), iface, internal, digest)
-		b.mb.RecordNetifyFlowTotalPacketsDataPoint(now, clamp(p.TotalPackets), iface, internal, digest)
+		b.mb.RecordNetifyFlowLifetimeIoDataPoint(now, clamp(p.TotalBytes), iface, internal, digest)
+		b.mb.RecordNetifyFlowLifetimePacketsDataPoint(now, clamp(p.TotalPackets), iface, internal, digest)
 	}
 }
 

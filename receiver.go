@@ -78,6 +78,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 		builder: metricsBuilder{
 			mb:    metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set),
 			delta: cfg.Temporality == temporalityDelta,
+			chunk: flowsPerChunk,
 		},
 	}
 	for _, t := range transports {

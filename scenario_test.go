@@ -107,7 +107,7 @@ func (c *scriptedConsumer) fail(kind string) {
 
 // newTestReceiver starts a receiver with no input of its own and a flush
 // interval long enough that only the test flushes.
-func newTestReceiver(t *testing.T, temporality string, next consumer.Metrics, tweak ...func(*Config)) *netifyReceiver {
+func newTestReceiver(t testing.TB, temporality string, next consumer.Metrics, tweak ...func(*Config)) *netifyReceiver {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.HTTP = configoptional.None[HTTPConfig]()

@@ -110,6 +110,106 @@ func (ms *NetifyFlowIoMetricConfig) Validate() error {
 	return nil
 }
 
+// NetifyFlowLifetimeIoMetricAttributeKey specifies the key of an attribute for the netify.flow.lifetime.io metric.
+type NetifyFlowLifetimeIoMetricAttributeKey string
+
+const (
+	NetifyFlowLifetimeIoMetricAttributeKeyInterface  NetifyFlowLifetimeIoMetricAttributeKey = "network.interface.name"
+	NetifyFlowLifetimeIoMetricAttributeKeyInternal   NetifyFlowLifetimeIoMetricAttributeKey = "netify.flow.internal"
+	NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest NetifyFlowLifetimeIoMetricAttributeKey = "netify.flow.digest"
+)
+
+// NetifyFlowLifetimeIoMetricConfig provides config for the netify.flow.lifetime.io metric.
+type NetifyFlowLifetimeIoMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                   `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyFlowLifetimeIoMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyFlowLifetimeIoMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyFlowLifetimeIoMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyFlowLifetimeIoMetricAttributeKeyInterface, NetifyFlowLifetimeIoMetricAttributeKeyInternal, NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest:
+		default:
+			return fmt.Errorf("metric netify.flow.lifetime.io doesn't have an attribute %v, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyFlowLifetimePacketsMetricAttributeKey specifies the key of an attribute for the netify.flow.lifetime.packets metric.
+type NetifyFlowLifetimePacketsMetricAttributeKey string
+
+const (
+	NetifyFlowLifetimePacketsMetricAttributeKeyInterface  NetifyFlowLifetimePacketsMetricAttributeKey = "network.interface.name"
+	NetifyFlowLifetimePacketsMetricAttributeKeyInternal   NetifyFlowLifetimePacketsMetricAttributeKey = "netify.flow.internal"
+	NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest NetifyFlowLifetimePacketsMetricAttributeKey = "netify.flow.digest"
+)
+
+// NetifyFlowLifetimePacketsMetricConfig provides config for the netify.flow.lifetime.packets metric.
+type NetifyFlowLifetimePacketsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                        `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyFlowLifetimePacketsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyFlowLifetimePacketsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyFlowLifetimePacketsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyFlowLifetimePacketsMetricAttributeKeyInterface, NetifyFlowLifetimePacketsMetricAttributeKeyInternal, NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest:
+		default:
+			return fmt.Errorf("metric netify.flow.lifetime.packets doesn't have an attribute %v, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // NetifyFlowPacketsMetricAttributeKey specifies the key of an attribute for the netify.flow.packets metric.
 type NetifyFlowPacketsMetricAttributeKey string
 
@@ -362,117 +462,17 @@ func (ms *NetifyFlowTCPSequenceErrorsMetricConfig) Validate() error {
 	return nil
 }
 
-// NetifyFlowTotalIoMetricAttributeKey specifies the key of an attribute for the netify.flow.total.io metric.
-type NetifyFlowTotalIoMetricAttributeKey string
-
-const (
-	NetifyFlowTotalIoMetricAttributeKeyInterface  NetifyFlowTotalIoMetricAttributeKey = "network.interface.name"
-	NetifyFlowTotalIoMetricAttributeKeyInternal   NetifyFlowTotalIoMetricAttributeKey = "netify.flow.internal"
-	NetifyFlowTotalIoMetricAttributeKeyFlowDigest NetifyFlowTotalIoMetricAttributeKey = "netify.flow.digest"
-)
-
-// NetifyFlowTotalIoMetricConfig provides config for the netify.flow.total.io metric.
-type NetifyFlowTotalIoMetricConfig struct {
-	Enabled          bool `mapstructure:"enabled"`
-	enabledSetByUser bool
-
-	AggregationStrategy string                                `mapstructure:"aggregation_strategy"`
-	EnabledAttributes   []NetifyFlowTotalIoMetricAttributeKey `mapstructure:"attributes"`
-}
-
-func (ms *NetifyFlowTotalIoMetricConfig) Unmarshal(parser *confmap.Conf) error {
-	if parser == nil {
-		return nil
-	}
-
-	err := parser.Unmarshal(ms)
-	if err != nil {
-		return err
-	}
-
-	ms.enabledSetByUser = parser.IsSet("enabled")
-	return nil
-}
-
-func (ms *NetifyFlowTotalIoMetricConfig) Validate() error {
-	for _, val := range ms.EnabledAttributes {
-		switch val {
-		case NetifyFlowTotalIoMetricAttributeKeyInterface, NetifyFlowTotalIoMetricAttributeKeyInternal, NetifyFlowTotalIoMetricAttributeKeyFlowDigest:
-		default:
-			return fmt.Errorf("metric netify.flow.total.io doesn't have an attribute %v, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]", val)
-		}
-	}
-
-	switch ms.AggregationStrategy {
-	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
-	default:
-		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
-	}
-
-	return nil
-}
-
-// NetifyFlowTotalPacketsMetricAttributeKey specifies the key of an attribute for the netify.flow.total.packets metric.
-type NetifyFlowTotalPacketsMetricAttributeKey string
-
-const (
-	NetifyFlowTotalPacketsMetricAttributeKeyInterface  NetifyFlowTotalPacketsMetricAttributeKey = "network.interface.name"
-	NetifyFlowTotalPacketsMetricAttributeKeyInternal   NetifyFlowTotalPacketsMetricAttributeKey = "netify.flow.internal"
-	NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest NetifyFlowTotalPacketsMetricAttributeKey = "netify.flow.digest"
-)
-
-// NetifyFlowTotalPacketsMetricConfig provides config for the netify.flow.total.packets metric.
-type NetifyFlowTotalPacketsMetricConfig struct {
-	Enabled          bool `mapstructure:"enabled"`
-	enabledSetByUser bool
-
-	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
-	EnabledAttributes   []NetifyFlowTotalPacketsMetricAttributeKey `mapstructure:"attributes"`
-}
-
-func (ms *NetifyFlowTotalPacketsMetricConfig) Unmarshal(parser *confmap.Conf) error {
-	if parser == nil {
-		return nil
-	}
-
-	err := parser.Unmarshal(ms)
-	if err != nil {
-		return err
-	}
-
-	ms.enabledSetByUser = parser.IsSet("enabled")
-	return nil
-}
-
-func (ms *NetifyFlowTotalPacketsMetricConfig) Validate() error {
-	for _, val := range ms.EnabledAttributes {
-		switch val {
-		case NetifyFlowTotalPacketsMetricAttributeKeyInterface, NetifyFlowTotalPacketsMetricAttributeKeyInternal, NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest:
-		default:
-			return fmt.Errorf("metric netify.flow.total.packets doesn't have an attribute %v, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]", val)
-		}
-	}
-
-	switch ms.AggregationStrategy {
-	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
-	default:
-		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
-	}
-
-	return nil
-}
-
 // MetricsConfig provides config for netifyflowstats metrics.
 type MetricsConfig struct {
 	NetifyFlowDetectionPackets   NetifyFlowDetectionPacketsMetricConfig   `mapstructure:"netify.flow.detection.packets"`
 	NetifyFlowIo                 NetifyFlowIoMetricConfig                 `mapstructure:"netify.flow.io"`
+	NetifyFlowLifetimeIo         NetifyFlowLifetimeIoMetricConfig         `mapstructure:"netify.flow.lifetime.io"`
+	NetifyFlowLifetimePackets    NetifyFlowLifetimePacketsMetricConfig    `mapstructure:"netify.flow.lifetime.packets"`
 	NetifyFlowPackets            NetifyFlowPacketsMetricConfig            `mapstructure:"netify.flow.packets"`
 	NetifyFlowRate               NetifyFlowRateMetricConfig               `mapstructure:"netify.flow.rate"`
 	NetifyFlowTCPResets          NetifyFlowTCPResetsMetricConfig          `mapstructure:"netify.flow.tcp.resets"`
 	NetifyFlowTCPRetransmissions NetifyFlowTCPRetransmissionsMetricConfig `mapstructure:"netify.flow.tcp.retransmissions"`
 	NetifyFlowTCPSequenceErrors  NetifyFlowTCPSequenceErrorsMetricConfig  `mapstructure:"netify.flow.tcp.sequence_errors"`
-	NetifyFlowTotalIo            NetifyFlowTotalIoMetricConfig            `mapstructure:"netify.flow.total.io"`
-	NetifyFlowTotalPackets       NetifyFlowTotalPacketsMetricConfig       `mapstructure:"netify.flow.total.packets"`
 }
 
 func DefaultMetricsConfig() MetricsConfig {
@@ -486,6 +486,16 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []NetifyFlowIoMetricAttributeKey{NetifyFlowIoMetricAttributeKeyInterface, NetifyFlowIoMetricAttributeKeyInternal, NetifyFlowIoMetricAttributeKeyFlowDigest, NetifyFlowIoMetricAttributeKeyDirection},
+		},
+		NetifyFlowLifetimeIo: NetifyFlowLifetimeIoMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyFlowLifetimeIoMetricAttributeKey{NetifyFlowLifetimeIoMetricAttributeKeyInterface, NetifyFlowLifetimeIoMetricAttributeKeyInternal, NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest},
+		},
+		NetifyFlowLifetimePackets: NetifyFlowLifetimePacketsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyFlowLifetimePacketsMetricAttributeKey{NetifyFlowLifetimePacketsMetricAttributeKeyInterface, NetifyFlowLifetimePacketsMetricAttributeKeyInternal, NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest},
 		},
 		NetifyFlowPackets: NetifyFlowPacketsMetricConfig{
 			Enabled:             true,
@@ -511,16 +521,6 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
-		},
-		NetifyFlowTotalIo: NetifyFlowTotalIoMetricConfig{
-			Enabled:             true,
-			AggregationStrategy: AggregationStrategySum,
-			EnabledAttributes:   []NetifyFlowTotalIoMetricAttributeKey{NetifyFlowTotalIoMetricAttributeKeyInterface, NetifyFlowTotalIoMetricAttributeKeyInternal, NetifyFlowTotalIoMetricAttributeKeyFlowDigest},
-		},
-		NetifyFlowTotalPackets: NetifyFlowTotalPacketsMetricConfig{
-			Enabled:             true,
-			AggregationStrategy: AggregationStrategySum,
-			EnabledAttributes:   []NetifyFlowTotalPacketsMetricAttributeKey{NetifyFlowTotalPacketsMetricAttributeKeyInterface, NetifyFlowTotalPacketsMetricAttributeKeyInternal, NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest},
 		},
 	}
 }

@@ -36,6 +36,16 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowIoMetricAttributeKey{NetifyFlowIoMetricAttributeKeyInterface, NetifyFlowIoMetricAttributeKeyInternal, NetifyFlowIoMetricAttributeKeyFlowDigest, NetifyFlowIoMetricAttributeKeyDirection},
 					},
+					NetifyFlowLifetimeIo: NetifyFlowLifetimeIoMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyFlowLifetimeIoMetricAttributeKey{NetifyFlowLifetimeIoMetricAttributeKeyInterface, NetifyFlowLifetimeIoMetricAttributeKeyInternal, NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest},
+					},
+					NetifyFlowLifetimePackets: NetifyFlowLifetimePacketsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyFlowLifetimePacketsMetricAttributeKey{NetifyFlowLifetimePacketsMetricAttributeKeyInterface, NetifyFlowLifetimePacketsMetricAttributeKeyInternal, NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest},
+					},
 					NetifyFlowPackets: NetifyFlowPacketsMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
@@ -60,16 +70,6 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
-					},
-					NetifyFlowTotalIo: NetifyFlowTotalIoMetricConfig{
-						Enabled:             true,
-						AggregationStrategy: AggregationStrategySum,
-						EnabledAttributes:   []NetifyFlowTotalIoMetricAttributeKey{NetifyFlowTotalIoMetricAttributeKeyInterface, NetifyFlowTotalIoMetricAttributeKeyInternal, NetifyFlowTotalIoMetricAttributeKeyFlowDigest},
-					},
-					NetifyFlowTotalPackets: NetifyFlowTotalPacketsMetricConfig{
-						Enabled:             true,
-						AggregationStrategy: AggregationStrategySum,
-						EnabledAttributes:   []NetifyFlowTotalPacketsMetricAttributeKey{NetifyFlowTotalPacketsMetricAttributeKeyInterface, NetifyFlowTotalPacketsMetricAttributeKeyInternal, NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest},
 					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
@@ -91,6 +91,16 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowIoMetricAttributeKey{NetifyFlowIoMetricAttributeKeyInterface, NetifyFlowIoMetricAttributeKeyInternal, NetifyFlowIoMetricAttributeKeyFlowDigest, NetifyFlowIoMetricAttributeKeyDirection},
 					},
+					NetifyFlowLifetimeIo: NetifyFlowLifetimeIoMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyFlowLifetimeIoMetricAttributeKey{NetifyFlowLifetimeIoMetricAttributeKeyInterface, NetifyFlowLifetimeIoMetricAttributeKeyInternal, NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest},
+					},
+					NetifyFlowLifetimePackets: NetifyFlowLifetimePacketsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyFlowLifetimePacketsMetricAttributeKey{NetifyFlowLifetimePacketsMetricAttributeKeyInterface, NetifyFlowLifetimePacketsMetricAttributeKeyInternal, NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest},
+					},
 					NetifyFlowPackets: NetifyFlowPacketsMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategySum,
@@ -116,16 +126,6 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
 					},
-					NetifyFlowTotalIo: NetifyFlowTotalIoMetricConfig{
-						Enabled:             false,
-						AggregationStrategy: AggregationStrategySum,
-						EnabledAttributes:   []NetifyFlowTotalIoMetricAttributeKey{NetifyFlowTotalIoMetricAttributeKeyInterface, NetifyFlowTotalIoMetricAttributeKeyInternal, NetifyFlowTotalIoMetricAttributeKeyFlowDigest},
-					},
-					NetifyFlowTotalPackets: NetifyFlowTotalPacketsMetricConfig{
-						Enabled:             false,
-						AggregationStrategy: AggregationStrategySum,
-						EnabledAttributes:   []NetifyFlowTotalPacketsMetricAttributeKey{NetifyFlowTotalPacketsMetricAttributeKeyInterface, NetifyFlowTotalPacketsMetricAttributeKeyInternal, NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest},
-					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
 					NetifyAgentID: ResourceAttributeConfig{Enabled: false},
@@ -136,7 +136,7 @@ func TestMetricsBuilderConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := loadMetricsBuilderConfig(t, tt.name)
-			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(NetifyFlowDetectionPacketsMetricConfig{}, NetifyFlowIoMetricConfig{}, NetifyFlowPacketsMetricConfig{}, NetifyFlowRateMetricConfig{}, NetifyFlowTCPResetsMetricConfig{}, NetifyFlowTCPRetransmissionsMetricConfig{}, NetifyFlowTCPSequenceErrorsMetricConfig{}, NetifyFlowTotalIoMetricConfig{}, NetifyFlowTotalPacketsMetricConfig{}, ResourceAttributeConfig{}))
+			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(NetifyFlowDetectionPacketsMetricConfig{}, NetifyFlowIoMetricConfig{}, NetifyFlowLifetimeIoMetricConfig{}, NetifyFlowLifetimePacketsMetricConfig{}, NetifyFlowPacketsMetricConfig{}, NetifyFlowRateMetricConfig{}, NetifyFlowTCPResetsMetricConfig{}, NetifyFlowTCPRetransmissionsMetricConfig{}, NetifyFlowTCPSequenceErrorsMetricConfig{}, ResourceAttributeConfig{}))
 			require.Emptyf(t, diff, "Config mismatch (-expected +actual):\n%s", diff)
 		})
 	}
@@ -161,6 +161,30 @@ func TestNetifyFlowIoMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.io doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest, network.io.direction]")
 
 	cfg = DefaultMetricsConfig().NetifyFlowIo
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyFlowLifetimeIoMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyFlowLifetimeIo
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyFlowLifetimeIoMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.lifetime.io doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
+
+	cfg = DefaultMetricsConfig().NetifyFlowLifetimeIo
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyFlowLifetimePacketsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyFlowLifetimePackets
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyFlowLifetimePacketsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.lifetime.packets doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
+
+	cfg = DefaultMetricsConfig().NetifyFlowLifetimePackets
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }
@@ -221,30 +245,6 @@ func TestNetifyFlowTCPSequenceErrorsMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.tcp.sequence_errors doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
 
 	cfg = DefaultMetricsConfig().NetifyFlowTCPSequenceErrors
-	cfg.AggregationStrategy = "invalid"
-	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
-}
-
-func TestNetifyFlowTotalIoMetricsConfig_Validate(t *testing.T) {
-	cfg := DefaultMetricsConfig().NetifyFlowTotalIo
-	require.NoError(t, cfg.Validate())
-
-	cfg.EnabledAttributes = []NetifyFlowTotalIoMetricAttributeKey{"invalid"}
-	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.total.io doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
-
-	cfg = DefaultMetricsConfig().NetifyFlowTotalIo
-	cfg.AggregationStrategy = "invalid"
-	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
-}
-
-func TestNetifyFlowTotalPacketsMetricsConfig_Validate(t *testing.T) {
-	cfg := DefaultMetricsConfig().NetifyFlowTotalPackets
-	require.NoError(t, cfg.Validate())
-
-	cfg.EnabledAttributes = []NetifyFlowTotalPacketsMetricAttributeKey{"invalid"}
-	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.total.packets doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
-
-	cfg = DefaultMetricsConfig().NetifyFlowTotalPackets
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }

@@ -54,6 +54,14 @@ var MetricsInfo = metricsInfo{
 		Name:       "netify.flow.io",
 		Attributes: []string{"interface", "internal", "flow_digest", "direction"},
 	},
+	NetifyFlowLifetimeIo: metricInfo{
+		Name:       "netify.flow.lifetime.io",
+		Attributes: []string{"interface", "internal", "flow_digest"},
+	},
+	NetifyFlowLifetimePackets: metricInfo{
+		Name:       "netify.flow.lifetime.packets",
+		Attributes: []string{"interface", "internal", "flow_digest"},
+	},
 	NetifyFlowPackets: metricInfo{
 		Name:       "netify.flow.packets",
 		Attributes: []string{"interface", "internal", "flow_digest", "direction"},
@@ -74,26 +82,18 @@ var MetricsInfo = metricsInfo{
 		Name:       "netify.flow.tcp.sequence_errors",
 		Attributes: []string{"interface", "internal", "flow_digest"},
 	},
-	NetifyFlowTotalIo: metricInfo{
-		Name:       "netify.flow.total.io",
-		Attributes: []string{"interface", "internal", "flow_digest"},
-	},
-	NetifyFlowTotalPackets: metricInfo{
-		Name:       "netify.flow.total.packets",
-		Attributes: []string{"interface", "internal", "flow_digest"},
-	},
 }
 
 type metricsInfo struct {
 	NetifyFlowDetectionPackets   metricInfo
 	NetifyFlowIo                 metricInfo
+	NetifyFlowLifetimeIo         metricInfo
+	NetifyFlowLifetimePackets    metricInfo
 	NetifyFlowPackets            metricInfo
 	NetifyFlowRate               metricInfo
 	NetifyFlowTCPResets          metricInfo
 	NetifyFlowTCPRetransmissions metricInfo
 	NetifyFlowTCPSequenceErrors  metricInfo
-	NetifyFlowTotalIo            metricInfo
-	NetifyFlowTotalPackets       metricInfo
 }
 
 type metricInfo struct {
@@ -288,6 +288,200 @@ func (m *metricNetifyFlowIo) emit(metrics pmetric.MetricSlice) {
 
 func newMetricNetifyFlowIo(cfg NetifyFlowIoMetricConfig) metricNetifyFlowIo {
 	m := metricNetifyFlowIo{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyFlowLifetimeIo struct {
+	data          pmetric.Metric                   // data buffer for generated metric.
+	config        NetifyFlowLifetimeIoMetricConfig // metric config provided by user.
+	capacity      int                              // max observed number of data points added to the metric.
+	aggDataPoints []int64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.flow.lifetime.io metric with initial data.
+func (m *metricNetifyFlowLifetimeIo) init() {
+	m.data.SetName("netify.flow.lifetime.io")
+	m.data.SetDescription("The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.")
+	m.data.SetUnit("By")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyFlowLifetimeIo) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimeIoMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimeIoMetricAttributeKeyInternal) {
+		dp.Attributes().PutBool("netify.flow.internal", internalAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimeIoMetricAttributeKeyFlowDigest) {
+		dp.Attributes().PutStr("netify.flow.digest", flowDigestAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyFlowLifetimeIo) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyFlowLifetimeIo) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyFlowLifetimeIo(cfg NetifyFlowLifetimeIoMetricConfig) metricNetifyFlowLifetimeIo {
+	m := metricNetifyFlowLifetimeIo{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyFlowLifetimePackets struct {
+	data          pmetric.Metric                        // data buffer for generated metric.
+	config        NetifyFlowLifetimePacketsMetricConfig // metric config provided by user.
+	capacity      int                                   // max observed number of data points added to the metric.
+	aggDataPoints []int64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.flow.lifetime.packets metric with initial data.
+func (m *metricNetifyFlowLifetimePackets) init() {
+	m.data.SetName("netify.flow.lifetime.packets")
+	m.data.SetDescription("The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyFlowLifetimePackets) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimePacketsMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimePacketsMetricAttributeKeyInternal) {
+		dp.Attributes().PutBool("netify.flow.internal", internalAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyFlowLifetimePacketsMetricAttributeKeyFlowDigest) {
+		dp.Attributes().PutStr("netify.flow.digest", flowDigestAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyFlowLifetimePackets) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyFlowLifetimePackets) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyFlowLifetimePackets(cfg NetifyFlowLifetimePacketsMetricConfig) metricNetifyFlowLifetimePackets {
+	m := metricNetifyFlowLifetimePackets{config: cfg}
 
 	if cfg.Enabled {
 		m.data = pmetric.NewMetric()
@@ -785,200 +979,6 @@ func newMetricNetifyFlowTCPSequenceErrors(cfg NetifyFlowTCPSequenceErrorsMetricC
 	return m
 }
 
-type metricNetifyFlowTotalIo struct {
-	data          pmetric.Metric                // data buffer for generated metric.
-	config        NetifyFlowTotalIoMetricConfig // metric config provided by user.
-	capacity      int                           // max observed number of data points added to the metric.
-	aggDataPoints []int64                       // slice containing number of aggregated datapoints at each index
-}
-
-// init fills netify.flow.total.io metric with initial data.
-func (m *metricNetifyFlowTotalIo) init() {
-	m.data.SetName("netify.flow.total.io")
-	m.data.SetDescription("The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.")
-	m.data.SetUnit("By")
-	m.data.SetEmptySum()
-	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
-	m.aggDataPoints = m.aggDataPoints[:0]
-}
-
-func (m *metricNetifyFlowTotalIo) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
-	if !m.config.Enabled {
-		return
-	}
-
-	dp := pmetric.NewNumberDataPoint()
-	dp.SetStartTimestamp(start)
-	dp.SetTimestamp(ts)
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalIoMetricAttributeKeyInterface) {
-		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
-	}
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalIoMetricAttributeKeyInternal) {
-		dp.Attributes().PutBool("netify.flow.internal", internalAttributeValue)
-	}
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalIoMetricAttributeKeyFlowDigest) {
-		dp.Attributes().PutStr("netify.flow.digest", flowDigestAttributeValue)
-	}
-
-	var s string
-	dps := m.data.Sum().DataPoints()
-	for i := 0; i < dps.Len(); i++ {
-		dpi := dps.At(i)
-		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
-			switch s = m.config.AggregationStrategy; s {
-			case AggregationStrategySum, AggregationStrategyAvg:
-				dpi.SetIntValue(dpi.IntValue() + val)
-				m.aggDataPoints[i] += 1
-				return
-			case AggregationStrategyMin:
-				if dpi.IntValue() > val {
-					dpi.SetIntValue(val)
-				}
-				return
-			case AggregationStrategyMax:
-				if dpi.IntValue() < val {
-					dpi.SetIntValue(val)
-				}
-				return
-			}
-		}
-	}
-
-	dp.SetIntValue(val)
-	m.aggDataPoints = append(m.aggDataPoints, 1)
-	dp.MoveTo(dps.AppendEmpty())
-}
-
-// updateCapacity saves max length of data point slices that will be used for the slice capacity.
-func (m *metricNetifyFlowTotalIo) updateCapacity() {
-	if m.data.Sum().DataPoints().Len() > m.capacity {
-		m.capacity = m.data.Sum().DataPoints().Len()
-	}
-}
-
-// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
-func (m *metricNetifyFlowTotalIo) emit(metrics pmetric.MetricSlice) {
-	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
-		if m.config.AggregationStrategy == AggregationStrategyAvg {
-			for i, aggCount := range m.aggDataPoints {
-				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
-			}
-		}
-		m.updateCapacity()
-		m.data.MoveTo(metrics.AppendEmpty())
-		m.init()
-	}
-}
-
-func newMetricNetifyFlowTotalIo(cfg NetifyFlowTotalIoMetricConfig) metricNetifyFlowTotalIo {
-	m := metricNetifyFlowTotalIo{config: cfg}
-
-	if cfg.Enabled {
-		m.data = pmetric.NewMetric()
-		m.init()
-	}
-	return m
-}
-
-type metricNetifyFlowTotalPackets struct {
-	data          pmetric.Metric                     // data buffer for generated metric.
-	config        NetifyFlowTotalPacketsMetricConfig // metric config provided by user.
-	capacity      int                                // max observed number of data points added to the metric.
-	aggDataPoints []int64                            // slice containing number of aggregated datapoints at each index
-}
-
-// init fills netify.flow.total.packets metric with initial data.
-func (m *metricNetifyFlowTotalPackets) init() {
-	m.data.SetName("netify.flow.total.packets")
-	m.data.SetDescription("The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.")
-	m.data.SetUnit("{packet}")
-	m.data.SetEmptySum()
-	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
-	m.aggDataPoints = m.aggDataPoints[:0]
-}
-
-func (m *metricNetifyFlowTotalPackets) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
-	if !m.config.Enabled {
-		return
-	}
-
-	dp := pmetric.NewNumberDataPoint()
-	dp.SetStartTimestamp(start)
-	dp.SetTimestamp(ts)
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalPacketsMetricAttributeKeyInterface) {
-		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
-	}
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalPacketsMetricAttributeKeyInternal) {
-		dp.Attributes().PutBool("netify.flow.internal", internalAttributeValue)
-	}
-	if slices.Contains(m.config.EnabledAttributes, NetifyFlowTotalPacketsMetricAttributeKeyFlowDigest) {
-		dp.Attributes().PutStr("netify.flow.digest", flowDigestAttributeValue)
-	}
-
-	var s string
-	dps := m.data.Sum().DataPoints()
-	for i := 0; i < dps.Len(); i++ {
-		dpi := dps.At(i)
-		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
-			switch s = m.config.AggregationStrategy; s {
-			case AggregationStrategySum, AggregationStrategyAvg:
-				dpi.SetIntValue(dpi.IntValue() + val)
-				m.aggDataPoints[i] += 1
-				return
-			case AggregationStrategyMin:
-				if dpi.IntValue() > val {
-					dpi.SetIntValue(val)
-				}
-				return
-			case AggregationStrategyMax:
-				if dpi.IntValue() < val {
-					dpi.SetIntValue(val)
-				}
-				return
-			}
-		}
-	}
-
-	dp.SetIntValue(val)
-	m.aggDataPoints = append(m.aggDataPoints, 1)
-	dp.MoveTo(dps.AppendEmpty())
-}
-
-// updateCapacity saves max length of data point slices that will be used for the slice capacity.
-func (m *metricNetifyFlowTotalPackets) updateCapacity() {
-	if m.data.Sum().DataPoints().Len() > m.capacity {
-		m.capacity = m.data.Sum().DataPoints().Len()
-	}
-}
-
-// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
-func (m *metricNetifyFlowTotalPackets) emit(metrics pmetric.MetricSlice) {
-	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
-		if m.config.AggregationStrategy == AggregationStrategyAvg {
-			for i, aggCount := range m.aggDataPoints {
-				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
-			}
-		}
-		m.updateCapacity()
-		m.data.MoveTo(metrics.AppendEmpty())
-		m.init()
-	}
-}
-
-func newMetricNetifyFlowTotalPackets(cfg NetifyFlowTotalPacketsMetricConfig) metricNetifyFlowTotalPackets {
-	m := metricNetifyFlowTotalPackets{config: cfg}
-
-	if cfg.Enabled {
-		m.data = pmetric.NewMetric()
-		m.init()
-	}
-	return m
-}
-
 // MetricsBuilder provides an interface for scrapers to report metrics while taking care of all the transformations
 // required to produce metric representation defined in metadata and user config.
 type MetricsBuilder struct {
@@ -991,13 +991,13 @@ type MetricsBuilder struct {
 	resourceAttributeExcludeFilter     map[string]filter.Filter
 	metricNetifyFlowDetectionPackets   metricNetifyFlowDetectionPackets
 	metricNetifyFlowIo                 metricNetifyFlowIo
+	metricNetifyFlowLifetimeIo         metricNetifyFlowLifetimeIo
+	metricNetifyFlowLifetimePackets    metricNetifyFlowLifetimePackets
 	metricNetifyFlowPackets            metricNetifyFlowPackets
 	metricNetifyFlowRate               metricNetifyFlowRate
 	metricNetifyFlowTCPResets          metricNetifyFlowTCPResets
 	metricNetifyFlowTCPRetransmissions metricNetifyFlowTCPRetransmissions
 	metricNetifyFlowTCPSequenceErrors  metricNetifyFlowTCPSequenceErrors
-	metricNetifyFlowTotalIo            metricNetifyFlowTotalIo
-	metricNetifyFlowTotalPackets       metricNetifyFlowTotalPackets
 }
 
 // MetricBuilderOption applies changes to default metrics builder.
@@ -1025,13 +1025,13 @@ func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, opt
 		buildInfo:                          settings.BuildInfo,
 		metricNetifyFlowDetectionPackets:   newMetricNetifyFlowDetectionPackets(mbc.Metrics.NetifyFlowDetectionPackets),
 		metricNetifyFlowIo:                 newMetricNetifyFlowIo(mbc.Metrics.NetifyFlowIo),
+		metricNetifyFlowLifetimeIo:         newMetricNetifyFlowLifetimeIo(mbc.Metrics.NetifyFlowLifetimeIo),
+		metricNetifyFlowLifetimePackets:    newMetricNetifyFlowLifetimePackets(mbc.Metrics.NetifyFlowLifetimePackets),
 		metricNetifyFlowPackets:            newMetricNetifyFlowPackets(mbc.Metrics.NetifyFlowPackets),
 		metricNetifyFlowRate:               newMetricNetifyFlowRate(mbc.Metrics.NetifyFlowRate),
 		metricNetifyFlowTCPResets:          newMetricNetifyFlowTCPResets(mbc.Metrics.NetifyFlowTCPResets),
 		metricNetifyFlowTCPRetransmissions: newMetricNetifyFlowTCPRetransmissions(mbc.Metrics.NetifyFlowTCPRetransmissions),
 		metricNetifyFlowTCPSequenceErrors:  newMetricNetifyFlowTCPSequenceErrors(mbc.Metrics.NetifyFlowTCPSequenceErrors),
-		metricNetifyFlowTotalIo:            newMetricNetifyFlowTotalIo(mbc.Metrics.NetifyFlowTotalIo),
-		metricNetifyFlowTotalPackets:       newMetricNetifyFlowTotalPackets(mbc.Metrics.NetifyFlowTotalPackets),
 		resourceAttributeIncludeFilter:     make(map[string]filter.Filter),
 		resourceAttributeExcludeFilter:     make(map[string]filter.Filter),
 	}
@@ -1112,13 +1112,13 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	ils.Metrics().EnsureCapacity(mb.metricsCapacity)
 	mb.metricNetifyFlowDetectionPackets.emit(ils.Metrics())
 	mb.metricNetifyFlowIo.emit(ils.Metrics())
+	mb.metricNetifyFlowLifetimeIo.emit(ils.Metrics())
+	mb.metricNetifyFlowLifetimePackets.emit(ils.Metrics())
 	mb.metricNetifyFlowPackets.emit(ils.Metrics())
 	mb.metricNetifyFlowRate.emit(ils.Metrics())
 	mb.metricNetifyFlowTCPResets.emit(ils.Metrics())
 	mb.metricNetifyFlowTCPRetransmissions.emit(ils.Metrics())
 	mb.metricNetifyFlowTCPSequenceErrors.emit(ils.Metrics())
-	mb.metricNetifyFlowTotalIo.emit(ils.Metrics())
-	mb.metricNetifyFlowTotalPackets.emit(ils.Metrics())
 
 	for _, op := range options {
 		op.apply(rm)
@@ -1160,6 +1160,16 @@ func (mb *MetricsBuilder) RecordNetifyFlowIoDataPoint(ts pcommon.Timestamp, val 
 	mb.metricNetifyFlowIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue, directionAttributeValue.String())
 }
 
+// RecordNetifyFlowLifetimeIoDataPoint adds a data point to netify.flow.lifetime.io metric.
+func (mb *MetricsBuilder) RecordNetifyFlowLifetimeIoDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
+	mb.metricNetifyFlowLifetimeIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
+}
+
+// RecordNetifyFlowLifetimePacketsDataPoint adds a data point to netify.flow.lifetime.packets metric.
+func (mb *MetricsBuilder) RecordNetifyFlowLifetimePacketsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
+	mb.metricNetifyFlowLifetimePackets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
+}
+
 // RecordNetifyFlowPacketsDataPoint adds a data point to netify.flow.packets metric.
 func (mb *MetricsBuilder) RecordNetifyFlowPacketsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string, directionAttributeValue AttributeDirection) {
 	mb.metricNetifyFlowPackets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue, directionAttributeValue.String())
@@ -1183,16 +1193,6 @@ func (mb *MetricsBuilder) RecordNetifyFlowTCPRetransmissionsDataPoint(ts pcommon
 // RecordNetifyFlowTCPSequenceErrorsDataPoint adds a data point to netify.flow.tcp.sequence_errors metric.
 func (mb *MetricsBuilder) RecordNetifyFlowTCPSequenceErrorsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
 	mb.metricNetifyFlowTCPSequenceErrors.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
-}
-
-// RecordNetifyFlowTotalIoDataPoint adds a data point to netify.flow.total.io metric.
-func (mb *MetricsBuilder) RecordNetifyFlowTotalIoDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
-	mb.metricNetifyFlowTotalIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
-}
-
-// RecordNetifyFlowTotalPacketsDataPoint adds a data point to netify.flow.total.packets metric.
-func (mb *MetricsBuilder) RecordNetifyFlowTotalPacketsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
-	mb.metricNetifyFlowTotalPackets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
 }
 
 // Reset resets metrics builder to its initial state. It should be used when external metrics source is restarted,

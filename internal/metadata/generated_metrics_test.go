@@ -69,13 +69,13 @@ func TestMetricsBuilder(t *testing.T) {
 			aggMap := make(map[string]string) // contains the aggregation strategies for each metric name
 			aggMap["netify.flow.detection.packets"] = mb.metricNetifyFlowDetectionPackets.config.AggregationStrategy
 			aggMap["netify.flow.io"] = mb.metricNetifyFlowIo.config.AggregationStrategy
+			aggMap["netify.flow.lifetime.io"] = mb.metricNetifyFlowLifetimeIo.config.AggregationStrategy
+			aggMap["netify.flow.lifetime.packets"] = mb.metricNetifyFlowLifetimePackets.config.AggregationStrategy
 			aggMap["netify.flow.packets"] = mb.metricNetifyFlowPackets.config.AggregationStrategy
 			aggMap["netify.flow.rate"] = mb.metricNetifyFlowRate.config.AggregationStrategy
 			aggMap["netify.flow.tcp.resets"] = mb.metricNetifyFlowTCPResets.config.AggregationStrategy
 			aggMap["netify.flow.tcp.retransmissions"] = mb.metricNetifyFlowTCPRetransmissions.config.AggregationStrategy
 			aggMap["netify.flow.tcp.sequence_errors"] = mb.metricNetifyFlowTCPSequenceErrors.config.AggregationStrategy
-			aggMap["netify.flow.total.io"] = mb.metricNetifyFlowTotalIo.config.AggregationStrategy
-			aggMap["netify.flow.total.packets"] = mb.metricNetifyFlowTotalPackets.config.AggregationStrategy
 
 			expectedWarnings := 0
 			if tt.metricsSet != testDataSetReag {
@@ -95,6 +95,18 @@ func TestMetricsBuilder(t *testing.T) {
 			mb.RecordNetifyFlowIoDataPoint(ts, 1, "interface-val", true, "flow_digest-val", AttributeDirectionReceive)
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowIoDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2", AttributeDirectionTransmit)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyFlowLifetimeIoDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyFlowLifetimeIoDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyFlowLifetimePacketsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyFlowLifetimePacketsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
 			defaultMetricsCount++
 			allMetricsCount++
@@ -126,18 +138,6 @@ func TestMetricsBuilder(t *testing.T) {
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowTCPSequenceErrorsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
-			allMetricsCount++
-			mb.RecordNetifyFlowTotalIoDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
-			if tt.name == "reaggregate_set" {
-				mb.RecordNetifyFlowTotalIoDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
-			}
-			defaultMetricsCount++
-			allMetricsCount++
-			mb.RecordNetifyFlowTotalPacketsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
-			if tt.name == "reaggregate_set" {
-				mb.RecordNetifyFlowTotalPacketsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
-			}
 
 			rb := mb.NewResourceBuilder()
 			rb.SetNetifyAgentID("netify.agent.id-val")
@@ -146,13 +146,13 @@ func TestMetricsBuilder(t *testing.T) {
 			if tt.name == "reaggregate_set" {
 				assert.Empty(t, mb.metricNetifyFlowDetectionPackets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowIo.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyFlowLifetimeIo.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyFlowLifetimePackets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowPackets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowRate.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowTCPResets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowTCPRetransmissions.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowTCPSequenceErrors.aggDataPoints)
-				assert.Empty(t, mb.metricNetifyFlowTotalIo.aggDataPoints)
-				assert.Empty(t, mb.metricNetifyFlowTotalPackets.aggDataPoints)
 			}
 
 			if tt.expectEmpty {
@@ -287,6 +287,114 @@ func TestMetricsBuilder(t *testing.T) {
 						_, ok = dp.Attributes().Get("netify.flow.digest")
 						assert.False(t, ok)
 						_, ok = dp.Attributes().Get("network.io.direction")
+						assert.False(t, ok)
+					}
+				case "netify.flow.lifetime.io":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.flow.lifetime.io"], "Found a duplicate in the metrics slice: netify.flow.lifetime.io")
+						validatedMetrics["netify.flow.lifetime.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+						internalAttrVal, ok := dp.Attributes().Get("netify.flow.internal")
+						assert.True(t, ok)
+						assert.True(t, internalAttrVal.Bool())
+						flowDigestAttrVal, ok := dp.Attributes().Get("netify.flow.digest")
+						assert.True(t, ok)
+						assert.Equal(t, "flow_digest-val", flowDigestAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.flow.lifetime.io"], "Found a duplicate in the metrics slice: netify.flow.lifetime.io")
+						validatedMetrics["netify.flow.lifetime.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.flow.lifetime.io"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.flow.internal")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.flow.digest")
+						assert.False(t, ok)
+					}
+				case "netify.flow.lifetime.packets":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.flow.lifetime.packets"], "Found a duplicate in the metrics slice: netify.flow.lifetime.packets")
+						validatedMetrics["netify.flow.lifetime.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+						internalAttrVal, ok := dp.Attributes().Get("netify.flow.internal")
+						assert.True(t, ok)
+						assert.True(t, internalAttrVal.Bool())
+						flowDigestAttrVal, ok := dp.Attributes().Get("netify.flow.digest")
+						assert.True(t, ok)
+						assert.Equal(t, "flow_digest-val", flowDigestAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.flow.lifetime.packets"], "Found a duplicate in the metrics slice: netify.flow.lifetime.packets")
+						validatedMetrics["netify.flow.lifetime.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.flow.lifetime.packets"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.flow.internal")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.flow.digest")
 						assert.False(t, ok)
 					}
 				case "netify.flow.packets":
@@ -549,114 +657,6 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, ts, dp.Timestamp())
 						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
 						switch aggMap["netify.flow.tcp.sequence_errors"] {
-						case "sum":
-							assert.Equal(t, int64(4), dp.IntValue())
-						case "avg":
-							assert.Equal(t, int64(2), dp.IntValue())
-						case "min":
-							assert.Equal(t, int64(1), dp.IntValue())
-						case "max":
-							assert.Equal(t, int64(3), dp.IntValue())
-						}
-						_, ok := dp.Attributes().Get("network.interface.name")
-						assert.False(t, ok)
-						_, ok = dp.Attributes().Get("netify.flow.internal")
-						assert.False(t, ok)
-						_, ok = dp.Attributes().Get("netify.flow.digest")
-						assert.False(t, ok)
-					}
-				case "netify.flow.total.io":
-					if tt.name != "reaggregate_set" {
-						assert.False(t, validatedMetrics["netify.flow.total.io"], "Found a duplicate in the metrics slice: netify.flow.total.io")
-						validatedMetrics["netify.flow.total.io"] = true
-						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
-						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.", mi.Description())
-						assert.Equal(t, "By", mi.Unit())
-						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
-						dp := mi.Sum().DataPoints().At(0)
-						assert.Equal(t, start, dp.StartTimestamp())
-						assert.Equal(t, ts, dp.Timestamp())
-						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
-						assert.Equal(t, int64(1), dp.IntValue())
-						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
-						assert.True(t, ok)
-						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
-						internalAttrVal, ok := dp.Attributes().Get("netify.flow.internal")
-						assert.True(t, ok)
-						assert.True(t, internalAttrVal.Bool())
-						flowDigestAttrVal, ok := dp.Attributes().Get("netify.flow.digest")
-						assert.True(t, ok)
-						assert.Equal(t, "flow_digest-val", flowDigestAttrVal.Str())
-					} else {
-						assert.False(t, validatedMetrics["netify.flow.total.io"], "Found a duplicate in the metrics slice: netify.flow.total.io")
-						validatedMetrics["netify.flow.total.io"] = true
-						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
-						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "The agent's own cumulative byte count of the flow since it started (total_bytes). Always cumulative; may lag the deltas in conntrack-counter mode.", mi.Description())
-						assert.Equal(t, "By", mi.Unit())
-						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
-						dp := mi.Sum().DataPoints().At(0)
-						assert.Equal(t, start, dp.StartTimestamp())
-						assert.Equal(t, ts, dp.Timestamp())
-						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
-						switch aggMap["netify.flow.total.io"] {
-						case "sum":
-							assert.Equal(t, int64(4), dp.IntValue())
-						case "avg":
-							assert.Equal(t, int64(2), dp.IntValue())
-						case "min":
-							assert.Equal(t, int64(1), dp.IntValue())
-						case "max":
-							assert.Equal(t, int64(3), dp.IntValue())
-						}
-						_, ok := dp.Attributes().Get("network.interface.name")
-						assert.False(t, ok)
-						_, ok = dp.Attributes().Get("netify.flow.internal")
-						assert.False(t, ok)
-						_, ok = dp.Attributes().Get("netify.flow.digest")
-						assert.False(t, ok)
-					}
-				case "netify.flow.total.packets":
-					if tt.name != "reaggregate_set" {
-						assert.False(t, validatedMetrics["netify.flow.total.packets"], "Found a duplicate in the metrics slice: netify.flow.total.packets")
-						validatedMetrics["netify.flow.total.packets"] = true
-						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
-						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.", mi.Description())
-						assert.Equal(t, "{packet}", mi.Unit())
-						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
-						dp := mi.Sum().DataPoints().At(0)
-						assert.Equal(t, start, dp.StartTimestamp())
-						assert.Equal(t, ts, dp.Timestamp())
-						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
-						assert.Equal(t, int64(1), dp.IntValue())
-						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
-						assert.True(t, ok)
-						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
-						internalAttrVal, ok := dp.Attributes().Get("netify.flow.internal")
-						assert.True(t, ok)
-						assert.True(t, internalAttrVal.Bool())
-						flowDigestAttrVal, ok := dp.Attributes().Get("netify.flow.digest")
-						assert.True(t, ok)
-						assert.Equal(t, "flow_digest-val", flowDigestAttrVal.Str())
-					} else {
-						assert.False(t, validatedMetrics["netify.flow.total.packets"], "Found a duplicate in the metrics slice: netify.flow.total.packets")
-						validatedMetrics["netify.flow.total.packets"] = true
-						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
-						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
-						assert.Equal(t, "The agent's own cumulative packet count of the flow since it started (total_packets). Always cumulative.", mi.Description())
-						assert.Equal(t, "{packet}", mi.Unit())
-						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
-						dp := mi.Sum().DataPoints().At(0)
-						assert.Equal(t, start, dp.StartTimestamp())
-						assert.Equal(t, ts, dp.Timestamp())
-						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
-						switch aggMap["netify.flow.total.packets"] {
 						case "sum":
 							assert.Equal(t, int64(4), dp.IntValue())
 						case "avg":
