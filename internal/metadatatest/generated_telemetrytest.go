@@ -70,7 +70,7 @@ func AssertEqualNetifyflowstatsFlowsTracked(t *testing.T, tt *componenttest.Tele
 func AssertEqualNetifyflowstatsRecords(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_netifyflowstats_records",
-		Description: "Records received, by transport, record type and outcome (accepted, skipped for a type the receiver does not map, refused as malformed, refused while busy). [Development]",
+		Description: "Records received, by transport, record type and outcome (accepted; duplicate, a redelivery ignored; skipped, a type the receiver does not map; malformed; busy, refused while the receiver could not take them). [Development]",
 		Unit:        "{record}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
