@@ -51,7 +51,7 @@ func BenchmarkAccept(b *testing.B) {
 // Compare the chunk sizes with: benchstat -col /chunk.
 func BenchmarkFlush(b *testing.B) {
 	for _, flows := range []int{1_000, 10_000} {
-		for _, chunk := range []int{flowsPerChunk, 1 << 30} {
+		for _, chunk := range []int{flowsPerChunk, 128, 1 << 30} {
 			name := fmt.Sprintf("flows=%d/chunk=%d", flows, chunk)
 			if chunk > flows {
 				if flows > 1_000 {

@@ -15,7 +15,7 @@ import (
 // between two emits. The builder looks for a data point to merge with by
 // scanning every point of the metric, so recording a whole flush at once
 // would cost time quadratic in the number of flows.
-const flowsPerChunk = 128
+const flowsPerChunk = 8
 
 // deltaSums are the metrics built from the agent's per-interval deltas, the
 // ones whose temporality the configuration chooses.
