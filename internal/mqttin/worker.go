@@ -65,7 +65,7 @@ func (in *Input) handle(ctx context.Context, m mqtt.Message) bool {
 		Received:  time.Now(),
 		Records:   records,
 	}
-	if err := deliver(ctx, in.sink, b, log); err != nil {
+	if err := ingest.Deliver(ctx, in.sink, b, log); err != nil {
 		log.Debug("Shutting down before the sink took the message; leaving it unacknowledged for redelivery")
 		return false
 	}

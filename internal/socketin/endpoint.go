@@ -66,7 +66,7 @@ func (e *endpoint) run(ctx context.Context) {
 		wait := bo.NextBackOff()
 		e.log.Warn("Agent socket unavailable; will re-dial", zap.Error(err), zap.Duration("retry_in", wait))
 		e.status.endpointDown(ctx, e.name, err)
-		if sleep(ctx, wait) != nil {
+		if ingest.Sleep(ctx, wait) != nil {
 			return
 		}
 	}
@@ -114,7 +114,7 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 			return delivered, fmt.Errorf("read: %w", err)
 		}
 		b := ingest.Batch{Agent: e.agent, Transport: Transport, Received: time.Now(), Records: []record.Record{rec}}
-		if err := deliver(ctx, e.in.sink, b, e.log); err != nil {
+		if err := ingest.Deliver(ctx, e.in.sink, b, e.log); err != nil {
 			e.log.Info("Shutting down with a record the sink has not taken; the socket cannot redeliver it")
 			return delivered, err
 		}

@@ -1,4 +1,4 @@
-package mqttin
+package ingest
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"go.uber.org/zap"
-
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 )
 
 // busyBackoff paces retries while the sink answers ErrBusy: short, because
@@ -22,12 +20,12 @@ func busyBackoff() *backoff.ExponentialBackOff {
 	}
 }
 
-// deliver offers b to the sink until every record is taken. While the sink
-// is busy the caller (and so the socket read) is held here, which is the
+// Deliver offers b to the sink until every record is taken. While the sink
+// is busy the caller (a socket read, an MQTT ack) is held here, which is the
 // backpressure: the same records are offered again, never dropped. It
 // returns only ctx's error; a sink error other than ErrBusy means the
 // records can never be applied, so they are logged and skipped.
-func deliver(ctx context.Context, sink ingest.Sink, b ingest.Batch, log *zap.Logger) error {
+func Deliver(ctx context.Context, sink Sink, b Batch, log *zap.Logger) error {
 	var bo *backoff.ExponentialBackOff
 	for len(b.Records) > 0 {
 		taken, err := sink.Accept(ctx, b)
@@ -36,7 +34,7 @@ func deliver(ctx context.Context, sink ingest.Sink, b ingest.Batch, log *zap.Log
 		switch {
 		case err == nil:
 			return nil
-		case !errors.Is(err, ingest.ErrBusy):
+		case !errors.Is(err, ErrBusy):
 			log.Warn("Sink rejected records; skipping them", zap.Int("records", len(b.Records)), zap.Error(err))
 			return nil
 		case len(b.Records) == 0:
@@ -45,15 +43,15 @@ func deliver(ctx context.Context, sink ingest.Sink, b ingest.Batch, log *zap.Log
 		if bo == nil {
 			bo = busyBackoff()
 		}
-		if err := sleep(ctx, bo.NextBackOff()); err != nil {
+		if err := Sleep(ctx, bo.NextBackOff()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sleep waits d or until ctx is done, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done, whichever is first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
