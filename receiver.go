@@ -54,10 +54,10 @@ type netifyReceiver struct {
 	httpServer *http.Server
 	// httpAddr is where the HTTP input listens (the port chosen when the
 	// endpoint asks for :0).
-	httpAddr   net.Addr
-	inputs     []input
-	stopFlush  chan struct{}
-	wg         sync.WaitGroup
+	httpAddr  net.Addr
+	inputs    []input
+	stopFlush chan struct{}
+	wg        sync.WaitGroup
 }
 
 var transports = []string{"http", "socket", "mqtt"}
@@ -131,13 +131,15 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 			return err
 		}
 	}
+	// One status for the receiver: an input's OK must not hide another's error.
+	status := newStatusAggregator(host)
 	if s := r.cfg.Socket.Get(); s != nil {
 		in, err := socketin.New(*s, r, r.set.TelemetrySettings, r.decodeError)
 		if err != nil {
 			return fmt.Errorf("socket input: %w", err)
 		}
 		r.inputs = append(r.inputs, in)
-		if err := in.Start(ctx, host); err != nil {
+		if err := in.Start(ctx, status.hostFor(socketin.Transport)); err != nil {
 			return fmt.Errorf("starting socket input: %w", err)
 		}
 	}
@@ -147,7 +149,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 			return fmt.Errorf("mqtt input: %w", err)
 		}
 		r.inputs = append(r.inputs, in)
-		if err := in.Start(ctx, host); err != nil {
+		if err := in.Start(ctx, status.hostFor(mqttin.Transport)); err != nil {
 			return fmt.Errorf("starting mqtt input: %w", err)
 		}
 	}

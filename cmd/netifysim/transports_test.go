@@ -21,8 +21,8 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
-	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/internal/mosquittotest"
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/internal/send"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 )
 
 // flakyReceiver accepts POSTs but answers 500 to every fifth, tallying what
@@ -169,7 +169,7 @@ func TestSocketModeDropsWithoutClient(t *testing.T) {
 }
 
 func TestMQTTModePublishesPerAgentTopic(t *testing.T) {
-	broker := mosquittotest.Start(t)
+	broker := mosquittotest.Start(t).URL()
 	sub := mosquittotest.Subscribe(t, broker, "netify/+/flows")
 	_, s := runMain(t, append([]string{"-mode", "mqtt", "-broker", broker, "-agent-ids", "m1,m2",
 		"-flows", "5", "-intervals", "4", "-qos", "1"}, virtual...)...)

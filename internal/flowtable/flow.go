@@ -84,7 +84,8 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 	// Only flow_stats and flow_purge carry deltas the agent resets after
 	// dispatch. The DPI events carry the interval's counters so far, which
 	// the next flow_stats reports again: adding them would count twice.
-	if r.Type == record.TypeFlowStats || r.Type == record.TypeFlowPurge {
+	isStats := r.Type == record.TypeFlowStats || r.Type == record.TypeFlowPurge
+	if isStats {
 		if r.HasStats || r.HasTCP {
 			d := countersOf(r)
 			f.sum.add(d)
@@ -101,17 +102,31 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 		changed = true
 	}
 	if r.HasTotals {
-		if f.hasTotals && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets) {
+		lower := f.hasTotals && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
+		switch {
+		case !lower:
+			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			changed = true
+		case isStats:
+			// A periodic report with a lower total: the agent counts a new
+			// flow under the old digests; its total series starts again.
 			f.totalStart = now
+			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			changed = true
+		default:
+			// A DPI or flow record with a lower total is older than what
+			// the flow already reported (a redelivery): it moves nothing.
 		}
-		f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
-		changed = true
 	}
 	if r.HasDetectionPackets {
 		f.hasDetection, f.detection = true, r.DetectionPackets
 		changed = true
 	}
-	f.purged = r.Type == record.TypeFlowPurge
+	// Only periodic reports decide whether the flow has ended: a DPI record
+	// redelivered after the purge must not bring the flow back.
+	if isStats {
+		f.purged = r.Type == record.TypeFlowPurge
+	}
 	if changed || f.purged {
 		f.dirty = true
 	}

@@ -257,3 +257,24 @@ func TestRecordsWithoutLastSeenAreNeverDuplicates(t *testing.T) {
 	apply(t, tb, "a", r, at(15))
 	assert.Equal(t, uint64(10), tb.Snapshot().Points[0].Sum.LocalBytes)
 }
+
+func TestLateDPIRecordNeitherRevivesAPurgedFlowNorResetsItsTotal(t *testing.T) {
+	tb := newTable(10)
+	dpi := stats("d1", nil, 0, 0)
+	dpi.Type = record.TypeFlowDPIComplete
+	dpi.TotalBytes = 500
+	apply(t, tb, "a", stats("d1", nil, 100, 0), at(0)) // total 1100
+	purge := stats("d1", nil, 1, 0)
+	purge.Type = record.TypeFlowPurge
+	purge.TotalBytes = 1101
+	apply(t, tb, "a", purge, at(10))
+	apply(t, tb, "a", dpi, at(11)) // an old DPI record, redelivered
+
+	s := tb.Snapshot()
+	require.Len(t, s.Points, 1)
+	assert.True(t, s.Points[0].Final, "the flow stays purged")
+	assert.Equal(t, at(0), s.Points[0].TotalStart, "an older total does not restart the series")
+	assert.Equal(t, uint64(1101), s.Points[0].TotalBytes)
+	tb.Commit(s)
+	assert.Equal(t, 0, tb.Len())
+}

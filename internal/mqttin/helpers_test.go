@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 )
 
 const waitFor = 20 * time.Second
@@ -146,9 +147,9 @@ func (h *statusHost) last() componentstatus.Status {
 	return st[len(st)-1]
 }
 
-func testConfig(b *broker, clientID string) Config {
+func testConfig(b *mosquittotest.Broker, clientID string) Config {
 	cfg := NewDefaultConfig()
-	cfg.Brokers = []string{b.url()}
+	cfg.Brokers = []string{b.URL()}
 	cfg.ClientID = clientID
 	cfg.ConnectTimeout = 2 * time.Second
 	cfg.KeepAlive = 5 * time.Second
@@ -195,9 +196,9 @@ type publisher struct {
 	c mqtt.Client
 }
 
-func newPublisher(t *testing.T, b *broker) *publisher {
+func newPublisher(t *testing.T, b *mosquittotest.Broker) *publisher {
 	t.Helper()
-	opts := mqtt.NewClientOptions().AddBroker(b.url()).
+	opts := mqtt.NewClientOptions().AddBroker(b.URL()).
 		SetClientID("agent-" + strings.ReplaceAll(t.Name(), "/", "-")).
 		SetCleanSession(true).
 		SetAutoReconnect(true).

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 )
 
 const topic = "netify/3f2a9c1e-agent/flows"
@@ -19,7 +21,7 @@ const topic = "netify/3f2a9c1e-agent/flows"
 // sink. QoS 1 is at least once: duplicates are counted and logged, and
 // attributed to the publisher when it had to publish a record twice.
 func TestEveryRecordSurvivesBrokerRestart(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	sink := &recordingSink{}
 	host := newStatusHost()
 	startInput(t, testConfig(b, "recv-restart"), sink, host, nil)
@@ -43,7 +45,7 @@ func TestEveryRecordSurvivesBrokerRestart(t *testing.T) {
 
 	require.Eventually(t, func() bool { return sink.distinct() >= n/3 }, waitFor, 5*time.Millisecond)
 	lost := host.count(componentstatus.StatusRecoverableError)
-	b.restart()
+	b.Restart()
 	require.NoError(t, <-published)
 	require.Eventually(t, func() bool { return sink.distinct() == n }, waitFor, 10*time.Millisecond,
 		"every published record reaches the sink")
@@ -75,7 +77,7 @@ func TestEveryRecordSurvivesBrokerRestart(t *testing.T) {
 // in the broker's in-flight window) while the broker restarts; the sink
 // takes them once the input has reconnected.
 func TestAckLostWithConnectionDuplicates(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	var busy atomic.Bool
 	busy.Store(true)
 	sink := &recordingSink{busy: busy.Load}
@@ -87,7 +89,7 @@ func TestAckLostWithConnectionDuplicates(t *testing.T) {
 	pub.publishRange(t, topic, 1, n)
 	require.Eventually(t, func() bool { return sink.busyCount() > 0 }, waitFor, 5*time.Millisecond)
 	oks := host.count(componentstatus.StatusOK)
-	b.restart()
+	b.Restart()
 	require.Eventually(t, func() bool { return host.count(componentstatus.StatusOK) > oks }, waitFor, 10*time.Millisecond)
 	busy.Store(false)
 
@@ -108,7 +110,7 @@ func TestAckLostWithConnectionDuplicates(t *testing.T) {
 // Records published while the input is stopped, even across a broker
 // restart, arrive when it starts again with the same client id.
 func TestPersistentSessionDeliversWhileStopped(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	cfg := testConfig(b, "recv-persistent")
 	first := &recordingSink{}
 	in, err := New(cfg, first, componenttest.NewNopTelemetrySettings(), nil)
@@ -120,7 +122,7 @@ func TestPersistentSessionDeliversWhileStopped(t *testing.T) {
 
 	pub := newPublisher(t, b)
 	pub.publishRange(t, topic, 1, 25)
-	b.restart()
+	b.Restart()
 	pub.publishRange(t, topic, 26, 50)
 
 	second := &recordingSink{}
@@ -133,7 +135,7 @@ func TestPersistentSessionDeliversWhileStopped(t *testing.T) {
 // While the sink is busy no message is acked and nothing is lost; once it
 // accepts, everything arrives once and in order.
 func TestBusySinkHoldsMessages(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	var busy atomic.Bool
 	busy.Store(true)
 	sink := &recordingSink{busy: busy.Load}
@@ -151,7 +153,7 @@ func TestBusySinkHoldsMessages(t *testing.T) {
 // A message still waiting on a busy sink at shutdown is not acked: the next
 // session with the same client id receives it.
 func TestShutdownLeavesUnackedMessageForNextSession(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	cfg := testConfig(b, "recv-shutdown")
 	busySink := &recordingSink{busy: func() bool { return true }}
 	in, err := New(cfg, busySink, componenttest.NewNopTelemetrySettings(), nil)
@@ -173,8 +175,8 @@ func TestShutdownLeavesUnackedMessageForNextSession(t *testing.T) {
 }
 
 func TestBrokerDownAtStartIsRetried(t *testing.T) {
-	b := startBroker(t)
-	b.stop()
+	b := mosquittotest.Start(t)
+	b.Stop()
 	host := newStatusHost()
 	sink := &recordingSink{}
 	in, err := New(testConfig(b, "recv-late"), sink, componenttest.NewNopTelemetrySettings(), nil)
@@ -183,7 +185,7 @@ func TestBrokerDownAtStartIsRetried(t *testing.T) {
 	t.Cleanup(func() { require.NoError(t, in.Shutdown(context.Background())) })
 	require.Eventually(t, func() bool { return host.last() == componentstatus.StatusRecoverableError }, waitFor, 10*time.Millisecond)
 
-	b.start()
+	b.Resume()
 	require.Eventually(t, func() bool { return host.last() == componentstatus.StatusOK }, waitFor, 10*time.Millisecond)
 	newPublisher(t, b).publishRange(t, topic, 1, 1)
 	require.Eventually(t, func() bool { return len(sink.digests()) == 1 }, waitFor, 10*time.Millisecond)
@@ -210,7 +212,7 @@ func TestShutdownWithoutStartAndStartTwice(t *testing.T) {
 // gzipped, on topics with or without an agent level; a payload that does not
 // decode costs only itself.
 func TestPayloadsThroughBroker(t *testing.T) {
-	b := startBroker(t)
+	b := mosquittotest.Start(t)
 	sink := &recordingSink{}
 	var decErrs decodeErrors
 	cfg := testConfig(b, "recv-payloads")

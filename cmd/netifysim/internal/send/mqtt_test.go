@@ -11,11 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
-	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/internal/mosquittotest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 )
 
 func TestMQTTPublishesToTheAgentTopic(t *testing.T) {
-	broker := mosquittotest.Start(t)
+	broker := mosquittotest.Start(t).URL()
 	sub := mosquittotest.Subscribe(t, broker, "netify/+/flows")
 
 	m, err := DialMQTT(MQTTConfig{Broker: broker, Topic: "netify/${uuid_agent}/flows", AgentID: "agent-7", QoS: 1, Timeout: 10 * time.Second})
@@ -35,7 +35,7 @@ func TestMQTTPublishesToTheAgentTopic(t *testing.T) {
 }
 
 func TestMQTTGzipPayloads(t *testing.T) {
-	broker := mosquittotest.Start(t)
+	broker := mosquittotest.Start(t).URL()
 	sub := mosquittotest.Subscribe(t, broker, "z/#")
 	m, err := DialMQTT(MQTTConfig{Broker: broker, Topic: "z/${uuid_agent}", AgentID: "g", QoS: 0, Gzip: true, Timeout: 10 * time.Second})
 	require.NoError(t, err)

@@ -1,7 +1,9 @@
 package mosquittotest
 
 import (
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,15 +22,20 @@ type Subscriber struct {
 	msgs []Message
 }
 
-// Subscribe connects to broker and subscribes to filter at QoS 1 until the
-// test ends.
-func Subscribe(t testing.TB, broker, filter string) *Subscriber {
+// subscribers numbers the client ids, so that two subscribers of one test
+// do not take each other's session over.
+var subscribers atomic.Int64
+
+// Subscribe connects to the broker at url (a Broker's URL) with a clean
+// session and subscribes to filter at QoS 1, until the test ends.
+func Subscribe(t testing.TB, url, filter string) *Subscriber {
 	t.Helper()
 	s := &Subscriber{}
-	opts := mqtt.NewClientOptions().AddBroker(broker).SetClientID("netifysim-test-sub").SetCleanSession(true)
+	id := fmt.Sprintf("mosquittotest-sub-%d", subscribers.Add(1))
+	opts := mqtt.NewClientOptions().AddBroker(url).SetClientID(id).SetCleanSession(true)
 	c := mqtt.NewClient(opts)
 	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscriber connecting to %s: %v", broker, tok.Error())
+		t.Fatalf("subscriber connecting to %s: %v (or no CONNACK within 10s)", url, tok.Error())
 	}
 	t.Cleanup(func() { c.Disconnect(100) })
 	tok := c.Subscribe(filter, 1, func(_ mqtt.Client, m mqtt.Message) {
@@ -37,7 +44,7 @@ func Subscribe(t testing.TB, broker, filter string) *Subscriber {
 		s.mu.Unlock()
 	})
 	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
-		t.Fatalf("subscribing to %s: %v", filter, tok.Error())
+		t.Fatalf("subscribing to %s: %v (or no SUBACK within 10s)", filter, tok.Error())
 	}
 	return s
 }
