@@ -20,47 +20,42 @@ const (
 	outcomeMalformed = "malformed"
 	outcomeBusy      = "busy"
 	outcomeDuplicate = "duplicate"
+	outcomeLate      = "late"
 )
 
 var errShuttingDown = errors.New("receiver is shutting down")
 
 // Accept implements ingest.Sink: the records of one delivery go into the flow
-// table in order.
+// table in order, all of them or, when the table cannot make room for the
+// flows they start, none.
 func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error) {
 	if r.closing.Load() {
 		r.countRecords(ctx, b.Transport, "", outcomeBusy, len(b.Records))
 		return 0, errors.Join(ingest.ErrBusy, errShuttingDown)
 	}
-	obs := r.obsFor(b.Transport)
-	opCtx := obs.StartMetricsOp(ctx)
-	accepted := 0
-	for i := range b.Records {
-		rec := &b.Records[i]
-		if !rec.IsFlow() {
-			r.countRecords(ctx, b.Transport, rec.Type, outcomeSkipped, 1)
-			continue
-		}
-		outcome, err := r.table.Apply(b.Agent, rec, b.Received)
-		if err != nil {
-			rest := len(b.Records) - i
-			r.countRecords(ctx, b.Transport, "", outcomeBusy, rest)
-			obs.EndMetricsOp(opCtx, b.Transport, accepted, nil)
-			obs.EndMetricsOp(obs.StartMetricsOp(ctx), b.Transport, rest, err)
-			r.logger.Warn("Flow table full; refusing records until a flush hands pending data downstream",
-				zap.String("agent", b.Agent), zap.Int("refused", rest), zap.Int("flows.max", r.cfg.Flows.Max))
-			return i, errors.Join(ingest.ErrBusy, err)
-		}
-		switch outcome {
+	outcomes := make([]flowtable.Outcome, len(b.Records))
+	if err := r.table.ApplyBatch(b.Agent, b.Records, b.Received, b.AtLeastOnce, outcomes); err != nil {
+		r.countRecords(ctx, b.Transport, "", outcomeBusy, len(b.Records))
+		r.logger.Warn("Flow table full of unsent flows; refusing records until a flush hands them downstream",
+			zap.String("agent", b.Agent), zap.Int("refused", len(b.Records)), zap.Int("flows.max", r.cfg.Flows.Max))
+		return 0, errors.Join(ingest.ErrBusy, err)
+	}
+	for i, o := range outcomes {
+		typ := b.Records[i].Type
+		switch o {
+		case flowtable.Skipped:
+			r.countRecords(ctx, b.Transport, typ, outcomeSkipped, 1)
 		case flowtable.Duplicate:
-			r.countRecords(ctx, b.Transport, rec.Type, outcomeDuplicate, 1)
-			continue
+			r.countRecords(ctx, b.Transport, typ, outcomeDuplicate, 1)
+		case flowtable.Late:
+			r.countRecords(ctx, b.Transport, typ, outcomeLate, 1)
 		case flowtable.AppliedEvicting:
 			r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 1, reasonCapacity)
+			r.countRecords(ctx, b.Transport, typ, outcomeAccepted, 1)
+		default:
+			r.countRecords(ctx, b.Transport, typ, outcomeAccepted, 1)
 		}
-		accepted++
-		r.countRecords(ctx, b.Transport, rec.Type, outcomeAccepted, 1)
 	}
-	obs.EndMetricsOp(opCtx, b.Transport, accepted, nil)
 	return len(b.Records), nil
 }
 
@@ -70,8 +65,6 @@ func (r *netifyReceiver) Malformed(ctx context.Context, transport, agent string,
 		return
 	}
 	r.countRecords(ctx, transport, "", outcomeMalformed, len(errs))
-	obs := r.obsFor(transport)
-	obs.EndMetricsOp(obs.StartMetricsOp(ctx), transport, len(errs), errors.Join(errs...))
 	r.logger.Warn("Malformed records refused",
 		zap.String("transport", transport), zap.String("agent", agent),
 		zap.Int("count", len(errs)), zap.Error(errs[0]))

@@ -95,6 +95,9 @@ func (cfg *Config) Validate() error {
 	} else if cfg.FlushInterval > 0 && cfg.Flows.IdleTimeout < cfg.FlushInterval {
 		errs = append(errs, fmt.Errorf("flows.idle_timeout (%s) must not be shorter than flush_interval (%s)", cfg.Flows.IdleTimeout, cfg.FlushInterval))
 	}
+	if !cfg.ResourceAttributes.NetifyAgentID.Enabled {
+		errs = append(errs, errors.New("resource_attributes::netify.agent.id must stay enabled: without it the flows of different agents collide in one series"))
+	}
 	errs = append(errs, validateAttributes(cfg.Metrics)...)
 	return errors.Join(errs...)
 }

@@ -73,6 +73,7 @@ func TestInvalidConfigs(t *testing.T) {
 		{"bad_path", `http.path must start with "/", got "netify"`},
 		{"bad_flows", "flush_interval must be positive, got 0s\nflows.max must be positive, got 0\nflows.idle_timeout must be positive, got -1s"},
 		{"idle_shorter_than_flush", "flows.idle_timeout (10s) must not be shorter than flush_interval (30s)"},
+		{"agent_id_disabled", "resource_attributes::netify.agent.id must stay enabled: without it the flows of different agents collide in one series"},
 		{"digest_removed", "metrics::netify.flow.io::attributes must keep netify.flow.digest and network.io.direction: each flow is its own series, and flows left with equal attributes would collide (bound cardinality with flows.max, or aggregate downstream in delta temporality)"},
 	}
 	for _, tt := range tests {

@@ -30,7 +30,7 @@ import (
 const documentedFlowStats = `{"flow":{"detection_packets":2,"digest":"c3086c57745b","digest_prev":["fcd1061d4c2ba844"],"last_seen_at":1772665318561,"local_bytes":5559,"local_packets":6,"local_rate":5559,"other_bytes":913,"other_packets":6,"other_rate":913,"tcp":{"resets":0,"retrans":0,"seq_errors":0},"total_bytes":613175,"total_packets":1064},"interface":"wlp3s0","internal":true,"type":"flow_stats"}`
 
 func flowStats(digest string, localBytes, otherBytes int) string {
-	return fmt.Sprintf(`{"flow":{"digest":%q,"digest_prev":["tuple-%s"],"local_bytes":%d,"local_packets":1,"local_rate":%d.5,"other_bytes":%d,"other_packets":1,"other_rate":1,"total_bytes":%d,"total_packets":2},"interface":"lan","internal":false,"type":"flow_stats"}`,
+	return fmt.Sprintf(`{"flow":{"digest":%q,"digest_prev":["ff%s"],"local_bytes":%d,"local_packets":1,"local_rate":%d.5,"other_bytes":%d,"other_packets":1,"other_rate":1,"total_bytes":%d,"total_packets":2},"interface":"lan","internal":false,"type":"flow_stats"}`,
 		digest, digest, localBytes, localBytes, otherBytes, localBytes+otherBytes)
 }
 
@@ -149,15 +149,15 @@ func TestHTTPBodies(t *testing.T) {
 		want     map[string]int64
 	}{
 		{"single record", request{contentType: "application/json", body: []byte(flowStats("a", 1, 2))}, 1,
-			map[string]int64{"agent-1|netify.flow.io|tuple-a|transmit": 1, "agent-1|netify.flow.io|tuple-a|receive": 2}},
+			map[string]int64{"agent-1|netify.flow.io|ffa|transmit": 1, "agent-1|netify.flow.io|ffa|receive": 2}},
 		{"array", request{contentType: "application/json", body: []byte(array)}, 2,
-			map[string]int64{"agent-1|netify.flow.io|tuple-a|transmit": 1, "agent-1|netify.flow.io|tuple-b|receive": 4}},
+			map[string]int64{"agent-1|netify.flow.io|ffa|transmit": 1, "agent-1|netify.flow.io|ffb|receive": 4}},
 		{"ndjson", request{contentType: "application/x-ndjson", body: []byte(ndjson)}, 2,
-			map[string]int64{"agent-1|netify.flow.io|tuple-a|receive": 2, "agent-1|netify.flow.io|tuple-b|transmit": 3}},
+			map[string]int64{"agent-1|netify.flow.io|ffa|receive": 2, "agent-1|netify.flow.io|ffb|transmit": 3}},
 		{"gzip", request{contentType: "application/json", encoding: "gzip", body: gzipped(t, []byte(ndjson))}, 2,
-			map[string]int64{"agent-1|netify.flow.io|tuple-b|receive": 4}},
+			map[string]int64{"agent-1|netify.flow.io|ffb|receive": 4}},
 		{"msgpack", request{contentType: "application/msgpack", body: msgpacked(t, flowStats("a", 7, 8))}, 1,
-			map[string]int64{"agent-1|netify.flow.io|tuple-a|transmit": 7, "agent-1|netify.flow.io|tuple-a|receive": 8}},
+			map[string]int64{"agent-1|netify.flow.io|ffa|transmit": 7, "agent-1|netify.flow.io|ffa|receive": 8}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,7 +224,7 @@ func TestHTTPTwoReportsSumUnderOneStart(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	r.flush(context.Background())
 	// Second report of the same flow after a DPI digest change.
-	second := strings.Replace(flowStats("d2", 50, 5), `"digest_prev":["tuple-d2"]`, `"digest_prev":["tuple-d1","d1"]`, 1)
+	second := strings.Replace(flowStats("d2", 50, 5), `"digest_prev":["ffd2"]`, `"digest_prev":["ffd1","d1"]`, 1)
 	status, _ = post(t, url, request{contentType: "application/json", header: hdr, body: []byte(second)})
 	require.Equal(t, http.StatusOK, status)
 	r.flush(context.Background())
@@ -238,7 +238,7 @@ func TestHTTPTwoReportsSumUnderOneStart(t *testing.T) {
 			dir, _ := dp.Attributes().Get("network.io.direction")
 			digest, _ := dp.Attributes().Get("netify.flow.digest")
 			if metric == "netify.flow.io" && dir.Str() == "transmit" {
-				assert.Equal(t, "tuple-d1", digest.Str(), "the digest change keeps the series")
+				assert.Equal(t, "ffd1", digest.Str(), "the digest change keeps the series")
 				starts = append(starts, dp.StartTimestamp())
 				values = append(values, dp.IntValue())
 			}
@@ -252,21 +252,21 @@ func TestHTTPTwoReportsSumUnderOneStart(t *testing.T) {
 func TestHTTPAgentIdentity(t *testing.T) {
 	sink := &consumertest.MetricsSink{}
 	r, url := startHTTPReceiver(t, sink)
-	body := []byte(flowStats("d", 1, 1))
+	body := []byte(flowStats("0d", 1, 1))
 	post(t, url, request{contentType: "application/json", header: map[string]string{"X-Netify-Agent": "from-header"}, body: body})
 	post(t, url+"/from-path", request{contentType: "application/json", body: body})
 	post(t, url, request{contentType: "application/json", body: body})
 	got := flushed(t, r, sink)
-	assert.Equal(t, int64(1), got["from-header|netify.flow.io|tuple-d|transmit"])
-	assert.Equal(t, int64(1), got["from-path|netify.flow.io|tuple-d|transmit"])
-	assert.Equal(t, int64(1), got["127.0.0.1|netify.flow.io|tuple-d|transmit"], "without header or path: the peer address")
+	assert.Equal(t, int64(1), got["from-header|netify.flow.io|ff0d|transmit"])
+	assert.Equal(t, int64(1), got["from-path|netify.flow.io|ff0d|transmit"])
+	assert.Equal(t, int64(1), got["127.0.0.1|netify.flow.io|ff0d|transmit"], "without header or path: the peer address")
 }
 
 func TestHTTPBadBodies(t *testing.T) {
 	sink := &consumertest.MetricsSink{}
 	r, url := startHTTPReceiver(t, sink, func(c *Config) { c.HTTP.Get().ServerConfig.MaxRequestBodySize = 4096 })
 	good := map[string]string{"X-Netify-Agent": "good-agent"}
-	status, _ := post(t, url, request{contentType: "application/json", header: good, body: []byte(flowStats("g", 10, 20))})
+	status, _ := post(t, url, request{contentType: "application/json", header: good, body: []byte(flowStats("c0", 10, 20))})
 	require.Equal(t, http.StatusOK, status)
 
 	bad := map[string]string{"X-Netify-Agent": "bad-agent"}
@@ -282,7 +282,7 @@ func TestHTTPBadBodies(t *testing.T) {
 		{"unsupported type", request{contentType: "text/xml", body: []byte("<flow/>")}, http.StatusUnsupportedMediaType, httpin.Answer{Rejected: 1}},
 		{"too large", request{contentType: "application/json", body: bytes.Repeat([]byte(" "), 5000)}, http.StatusRequestEntityTooLarge, httpin.Answer{}},
 		{"one bad record among good", request{contentType: "application/x-ndjson",
-			body: []byte(flowStats("p", 1, 1) + "\n{\"type\":\"flow_stats\",\"flow\":{\"local_bytes\":1}}\n" + flowStats("q", 2, 2) + "\n")},
+			body: []byte(flowStats("a1", 1, 1) + "\n{\"type\":\"flow_stats\",\"flow\":{\"local_bytes\":1}}\n" + flowStats("a2", 2, 2) + "\n")},
 			http.StatusOK, httpin.Answer{Accepted: 2, Rejected: 1}},
 	}
 	for _, tt := range tests {
@@ -298,10 +298,10 @@ func TestHTTPBadBodies(t *testing.T) {
 	}
 
 	got := flushed(t, r, sink)
-	assert.Equal(t, int64(10), got["good-agent|netify.flow.io|tuple-g|transmit"], "other agents' data untouched")
-	assert.Equal(t, int64(20), got["good-agent|netify.flow.io|tuple-g|receive"])
-	assert.Equal(t, int64(1), got["bad-agent|netify.flow.io|tuple-p|transmit"], "good records around a bad one are kept")
-	assert.Equal(t, int64(2), got["bad-agent|netify.flow.io|tuple-q|transmit"])
+	assert.Equal(t, int64(10), got["good-agent|netify.flow.io|ffc0|transmit"], "other agents' data untouched")
+	assert.Equal(t, int64(20), got["good-agent|netify.flow.io|ffc0|receive"])
+	assert.Equal(t, int64(1), got["bad-agent|netify.flow.io|ffa1|transmit"], "good records around a bad one are kept")
+	assert.Equal(t, int64(2), got["bad-agent|netify.flow.io|ffa2|transmit"])
 }
 
 func TestHTTPWrongMethodAndPath(t *testing.T) {
@@ -319,14 +319,14 @@ func TestHTTPBusyWhileShuttingDown(t *testing.T) {
 	sink := &consumertest.MetricsSink{}
 	r, url := startHTTPReceiver(t, sink, func(c *Config) { c.Flows.Max = 1 })
 	// One flow with unsent data fills the table: a second flow is refused.
-	status, _ := post(t, url, request{contentType: "application/json", body: []byte(flowStats("one", 1, 1))})
+	status, _ := post(t, url, request{contentType: "application/json", body: []byte(flowStats("01", 1, 1))})
 	require.Equal(t, http.StatusOK, status)
-	status, a := post(t, url, request{contentType: "application/json", body: []byte(flowStats("two", 1, 1))})
+	status, a := post(t, url, request{contentType: "application/json", body: []byte(flowStats("02", 1, 1))})
 	assert.Equal(t, http.StatusServiceUnavailable, status)
 	assert.Equal(t, 0, a.Accepted)
 	// Once flushed, the first flow can be evicted and the second accepted.
 	r.flush(context.Background())
-	status, _ = post(t, url, request{contentType: "application/json", body: []byte(flowStats("two", 1, 1))})
+	status, _ = post(t, url, request{contentType: "application/json", body: []byte(flowStats("02", 1, 1))})
 	assert.Equal(t, http.StatusOK, status)
 }
 

@@ -173,7 +173,7 @@ func (ir *inputReceiver) counted(t *testing.T, transport string) map[string]int6
 // applied, skipped (agent_status) or dropped as redeliveries.
 func (ir *inputReceiver) taken(t *testing.T, transport string) int64 {
 	c := ir.counted(t, transport)
-	return c[outcomeAccepted] + c[outcomeSkipped] + c[outcomeDuplicate]
+	return c[outcomeAccepted] + c[outcomeSkipped] + c[outcomeDuplicate] + c[outcomeLate]
 }
 
 func (ir *inputReceiver) waitTaken(t *testing.T, transport string, n int) {

@@ -41,7 +41,10 @@ type netifyReceiver struct {
 
 	table     *flowtable.Table
 	telemetry *metadata.TelemetryBuilder
-	obs       map[string]*receiverhelper.ObsReport
+	// obs counts the data points each flush hands downstream, and those the
+	// next consumer refuses; records per transport and outcome are in the
+	// receiver's own records counter.
+	obs *receiverhelper.ObsReport
 	// recordAttrs caches the attribute sets of the records counter.
 	recordAttrs sync.Map
 
@@ -50,8 +53,12 @@ type netifyReceiver struct {
 	flushMu sync.Mutex
 	builder metricsBuilder
 
-	closing    atomic.Bool
-	httpServer *http.Server
+	closing atomic.Bool
+	// flushCtx is cancelled by Shutdown once its own context is done, so a
+	// flush blocked in the next consumer cannot hold Shutdown forever.
+	flushCtx    context.Context
+	cancelFlush context.CancelFunc
+	httpServer  *http.Server
 	// httpAddr is where the HTTP input listens (the port chosen when the
 	// endpoint asks for :0).
 	httpAddr  net.Addr
@@ -59,8 +66,6 @@ type netifyReceiver struct {
 	stopFlush chan struct{}
 	wg        sync.WaitGroup
 }
-
-var transports = []string{"http", "socket", "mqtt"}
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*netifyReceiver, error) {
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
@@ -74,32 +79,21 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 		logger:    set.Logger,
 		now:       time.Now,
 		telemetry: tb,
-		obs:       make(map[string]*receiverhelper.ObsReport, len(transports)),
 		builder: metricsBuilder{
 			mb:    metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set),
 			delta: cfg.Temporality == temporalityDelta,
 			chunk: flowsPerChunk,
 		},
 	}
-	for _, t := range transports {
-		obs, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
-			ReceiverID:             set.ID,
-			Transport:              t,
-			ReceiverCreateSettings: set,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("creating obsreport for %s: %w", t, err)
-		}
-		r.obs[t] = obs
+	r.obs, err = receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
+		ReceiverID:             set.ID,
+		ReceiverCreateSettings: set,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating obsreport: %w", err)
 	}
+	r.flushCtx, r.cancelFlush = context.WithCancel(context.Background())
 	return r, nil
-}
-
-func (r *netifyReceiver) obsFor(transport string) *receiverhelper.ObsReport {
-	if o, ok := r.obs[transport]; ok {
-		return o
-	}
-	return r.obs["http"]
 }
 
 // Start opens the inputs; on any failure it closes what it had opened.
@@ -206,7 +200,7 @@ func (r *netifyReceiver) flushLoop(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			r.flush(context.Background())
+			r.flush(r.flushCtx)
 		}
 	}
 }
@@ -225,25 +219,33 @@ func (r *netifyReceiver) flush(ctx context.Context) {
 		return
 	}
 	md := r.builder.build(snap.Points)
-	if md.DataPointCount() == 0 {
+	points := md.DataPointCount()
+	if points == 0 {
 		r.table.Commit(snap)
 		return
 	}
-	err := r.next.ConsumeMetrics(ctx, md)
+	opCtx := r.obs.StartMetricsOp(ctx)
+	err := r.next.ConsumeMetrics(opCtx, md)
+	r.obs.EndMetricsOp(opCtx, metadata.Type.String(), points, err)
 	switch {
 	case err == nil:
 		r.table.Commit(snap)
 	case consumererror.IsPermanent(err):
 		r.table.Commit(snap)
-		r.telemetry.NetifyflowstatsDatapointsDropped.Add(ctx, int64(md.DataPointCount()))
-		r.logger.Error("Next consumer refused flow metrics for good; dropped", zap.Int("datapoints", md.DataPointCount()), zap.Error(err))
+		r.telemetry.NetifyflowstatsDatapointsDropped.Add(ctx, int64(points))
+		r.logger.Error("Next consumer refused flow metrics for good; dropped", zap.Int("datapoints", points), zap.Error(err))
+	case r.closing.Load():
+		// The last flush: there is no next one to send them again.
+		r.telemetry.NetifyflowstatsDatapointsDropped.Add(context.Background(), int64(points))
+		r.logger.Error("Next consumer failed on the final flush at shutdown; flow metrics dropped", zap.Int("datapoints", points), zap.Error(err))
 	default:
 		r.logger.Warn("Next consumer failed; the flows will be sent again at the next flush", zap.Int("flows", len(snap.Points)), zap.Error(err))
 	}
 }
 
 // Shutdown stops the inputs, flushes what is pending and waits for every
-// goroutine the receiver started.
+// goroutine the receiver started, or until ctx is done: then the flush in
+// progress is cancelled and Shutdown returns ctx's error.
 func (r *netifyReceiver) Shutdown(ctx context.Context) error {
 	r.closing.Store(true)
 	var errs []error
@@ -257,10 +259,22 @@ func (r *netifyReceiver) Shutdown(ctx context.Context) error {
 		close(r.stopFlush)
 		r.stopFlush = nil
 	}
-	r.wg.Wait()
-	if r.table != nil {
-		r.flush(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.wg.Wait()
+		if r.table != nil {
+			r.flush(r.flushCtx)
+		}
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		r.cancelFlush()
+		<-done
+		errs = append(errs, fmt.Errorf("shutting down the netifyflowstats receiver: %w", ctx.Err()))
 	}
+	r.cancelFlush()
 	r.telemetry.Shutdown()
 	return errors.Join(errs...)
 }

@@ -47,6 +47,10 @@ type flow struct {
 	gen    uint64
 	dirty  bool
 	purged bool
+	// ended is set once the flow's final point was handed downstream. The
+	// entry stays (clean, evictable, expiring) so that late or redelivered
+	// records of the flow are recognised instead of starting a new series.
+	ended bool
 
 	// recent holds fingerprints of the latest stats records, to drop
 	// redeliveries.
@@ -58,25 +62,78 @@ type flow struct {
 	elem *list.Element
 }
 
-func newFlow(agent string, r *record.Record, now time.Time) *flow {
-	digest := r.Digest
+// stableDigest is the identity a new flow gets from its first record.
+func stableDigest(r *record.Record) string {
 	if len(r.DigestPrev) > 0 && r.DigestPrev[0] != "" {
-		digest = r.DigestPrev[0]
+		return r.DigestPrev[0]
 	}
+	return r.Digest
+}
+
+// maxFirstSeenAge bounds how far back an agent's first_seen_at may move a
+// series start: further back, the agent's clock is more likely wrong than
+// the flow that old.
+const maxFirstSeenAge = 24 * time.Hour
+
+// seriesStart is when a new flow's series start: the agent's first_seen_at
+// when the record carries a plausible one (so the lifetime totals and the
+// first delta cover the flow's life so far), else the receive time.
+func seriesStart(r *record.Record, now time.Time) time.Time {
+	if r.FirstSeenAtMillis <= 0 {
+		return now
+	}
+	first := time.UnixMilli(r.FirstSeenAtMillis).UTC()
+	if first.After(now) || now.Sub(first) > maxFirstSeenAge {
+		return now
+	}
+	return first
+}
+
+func newFlow(agent string, r *record.Record, now time.Time) *flow {
+	start := seriesStart(r, now)
 	f := &flow{
 		agent:        agent,
-		digest:       digest,
-		start:        now,
-		pendingStart: now,
-		totalStart:   now,
+		digest:       stableDigest(r),
+		start:        start,
+		pendingStart: start,
+		totalStart:   start,
 	}
 	f.seen(r) // remember the first record too
 	return f
 }
 
+// revivedBy reports whether a record brings an ended flow back: only a new
+// periodic report does (the agent reuses the tuple digest for a new flow on
+// the same addresses and ports); late metadata, DPI events and purges do not.
+func (f *flow) revivedBy(r *record.Record) bool {
+	return r.Type == record.TypeFlowStats
+}
+
+// reserved reports whether one of recs belongs to this flow.
+func (f *flow) reserved(agent string, recs []record.Record) bool {
+	if f.agent != agent {
+		return false
+	}
+	for i := range recs {
+		for _, a := range f.aliases {
+			if recs[i].Digest == a {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (f *flow) apply(r *record.Record, now time.Time) {
-	f.iface = r.Interface
-	f.internal = r.Internal
+	// A record without these fields keeps the flow's attributes: changing
+	// them would start another series mid-flow.
+	if r.HasInterface || f.gen == 0 {
+		f.iface = r.Interface
+	}
+	if r.HasInternal || f.gen == 0 {
+		f.internal = r.Internal
+	}
+	f.ended = false
 	f.lastUpdate = now
 	f.gen++
 
@@ -103,7 +160,11 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 	}
 	if r.HasTotals {
 		lower := f.hasTotals && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
+		// In conntrack-counter mode the agent's totals can lag at 0 while
+		// the deltas move: a zero is no news, not a new flow.
+		lagging := f.hasTotals && r.TotalBytes == 0 && r.TotalPackets == 0
 		switch {
+		case lagging:
 		case !lower:
 			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
 			changed = true

@@ -90,7 +90,7 @@ func (t *Table) Snapshot() *Snapshot {
 
 // Commit marks a snapshot as handed downstream: its deltas leave the pending
 // counters, the next delta starts at its points' time, and flows not updated
-// since the snapshot become clean; purged ones are freed.
+// since the snapshot become clean; purged ones end (see flow.ended).
 func (t *Table) Commit(s *Snapshot) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -105,8 +105,7 @@ func (t *Table) Commit(s *Snapshot) {
 			continue
 		}
 		if f.purged {
-			t.remove(f)
-			continue
+			f.purged, f.ended = false, true
 		}
 		f.dirty = false
 		t.place(f)

@@ -71,7 +71,7 @@ func (t *Table) Len() int {
 	return t.count
 }
 
-// Outcome says what Apply did with a record.
+// Outcome says what ApplyBatch did with a record.
 type Outcome int
 
 const (
@@ -83,32 +83,107 @@ const (
 	// Duplicate: the flow already took this very record (a redelivery, as
 	// MQTT's at-least-once delivery makes after a reconnect); ignored.
 	Duplicate
+	// Late: a record for a flow that has ended (its flow_purge was sent)
+	// that cannot start it again: metadata, DPI events, another purge.
+	Late
+	// Skipped: not a per-flow record; the table does not take it.
+	Skipped
 )
 
-// Apply updates the table with one per-flow record received at now. It
-// returns ErrFull when the record needs a new flow and room cannot be made.
-func (t *Table) Apply(agent string, r *record.Record, now time.Time) (Outcome, error) {
+// ApplyBatch updates the table with the records of one delivery from one
+// agent, received at now, and writes each record's outcome to outcomes
+// (len(recs) long). When the records need more new flows than the table can
+// make room for, it applies none of them and returns ErrFull, so a sender
+// that retries the whole delivery never counts a record twice.
+//
+// dedup marks a delivery over an at-least-once transport: a stats record the
+// flow already took is then a redelivery and is ignored. Over transports
+// that deliver once it is off, so two reports alike in every counter are
+// both counted.
+func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, dedup bool, outcomes []Outcome) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 
+	if err := t.reserve(agent, recs); err != nil {
+		return err
+	}
+	for i := range recs {
+		outcomes[i] = t.apply(agent, &recs[i], now, dedup)
+	}
+	return nil
+}
+
+// reserve checks that the batch's new flows fit. Flows the batch updates are
+// moved to the back of the clean list first, so that making room for the
+// new ones never evicts them.
+func (t *Table) reserve(agent string, recs []record.Record) error {
+	var planned map[string]bool
+	needed := 0
+	for i := range recs {
+		r := &recs[i]
+		if !r.IsFlow() {
+			continue
+		}
+		if f := t.lookup(agent, r); f != nil {
+			if f.list == &t.clean {
+				t.clean.MoveToBack(f.elem)
+			}
+			continue
+		}
+		key := stableDigest(r)
+		if planned[key] {
+			continue
+		}
+		if planned == nil {
+			planned = make(map[string]bool)
+		}
+		planned[key] = true
+		needed++
+	}
+	if needed == 0 {
+		return nil
+	}
+	room := t.cfg.MaxFlows - t.count
+	if room >= needed {
+		return nil
+	}
+	// Clean flows the batch touches were moved to the back: count the
+	// evictable ones in front of them.
+	evictable := 0
+	for e := t.clean.Front(); e != nil && room+evictable < needed; e = e.Next() {
+		if !e.Value.(*flow).reserved(agent, recs) {
+			evictable++
+		}
+	}
+	if room+evictable < needed {
+		return ErrFull
+	}
+	return nil
+}
+
+func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool) Outcome {
+	if !r.IsFlow() {
+		return Skipped
+	}
 	outcome := Applied
 	f := t.lookup(agent, r)
-	if f == nil {
+	switch {
+	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
-			if !t.evictOldestClean() {
-				return Applied, ErrFull
-			}
+			t.evictOldestClean() // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
 		f = newFlow(agent, r, now)
 		t.count++
-	} else if f.seen(r) {
-		return Duplicate, nil
+	case dedup && f.seen(r):
+		return Duplicate
+	case f.ended && !f.revivedBy(r):
+		return Late
 	}
 	t.indexDigests(f, r)
 	f.apply(r, now)
 	t.place(f)
-	return outcome, nil
+	return outcome
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.
@@ -144,7 +219,9 @@ func (t *Table) alias(f *flow, digest string) {
 	f.aliases = append(f.aliases, digest)
 }
 
-// place moves a just-updated flow to the back of its list.
+// place puts a flow in the list its state calls for, ordered by the time
+// of its latest record, so both lists are least recently updated first. The
+// flow is usually the latest one, so the walk from the back is short.
 func (t *Table) place(f *flow) {
 	if f.elem != nil {
 		f.list.Remove(f.elem)
@@ -153,7 +230,13 @@ func (t *Table) place(f *flow) {
 	if f.dirty {
 		f.list = &t.dirty
 	}
-	f.elem = f.list.PushBack(f)
+	for e := f.list.Back(); e != nil; e = e.Prev() {
+		if !e.Value.(*flow).lastUpdate.After(f.lastUpdate) {
+			f.elem = f.list.InsertAfter(f, e)
+			return
+		}
+	}
+	f.elem = f.list.PushFront(f)
 }
 
 func (t *Table) remove(f *flow) {

@@ -28,9 +28,17 @@ func newTable(max int) *Table {
 	return New(Config{MaxFlows: max, IdleTimeout: time.Minute})
 }
 
+// applyOne applies one record as a delivery over an at-least-once
+// transport (dedup on).
+func applyOne(tb *Table, agent string, r *record.Record, now time.Time) (Outcome, error) {
+	out := make([]Outcome, 1)
+	err := tb.ApplyBatch(agent, []record.Record{*r}, now, true, out)
+	return out[0], err
+}
+
 func apply(t *testing.T, tb *Table, agent string, r *record.Record, now time.Time) {
 	t.Helper()
-	_, err := tb.Apply(agent, r, now)
+	_, err := applyOne(tb, agent, r, now)
 	require.NoError(t, err)
 }
 
@@ -138,6 +146,21 @@ func TestPurgeEmitsFinalPointThenFrees(t *testing.T) {
 	assert.True(t, s.Points[0].Final)
 	assert.Equal(t, uint64(5), s.Points[0].Sum.LocalBytes, "purge deltas count")
 	tb.Commit(s)
+	assert.Empty(t, tb.Snapshot().Points)
+
+	// The ended flow is remembered: a redelivered purge or a late DPI
+	// record neither counts nor starts a series.
+	outcome, err := applyOne(tb, "a", purge, at(20))
+	require.NoError(t, err)
+	assert.Equal(t, Late, outcome, "without last_seen_at it is no redelivery, but still late")
+	dpi := stats("d1", nil, 9, 9)
+	dpi.Type = record.TypeFlowDPIUpdate
+	outcome, err = applyOne(tb, "a", dpi, at(21))
+	require.NoError(t, err)
+	assert.Equal(t, Late, outcome)
+	assert.Empty(t, tb.Snapshot().Points)
+	// Until it expires like any idle flow.
+	assert.Equal(t, 1, tb.Expire(at(10+60)))
 	assert.Equal(t, 0, tb.Len())
 }
 
@@ -178,7 +201,7 @@ func TestEvictsLeastRecentlyUpdatedCleanFlow(t *testing.T) {
 	apply(t, tb, "a", stats("new", nil, 1, 0), at(1))
 	tb.Commit(tb.Snapshot())
 
-	outcome, err := tb.Apply("a", stats("third", nil, 1, 0), at(2))
+	outcome, err := applyOne(tb, "a", stats("third", nil, 1, 0), at(2))
 	require.NoError(t, err)
 	assert.Equal(t, AppliedEvicting, outcome)
 	assert.Equal(t, 2, tb.Len())
@@ -196,7 +219,7 @@ func TestEvictsLeastRecentlyUpdatedCleanFlow(t *testing.T) {
 func TestFullOfUnsentDataRefusesNewFlows(t *testing.T) {
 	tb := newTable(1)
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(0))
-	_, err := tb.Apply("a", stats("d2", nil, 1, 0), at(1))
+	_, err := applyOne(tb, "a", stats("d2", nil, 1, 0), at(1))
 	require.ErrorIs(t, err, ErrFull)
 	// The existing flow still takes records.
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(2))
@@ -233,14 +256,14 @@ func TestRedeliveredRecordIsIgnored(t *testing.T) {
 	second.LastSeenAtMillis = 16000
 
 	apply(t, tb, "a", first, at(0))
-	outcome, err := tb.Apply("a", first, at(1))
+	outcome, err := applyOne(tb, "a", first, at(1))
 	require.NoError(t, err)
 	assert.Equal(t, Duplicate, outcome)
 	apply(t, tb, "a", second, at(15))
-	outcome, err = tb.Apply("a", second, at(16))
+	outcome, err = applyOne(tb, "a", second, at(16))
 	require.NoError(t, err)
 	assert.Equal(t, Duplicate, outcome)
-	outcome, err = tb.Apply("a", first, at(17))
+	outcome, err = applyOne(tb, "a", first, at(17))
 	require.NoError(t, err)
 	assert.Equal(t, Duplicate, outcome, "an older redelivery is still recognised")
 
@@ -276,5 +299,5 @@ func TestLateDPIRecordNeitherRevivesAPurgedFlowNorResetsItsTotal(t *testing.T) {
 	assert.Equal(t, at(0), s.Points[0].TotalStart, "an older total does not restart the series")
 	assert.Equal(t, uint64(1101), s.Points[0].TotalBytes)
 	tb.Commit(s)
-	assert.Equal(t, 0, tb.Len())
+	assert.Empty(t, tb.Snapshot().Points)
 }

@@ -24,6 +24,9 @@ type Batch struct {
 	Transport string
 	Received  time.Time
 	Records   []record.Record
+	// AtLeastOnce marks a transport that may deliver a record again (MQTT
+	// after a reconnect): the flow table then drops records it already took.
+	AtLeastOnce bool
 }
 
 // Sink takes decoded records into the flow table.
@@ -31,6 +34,7 @@ type Sink interface {
 	// Accept applies the batch. It returns how many records were taken; when
 	// it returns ErrBusy, records[taken:] were not applied and the caller may
 	// offer them again later. Records of unknown types count as taken
-	// (skipped and counted by the sink).
+	// (skipped and counted by the sink). The receiver's sink takes a batch
+	// whole or not at all.
 	Accept(ctx context.Context, b Batch) (taken int, err error)
 }

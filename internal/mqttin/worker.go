@@ -64,6 +64,8 @@ func (in *Input) handle(ctx context.Context, m mqtt.Message) bool {
 		Transport: Transport,
 		Received:  time.Now(),
 		Records:   records,
+		// QoS 1 redelivers what was in flight when a connection dropped.
+		AtLeastOnce: true,
 	}
 	if err := ingest.Deliver(ctx, in.sink, b, log); err != nil {
 		log.Debug("Shutting down before the sink took the message; leaving it unacknowledged for redelivery")
