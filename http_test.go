@@ -315,7 +315,7 @@ func TestHTTPWrongMethodAndPath(t *testing.T) {
 	assert.Contains(t, a.Errors[0], "/agent/extra")
 }
 
-func TestHTTPBusyWhileShuttingDown(t *testing.T) {
+func TestHTTPBusyWhenTableFullOfUnsentFlows(t *testing.T) {
 	sink := &consumertest.MetricsSink{}
 	r, url := startHTTPReceiver(t, sink, func(c *Config) { c.Flows.Max = 1 })
 	// One flow with unsent data fills the table: a second flow is refused.
