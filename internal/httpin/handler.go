@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -48,7 +47,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, http.StatusMethodNotAllowed, Answer{Errors: []string{fmt.Sprintf("method %s not allowed; records are posted", r.Method)}})
 		return
 	}
-	agent := h.agentID(r, agentFromPath)
+	agent, err := h.agentID(r, agentFromPath)
+	if err != nil {
+		// Nothing is decoded or applied; the refusal counts as one
+		// malformed delivery, reported under the peer's address.
+		if h.Malformed != nil {
+			h.Malformed(r, peerHost(r), []error{err})
+		}
+		writeAnswer(w, http.StatusBadRequest, Answer{Rejected: 1, Errors: []string{err.Error()}})
+		return
+	}
 
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -104,23 +112,6 @@ func (h *Handler) matchPath(p string) (agent string, ok bool) {
 		return "", false
 	}
 	return rest, true
-}
-
-// agentID prefers the header, then the path, then the peer's address (its
-// host only: the port changes with every connection).
-func (h *Handler) agentID(r *http.Request, fromPath string) string {
-	if h.AgentIDHeader != "" {
-		if v := strings.TrimSpace(r.Header.Get(h.AgentIDHeader)); v != "" {
-			return v
-		}
-	}
-	if fromPath != "" {
-		return fromPath
-	}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
 }
 
 func messages(errs []error) []string {

@@ -68,16 +68,30 @@ func TestDecodeJSONValues(t *testing.T) {
 		{"empty tcp", fs(`"tcp":{}`), with(func(r *Record) { r.HasTCP = true })},
 		{"nulls are absent", fs(`"local_bytes":null,"local_rate":null,"tcp":null,"digest_prev":null,"total_bytes":null`), base},
 		{"null top-level fields", `{"type":"flow_stats","interface":null,"internal":null,"reason":null,"flow":{"digest":"d"}}`, base},
-		{"internal as 1", `{"type":"flow_stats","internal":1,"flow":{"digest":"d"}}`, with(func(r *Record) { r.Internal = true })},
-		{"internal as 0", `{"type":"flow_stats","internal":0,"flow":{"digest":"d"}}`, base},
-		{"internal as string", `{"type":"flow_stats","internal":"true","flow":{"digest":"d"}}`, with(func(r *Record) { r.Internal = true })},
+		{"internal as 1", `{"type":"flow_stats","internal":1,"flow":{"digest":"d"}}`, with(func(r *Record) { r.HasInternal, r.Internal = true, true })},
+		{"internal as 0", `{"type":"flow_stats","internal":0,"flow":{"digest":"d"}}`, with(func(r *Record) { r.HasInternal = true })},
+		{"internal as string", `{"type":"flow_stats","internal":"true","flow":{"digest":"d"}}`, with(func(r *Record) { r.HasInternal, r.Internal = true, true })},
+		{"internal false", `{"type":"flow_stats","internal":false,"flow":{"digest":"d"}}`, with(func(r *Record) { r.HasInternal = true })},
+		{"empty interface is present", `{"type":"flow_stats","interface":"","flow":{"digest":"d"}}`, with(func(r *Record) { r.HasInterface = true })},
+		{"longest interface", `{"type":"flow_stats","interface":"` + strings.Repeat("i", 64) + `","flow":{"digest":"d"}}`, with(func(r *Record) {
+			r.HasInterface, r.Interface = true, strings.Repeat("i", 64)
+		})},
+		{"longest digest, mixed case", fs(`"digest_prev":["` + strings.Repeat("aB", 32) + `"]`), with(func(r *Record) {
+			r.DigestPrev = []string{strings.Repeat("aB", 32)}
+		})},
+		{"most digest_prev entries", fs(`"digest_prev":[` + strings.TrimSuffix(strings.Repeat(`"0f",`, 32), ",") + `]`), with(func(r *Record) {
+			r.DigestPrev = make([]string, 32)
+			for i := range r.DigestPrev {
+				r.DigestPrev[i] = "0f"
+			}
+		})},
 		{"float timestamps", fs(`"first_seen_at":1.772738467573e12,"last_seen_at":1772738467684.0`), with(func(r *Record) {
 			r.FirstSeenAtMillis, r.LastSeenAtMillis = 1772738467573, 1772738467684
 		})},
 		{"detection packets only", fs(`"detection_packets":0`), with(func(r *Record) { r.HasDetectionPackets = true })},
 		{"empty digest_prev", fs(`"digest_prev":[]`), base},
-		{"escaped strings", `{"type":"flow_stats","interface":"eth\u0030","flow":{"digest":"a\"b","digest_prev":["c\\d"]}}`, with(func(r *Record) {
-			r.Interface, r.Digest, r.DigestPrev = "eth0", `a"b`, []string{`c\d`}
+		{"escaped strings", `{"type":"flow_stats","interface":"eth\u0030\"","flow":{"digest":"a\u0062","digest_prev":["c\u0064"]}}`, with(func(r *Record) {
+			r.HasInterface, r.Interface, r.Digest, r.DigestPrev = true, `eth0"`, "ab", []string{"cd"}
 		})},
 		{"unknown fields ignored", `{"type":"flow_stats","x":{"y":[1,{}]},"flow":{"digest":"d","total_local_bytes":5,"z":null}}`, base},
 		{"agent_status kept as type only", `{"type":"agent_status","agent_version":"5.2.1","timestamp":1772665318,"update_interval":15,"uptime":3600,"flow_count":12,"flows_active":3,"flows_purged":9,"cpu_cores":4}`, Record{Type: TypeAgentStatus}},
@@ -143,6 +157,24 @@ func TestDecodeJSONRecordErrors(t *testing.T) {
 		{"syntax error", `{"type":"flow_stats",,}`, `record 0: invalid JSON at byte 21: invalid character ',' looking for beginning of object key string`},
 		{"truncated body", `{"type":"flow_stats","flow":{"digest":"d"}`, `record 0: invalid JSON at byte 42: unexpected end of input`},
 		{"first field error wins", fs(`"local_bytes":-1,"other_bytes":-2`), `record 0: flow.local_bytes: expected a non-negative whole number, got -1`},
+		{"digest not hex", `{"type":"flow_stats","flow":{"digest":"zz!"}}`, `record 0: flow.digest: "zz!" is not a hex digest of at most 64 characters`},
+		{"digest with a space", `{"type":"flow_stats","flow":{"digest":"ab cd"}}`, `record 0: flow.digest: "ab cd" is not a hex digest of at most 64 characters`},
+		{"digest with 0x", `{"type":"flow_stats","flow":{"digest":"0xab"}}`, `record 0: flow.digest: "0xab" is not a hex digest of at most 64 characters`},
+		{"escaped digest not hex", `{"type":"flow_stats","flow":{"digest":"a\"b"}}`, `record 0: flow.digest: "a\"b" is not a hex digest of at most 64 characters`},
+		{"digest too long", `{"type":"flow_stats","flow":{"digest":"` + strings.Repeat("a", 65) + `"}}`,
+			`record 0: flow.digest: "` + strings.Repeat("a", 40) + `"... is not a hex digest of at most 64 characters`},
+		{"digest_prev element not hex", fs(`"digest_prev":["0a","1b","2c","g"]`), `record 0: flow.digest_prev[3]: "g" is not a hex digest of at most 64 characters`},
+		{"digest_prev element empty", fs(`"digest_prev":[""]`), `record 0: flow.digest_prev[0]: "" is not a hex digest of at most 64 characters`},
+		{"digest_prev element too long", fs(`"digest_prev":["` + strings.Repeat("F", 65) + `"]`),
+			`record 0: flow.digest_prev[0]: "` + strings.Repeat("F", 40) + `"... is not a hex digest of at most 64 characters`},
+		{"digest_prev too many entries", fs(`"digest_prev":[` + strings.TrimSuffix(strings.Repeat(`"0f",`, 40), ",") + `]`),
+			`record 0: flow.digest_prev: 40 entries, at most 32`},
+		{"digest_prev count checked before entries", fs(`"digest_prev":[` + strings.TrimSuffix(strings.Repeat(`"x",`, 32), ",") + `,5]`),
+			`record 0: flow.digest_prev: 33 entries, at most 32`},
+		{"digest_prev element type checked before hex", fs(`"digest_prev":["x",5]`), `record 0: flow.digest_prev[1]: expected a string, got number 5`},
+		{"digest checked before digest_prev", `{"type":"flow","flow":{"digest":"q","digest_prev":["r"]}}`, `record 0: flow.digest: "q" is not a hex digest of at most 64 characters`},
+		{"interface too long", `{"type":"flow_stats","interface":"` + strings.Repeat("e", 65) + `","flow":{"digest":"d"}}`,
+			`record 0: interface: "` + strings.Repeat("e", 40) + `"... is 65 bytes, at most 64`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,8 +50,12 @@ func TestDecodeMsgpackValues(t *testing.T) {
 		{"numeric strings", mpFlowStats(map[string]any{"local_bytes": "5559", "local_rate": "913.25"}),
 			Record{Type: TypeFlowStats, Digest: "d", HasStats: true, LocalBytes: 5559, HasRates: true, LocalRate: 913.25}},
 		{"internal as 1 and nil fields", map[string]any{"type": "flow_purge", "internal": 1, "reason": nil,
-			"flow": map[string]any{"digest": "d", "tcp": map[string]any{"retrans": 2}, "digest_prev": []string{"p"}, "local_bytes": nil}},
-			Record{Type: TypeFlowPurge, Internal: true, Digest: "d", DigestPrev: []string{"p"}, HasTCP: true, TCPRetrans: 2}},
+			"flow": map[string]any{"digest": "d", "tcp": map[string]any{"retrans": 2}, "digest_prev": []string{"0e"}, "local_bytes": nil}},
+			Record{Type: TypeFlowPurge, HasInternal: true, Internal: true, Digest: "d", DigestPrev: []string{"0e"}, HasTCP: true, TCPRetrans: 2}},
+		{"nil interface and internal are absent", map[string]any{"type": "flow", "interface": nil, "internal": nil, "flow": map[string]any{"digest": "d"}},
+			Record{Type: TypeFlow, Digest: "d"}},
+		{"interface and internal false", map[string]any{"type": "flow", "interface": "eth0", "internal": false, "flow": map[string]any{"digest": "d"}},
+			Record{Type: TypeFlow, HasInterface: true, Interface: "eth0", HasInternal: true, Digest: "d"}},
 		{"non-string keys ignored", map[string]any{"type": "flow", "flow": map[any]any{1: "x", "digest": "d"}},
 			Record{Type: TypeFlow, Digest: "d"}},
 		{"agent_status", map[string]any{"type": "agent_status", "uptime": 5, "flow_count": "x"}, Record{Type: TypeAgentStatus}},
@@ -82,6 +87,15 @@ func TestDecodeMsgpackErrors(t *testing.T) {
 		{"internal 2", map[string]any{"type": "flow", "internal": 2, "flow": map[string]any{"digest": "d"}}, `record 0: internal: expected a boolean, got number 2`},
 		{"missing type", map[string]any{"flow": map[string]any{"digest": "d"}}, `record 0: missing "type"`},
 		{"missing digest", map[string]any{"type": "flow_stats", "flow": map[string]any{}}, `record 0: missing "flow.digest"`},
+		{"digest not hex", map[string]any{"type": "flow", "flow": map[string]any{"digest": "zz!"}}, `record 0: flow.digest: "zz!" is not a hex digest of at most 64 characters`},
+		{"digest too long", map[string]any{"type": "flow", "flow": map[string]any{"digest": strings.Repeat("0", 65)}},
+			`record 0: flow.digest: "` + strings.Repeat("0", 40) + `"... is not a hex digest of at most 64 characters`},
+		{"digest_prev element not hex", mpFlowStats(map[string]any{"digest_prev": []string{"0a", "1b", "2c", "not hex"}}),
+			`record 0: flow.digest_prev[3]: "not hex" is not a hex digest of at most 64 characters`},
+		{"digest_prev too many entries", mpFlowStats(map[string]any{"digest_prev": repeatStrings("0f", 40)}),
+			`record 0: flow.digest_prev: 40 entries, at most 32`},
+		{"interface too long", map[string]any{"type": "flow", "interface": strings.Repeat("e", 100), "flow": map[string]any{"digest": "d"}},
+			`record 0: interface: "` + strings.Repeat("e", 40) + `"... is 100 bytes, at most 64`},
 		{"not a map", 5, `record 0: expected an object, got number 5`},
 		{"string", "flow", `record 0: expected an object, got string "flow"`},
 	}
@@ -153,4 +167,12 @@ func TestDecodeDeepNesting(t *testing.T) {
 	recs, errs = Decode(bytes.Repeat([]byte("["), 1<<20), "application/json")
 	assert.Empty(t, recs)
 	assert.Equal(t, []string{`record 0: invalid JSON at byte 1001: nested too deeply`}, errStrings(errs))
+}
+
+func repeatStrings(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }

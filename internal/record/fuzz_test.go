@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -15,6 +16,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("["+goodLine("a")+",5]\n{\"length\":3}\n"+goodLine("b")), false)
 	f.Add([]byte(goodLine("a")+"\n{\"type\":\"flow_stats\",\"flow\":{\"digest\":\"b\"\n"+goodLine("c")), false)
+	f.Add([]byte(`{"type":"flow","interface":"`+strings.Repeat("e", 65)+`","flow":{"digest":"zz!","digest_prev":["`+strings.Repeat(`0f","`, 32)+`0f"]}}`), false)
+	f.Add(mustMsgpack(f, mpFlowStats(map[string]any{"digest_prev": repeatStrings("0f", 33)})), true)
 
 	f.Fuzz(func(t *testing.T, body []byte, isMsgpack bool) {
 		ct, format := "application/json", FormatJSON
@@ -55,8 +58,25 @@ func checkRecords(t *testing.T, recs []Record) {
 		if r.Type == "" {
 			t.Fatalf("record without a type: %+v", r)
 		}
-		if r.IsFlow() && r.Digest == "" {
-			t.Fatalf("flow record without a digest: %+v", r)
+		if !r.IsFlow() {
+			continue
+		}
+		if !isHexDigest(r.Digest) {
+			t.Fatalf("flow record with digest %q", r.Digest)
+		}
+		if len(r.DigestPrev) > MaxDigestPrev {
+			t.Fatalf("flow record with %d digest_prev entries", len(r.DigestPrev))
+		}
+		for _, d := range r.DigestPrev {
+			if !isHexDigest(d) {
+				t.Fatalf("flow record with digest_prev entry %q", d)
+			}
+		}
+		if len(r.Interface) > MaxInterfaceLen || r.Interface != "" && !r.HasInterface {
+			t.Fatalf("flow record with interface %q (HasInterface %v)", r.Interface, r.HasInterface)
+		}
+		if r.Internal && !r.HasInternal {
+			t.Fatalf("flow record internal without HasInternal: %+v", r)
 		}
 	}
 }

@@ -18,7 +18,7 @@ var testdataRecords = []struct {
 	want Record
 }{
 	{"flow_stats.json", Record{
-		Type: TypeFlowStats, Interface: "wlp3s0", Internal: true,
+		Type: TypeFlowStats, HasInterface: true, Interface: "wlp3s0", HasInternal: true, Internal: true,
 		Digest: "c3086c57745b", DigestPrev: []string{"fcd1061d4c2ba844"},
 		HasStats: true, LocalBytes: 5559, LocalPackets: 6, OtherBytes: 913, OtherPackets: 6,
 		HasTCP:   true,
@@ -28,7 +28,7 @@ var testdataRecords = []struct {
 		LastSeenAtMillis: 1772665318561,
 	}},
 	{"flow_stats_v52.json", Record{
-		Type: TypeFlowStats, Interface: "lan", Internal: false,
+		Type: TypeFlowStats, HasInterface: true, Interface: "lan", HasInternal: true, Internal: false,
 		Digest: "9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f",
 		DigestPrev: []string{
 			"0f1e2d3c4b5a69788796a5b4c3d2e1f001234567",
@@ -42,12 +42,12 @@ var testdataRecords = []struct {
 		LastSeenAtMillis: 1765893801667,
 	}},
 	{"flow.json", Record{
-		Type: TypeFlow, Interface: "wlp3s0", Internal: false,
+		Type: TypeFlow, HasInterface: true, Interface: "wlp3s0", HasInternal: true, Internal: false,
 		Digest: "c4c07ca55baa19a7", DigestPrev: []string{"463c53093403fcce"},
 		FirstSeenAtMillis: 1772738467573, LastSeenAtMillis: 1772738467684,
 	}},
 	{"flow_purge.json", Record{
-		Type: TypeFlowPurge, Interface: "wlp3s0", Internal: true, Reason: "closed",
+		Type: TypeFlowPurge, HasInterface: true, Interface: "wlp3s0", HasInternal: true, Internal: true, Reason: "closed",
 		Digest: "fb69e87ed3b1", DigestPrev: []string{"d7fddd35cc27"},
 		HasStats: true,
 		HasTCP:   true,

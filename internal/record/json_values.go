@@ -74,15 +74,18 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		l.setBad(-1, describeJSON(b))
 		return nil
 	}
-	l.kind, l.v = valid, nil
+	l.start()
 	i := skipSpace(b, 1)
-	for idx := 0; i < len(b) && b[i] != ']'; idx++ {
+	for i < len(b) && b[i] != ']' {
 		end := skipJSONValue(b, i)
 		elem := b[i:end]
-		if elem[0] == '"' {
-			l.v = append(l.v, jsonString(elem))
-		} else {
-			l.setBad(idx, describeJSON(elem))
+		switch {
+		case elem[0] != '"':
+			l.addBad(describeJSON(elem))
+		case l.keeps():
+			l.add(jsonString(elem))
+		default:
+			l.add("")
 		}
 		i = skipSpace(b, end)
 		if i < len(b) && b[i] == ',' {
@@ -105,7 +108,8 @@ func unquoteFast(b []byte) ([]byte, bool) {
 	return inner, true
 }
 
-// jsonString decodes a valid JSON string literal.
+// jsonString decodes a valid JSON string literal into a new string (never
+// a view of b, so that a record does not keep the body alive).
 func jsonString(b []byte) string {
 	if inner, ok := unquoteFast(b); ok {
 		return string(inner)
@@ -122,7 +126,7 @@ func describeJSON(b []byte) string {
 		if inner, ok := unquoteFast(b); ok {
 			return "string " + quoteText(inner)
 		}
-		return "string " + quoteText([]byte(jsonString(b)))
+		return "string " + quoteText(jsonString(b))
 	case 't', 'f':
 		return "bool " + string(b)
 	case 'n':

@@ -271,7 +271,7 @@ func (m *mpBody) str(s *str) error {
 		return m.skip()
 	case isStrCode(c):
 		b, err := m.bytes()
-		s.set(string(b))
+		s.set(string(b)) // a copy: the record must not keep the body alive
 		return err
 	}
 	got, err := m.describeSkip()
@@ -367,7 +367,7 @@ func (m *mpBody) strList(l *strList) error {
 		return err
 	}
 	n, err := m.dec.DecodeArrayLen()
-	l.kind, l.v = valid, nil
+	l.start()
 	for i := 0; i < n && err == nil; i++ {
 		if c, err = m.peek(); err != nil {
 			break
@@ -375,12 +375,16 @@ func (m *mpBody) strList(l *strList) error {
 		if isStrCode(c) {
 			var b []byte
 			b, err = m.bytes()
-			l.v = append(l.v, string(b))
+			if l.keeps() {
+				l.add(string(b)) // a copy: the record must not keep the body alive
+			} else {
+				l.add("")
+			}
 			continue
 		}
 		var got string
 		got, err = m.describeSkip()
-		l.setBad(i, got)
+		l.addBad(got)
 	}
 	return err
 }

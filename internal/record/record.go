@@ -15,11 +15,19 @@ const (
 
 // Record is one decoded agent record. Every field is optional on the wire:
 // the Has* flags say what the record carried, so that a missing counter is
-// never mistaken for a zero one.
+// never mistaken for a zero one. Its strings are copies: a record never
+// keeps the body or stream buffer it was decoded from alive.
 type Record struct {
-	Type      string
-	Interface string
-	Internal  bool
+	Type string
+	// Interface is the capture interface; HasInterface is false when the
+	// record left it out (or sent null), so that it says nothing about the
+	// flow's interface rather than clearing it.
+	HasInterface bool
+	Interface    string
+	// Internal: the flow is internal to the local network. HasInternal is
+	// false when the record did not say.
+	HasInternal bool
+	Internal    bool
 	// Reason is flow_purge's reason ("closed", "expired").
 	Reason string
 

@@ -208,6 +208,9 @@ func (s *str) set(v string) { s.kind, s.s = valid, v }
 
 func (s *str) setBad(got string) { s.kind, s.got = wrongType, got }
 
+// present reports whether the wire carried a non-null value of any type.
+func (s *str) present() bool { return s.kind != absent }
+
 // get returns the string; a wrong type is an error naming path.
 func (s *str) get(path string) (string, error) {
 	if s.kind == wrongType {
@@ -236,6 +239,9 @@ func (b *flexBool) set(v bool) { b.kind, b.v = valid, v }
 
 func (b *flexBool) setBad(got string) { b.kind, b.got = wrongType, got }
 
+// present reports whether the wire carried a non-null value of any type.
+func (b *flexBool) present() bool { return b.kind != absent }
+
 // setText accepts the string forms "true", "false", "1" and "0".
 func (b *flexBool) setText(t []byte) bool {
 	switch string(t) {
@@ -256,12 +262,36 @@ func (b *flexBool) get(path string) (bool, error) {
 	return b.v, nil
 }
 
-// strList is an array of strings (digest_prev).
+// strList is an array of strings (digest_prev). Only the first
+// MaxDigestPrev elements are kept: n counts them all, so that a list too long
+// to accept is reported without first being copied in full.
 type strList struct {
 	kind   valueKind
 	v      []string
+	n      int
 	badIdx int // element that was not a string; -1 when the value was not an array
 	got    string
+}
+
+// start resets the list for an array about to be read.
+func (l *strList) start() { l.kind, l.v, l.n = valid, nil, 0 }
+
+// keeps reports whether the next element will be kept: callers copy the
+// element's string only then.
+func (l *strList) keeps() bool { return l.n < MaxDigestPrev }
+
+// add counts the next element, a string, and keeps it while there is room.
+func (l *strList) add(s string) {
+	if l.keeps() {
+		l.v = append(l.v, s)
+	}
+	l.n++
+}
+
+// addBad records that the next element was not a string.
+func (l *strList) addBad(got string) {
+	l.setBad(l.n, got)
+	l.n++
 }
 
 func (l *strList) setBad(idx int, got string) {
@@ -282,7 +312,7 @@ func (l *strList) get(path string) ([]string, error) {
 
 // quoteText renders a wire string for an error message, shortened so that a
 // huge value cannot blow up the error.
-func quoteText(b []byte) string {
+func quoteText[T string | []byte](b T) string {
 	const limit = 40
 	if len(b) > limit {
 		return strconv.Quote(string(b[:limit])) + "..."

@@ -75,12 +75,28 @@ func (w *wireRecord) fill(r *Record) (err error) {
 	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
 		return err
 	}
+	if err = checkDigest("flow.digest", r.Digest); err != nil {
+		return err
+	}
+	// Too many entries is the first problem to name: the decoder kept only
+	// MaxDigestPrev of them.
+	if err = checkDigestPrevLen("flow.digest_prev", f.DigestPrev.n); err != nil {
+		return err
+	}
 	if r.DigestPrev, err = f.DigestPrev.get("flow.digest_prev"); err != nil {
 		return err
 	}
+	if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
+		return err
+	}
+	r.HasInterface = w.Interface.present()
 	if r.Interface, err = w.Interface.get("interface"); err != nil {
 		return err
 	}
+	if err = checkInterface("interface", r.Interface); err != nil {
+		return err
+	}
+	r.HasInternal = w.Internal.present()
 	if r.Internal, err = w.Internal.get("internal"); err != nil {
 		return err
 	}
