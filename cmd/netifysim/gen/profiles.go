@@ -75,8 +75,8 @@ var profiles = []profile{
 	{
 		weight: 10, ipProtocol: 6, port: 80, protocolID: 7, protocolName: "HTTP", protocolCat: 22,
 		apps: []app{
-			{10730, "netify.ubuntu", 5, []string{"archive.ubuntu.com", "security.ubuntu.com"}},
-			{10012, "netify.debian", 5, []string{"deb.debian.org"}},
+			{10730, "netify.ubuntu", 5, []string{"mirror.example.org", "security.example.org"}},
+			{10012, "netify.debian", 5, []string{"packages.example.net"}},
 		},
 		localBps: [2]int{80, 1200}, otherBps: [2]int{5000, 400000}, localPktSize: 80, otherPktSize: 1400,
 		lifetime: [2]int{1, 10}, idle: 0.15, maxDetection: 32, hostFromStart: true,
