@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/pmetrictest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
@@ -26,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
@@ -117,7 +116,7 @@ type inputReceiver struct {
 	*netifyReceiver
 	sink *consumertest.MetricsSink
 	tt   *componenttest.Telemetry
-	host *statusHost
+	host *ingesttest.StatusHost
 }
 
 // startInputReceiver starts a receiver with no input but what tweak
@@ -134,7 +133,7 @@ func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
-	ir := &inputReceiver{sink: &consumertest.MetricsSink{}, tt: tt, host: newStatusHost()}
+	ir := &inputReceiver{sink: &consumertest.MetricsSink{}, tt: tt, host: ingesttest.NewStatusHost()}
 	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, ir.sink)
 	require.NoError(t, err)
 	ir.netifyReceiver = r
@@ -190,42 +189,6 @@ func (ir *inputReceiver) flushOnce(t *testing.T) pmetric.Metrics {
 	all := ir.sink.AllMetrics()
 	require.Len(t, all, 1, "one flush, one ConsumeMetrics")
 	return all[0]
-}
-
-// statusHost keeps the status events the inputs report.
-type statusHost struct {
-	component.Host
-	mu     sync.Mutex
-	events []*componentstatus.Event
-}
-
-func newStatusHost() *statusHost { return &statusHost{Host: componenttest.NewNopHost()} }
-
-func (h *statusHost) Report(ev *componentstatus.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.events = append(h.events, ev)
-}
-
-func (h *statusHost) last() componentstatus.Status {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.events) == 0 {
-		return componentstatus.StatusNone
-	}
-	return h.events[len(h.events)-1].Status()
-}
-
-func (h *statusHost) count(st componentstatus.Status) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for _, ev := range h.events {
-		if ev.Status() == st {
-			n++
-		}
-	}
-	return n
 }
 
 // ---- HTTP: one POST per record, identity in the header, as the agent's
@@ -368,7 +331,7 @@ func startMQTTReceiver(t *testing.T, b *mosquittotest.Broker) *inputReceiver {
 		c.MQTT = configoptional.Some(m)
 	})
 	// Subscribed once it reports OK; what is published before would be lost.
-	require.Eventually(t, func() bool { return ir.host.last() == componentstatus.StatusOK }, inputsWait, inputsPoll,
+	require.Eventually(t, func() bool { return ir.host.Last() == componentstatus.StatusOK }, inputsWait, inputsPoll,
 		"the MQTT input did not connect and subscribe")
 	return ir
 }
@@ -513,7 +476,7 @@ func TestMQTTBrokerRestartMidStreamCountsEachRecordOnce(t *testing.T) {
 	case err := <-published:
 		t.Fatalf("the agent stopped before half the stream: %v", err)
 	}
-	lost := ir.host.count(componentstatus.StatusRecoverableError)
+	lost := ir.host.Count(componentstatus.StatusRecoverableError)
 	b.Stop()
 	atStop := sent.Load()
 	b.Resume()
@@ -531,7 +494,7 @@ func TestMQTTBrokerRestartMidStreamCountsEachRecordOnce(t *testing.T) {
 
 	md := ir.flushOnce(t)
 	assert.Equal(t, want, deltaSumsOf(md), "cumulative sums count each record exactly once")
-	assert.Greater(t, ir.host.count(componentstatus.StatusRecoverableError), lost, "the lost broker was reported")
+	assert.Greater(t, ir.host.Count(componentstatus.StatusRecoverableError), lost, "the lost broker was reported")
 	t.Logf("broker restart mid-stream: %d records (%d acknowledged when it stopped, %d when it was back), %d publishes repeated by the agent, %d redeliveries dropped: %v",
 		len(recs), atStop, atResume, pub.retries.Load(), c[outcomeDuplicate], c)
 }
@@ -564,7 +527,7 @@ func TestSocketAgentReconnectMidStream(t *testing.T) {
 	// listener goes first, so the re-dial cannot reach it before.
 	a.close()
 	require.NoError(t, first.Close())
-	require.Eventually(t, func() bool { return ir.host.last() == componentstatus.StatusRecoverableError }, inputsWait, inputsPoll,
+	require.Eventually(t, func() bool { return ir.host.Last() == componentstatus.StatusRecoverableError }, inputsWait, inputsPoll,
 		"the lost agent is reported")
 	a.listen(a.addr)
 	second := a.accept()
@@ -577,5 +540,5 @@ func TestSocketAgentReconnectMidStream(t *testing.T) {
 	assert.Zero(t, c[outcomeDuplicate]+c[outcomeBusy], "%v", c)
 	md := ir.flushOnce(t)
 	assert.Equal(t, want, deltaSumsOf(md), "records before the drop and after the reconnect all count, the torn one does not")
-	assert.Equal(t, componentstatus.StatusOK, ir.host.last(), "back to OK after the reconnect")
+	assert.Equal(t, componentstatus.StatusOK, ir.host.Last(), "back to OK after the reconnect")
 }

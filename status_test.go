@@ -10,19 +10,14 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/configoptional"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
 
-func (h *statusHost) all() []*componentstatus.Event {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]*componentstatus.Event(nil), h.events...)
-}
-
 func TestStatusAggregatorFoldsInputs(t *testing.T) {
-	host := newStatusHost()
+	host := ingesttest.NewStatusHost()
 	agg := newStatusAggregator(host)
 	socket, mqtt := agg.hostFor("socket"), agg.hostFor("mqtt")
 	ok := componentstatus.NewEvent(componentstatus.StatusOK)
@@ -71,7 +66,7 @@ func TestStatusAggregatorFoldsInputs(t *testing.T) {
 	for _, s := range steps {
 		s.report()
 		var got []want
-		for _, ev := range host.all() {
+		for _, ev := range host.Events() {
 			w := want{status: ev.Status()}
 			if ev.Err() != nil {
 				w.err = ev.Err().Error()
@@ -83,7 +78,7 @@ func TestStatusAggregatorFoldsInputs(t *testing.T) {
 
 	// A fatal error is passed on as it is.
 	componentstatus.ReportStatus(mqtt, componentstatus.NewFatalErrorEvent(errors.New("boom")))
-	last := host.all()[len(host.all())-1]
+	last := host.Events()[len(host.Events())-1]
 	assert.Equal(t, componentstatus.StatusFatalError, last.Status())
 	assert.EqualError(t, last.Err(), "boom")
 }
@@ -121,16 +116,16 @@ func TestReceiverStatusCombinesInputs(t *testing.T) {
 		return pub.publish(flowsTopic(inputsAgent), recs[0].JSON()) == nil && ir.taken(t, mqttin.Transport) > 0
 	}, inputsWait, 50*time.Millisecond, "the MQTT input did not take a record")
 
-	require.Eventually(t, func() bool { return ir.host.last() == componentstatus.StatusRecoverableError }, inputsWait, inputsPoll)
-	for _, ev := range ir.host.all() {
+	require.Eventually(t, func() bool { return ir.host.Last() == componentstatus.StatusRecoverableError }, inputsWait, inputsPoll)
+	for _, ev := range ir.host.Events() {
 		assert.NotEqual(t, componentstatus.StatusOK, ev.Status(), "no OK while the socket agent is down")
 	}
-	last := ir.host.all()[len(ir.host.all())-1]
+	last := ir.host.Events()[len(ir.host.Events())-1]
 	assert.ErrorContains(t, last.Err(), "socket input: socket endpoint "+agent.endpoint())
 	assert.NotContains(t, last.Err().Error(), "mqtt input")
 
 	agent.listen(agent.addr)
 	agent.accept()
-	require.Eventually(t, func() bool { return ir.host.last() == componentstatus.StatusOK }, inputsWait, inputsPoll,
+	require.Eventually(t, func() bool { return ir.host.Last() == componentstatus.StatusOK }, inputsWait, inputsPoll,
 		"OK once every input is")
 }

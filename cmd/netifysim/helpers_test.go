@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 // addPayload counts one JSON record into t the way a receiver sums: deltas of
@@ -81,7 +81,7 @@ func tallyLines(tb testing.TB, ndjson []byte) gen.Tally {
 func runMain(t *testing.T, args ...string) ([]byte, Summary) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "summary.json")
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	code := realMain(append(args, "-summary", file, "-quiet"), &stdout, &stderr)
 	require.Equal(t, 0, code, "stderr: %s", stderr.String())
 	return stdout.Bytes(), readSummary(t, file)
@@ -105,22 +105,3 @@ func requireBalanced(t *testing.T, o Outcomes) {
 	sum.Merge(o.Dropped)
 	require.Equal(t, o.Generated, sum)
 }
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]byte(nil), b.buf.Bytes()...)
-}
-
-func (b *lockedBuffer) String() string { return string(b.Bytes()) }

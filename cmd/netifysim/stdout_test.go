@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 var virtual = []string{"-interval", "10ms", "-fast", "-start", "1765893800000"}
@@ -80,7 +81,7 @@ func TestPurgeOnExitEndsEveryFlow(t *testing.T) {
 func TestCancelStopsCleanly(t *testing.T) {
 	o, err := parseOptions([]string{"-flows", "4", "-interval", "5ms"}, os.Stderr)
 	require.NoError(t, err)
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan Summary)
 	errc := make(chan error, 1)
@@ -98,7 +99,7 @@ func TestCancelStopsCleanly(t *testing.T) {
 }
 
 func TestSIGTERMStopsAndPrintsSummary(t *testing.T) {
-	var stdout, stderr lockedBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int)
 	go func() { done <- realMain([]string{"-flows", "3", "-interval", "5ms"}, &stdout, &stderr) }()
 	// Output exists only once realMain has installed its signal handler.

@@ -23,6 +23,7 @@ import (
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/internal/send"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 // flakyReceiver accepts POSTs but answers 500 to every fifth, tallying what
@@ -138,7 +139,7 @@ func TestSocketModeStreamsToAClient(t *testing.T) {
 		"tcp":  "tcp://127.0.0.1:" + port,
 	} {
 		t.Run(name, func(t *testing.T) {
-			var stdout, stderr lockedBuffer
+			var stdout, stderr syncbuf.Buffer
 			file := filepath.Join(t.TempDir(), "s.json")
 			done := make(chan int)
 			args := append([]string{"-mode", "socket", "-listen", listen, "-agent-ids", "s1", "-wait-client",

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 // Timeouts generous enough for a loaded 2-core machine running -race.
@@ -36,7 +38,7 @@ type Broker struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	exit chan struct{}
-	out  *lockedBuffer
+	out  *syncbuf.Buffer // the broker's stdout and stderr, read for the test log
 }
 
 // Start runs mosquitto on a free 127.0.0.1 port until the test ends, and
@@ -158,7 +160,7 @@ func (b *Broker) launch() error {
 // launchLocked starts the process and waits until the port accepts
 // connections; mosquitto loads its database before it listens.
 func (b *Broker) launchLocked() error {
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd := exec.Command(b.bin, "-c", b.confPath())
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 )
 
 func gz(t *testing.T, p []byte) []byte {
@@ -26,7 +28,7 @@ func msgpackRecord(t *testing.T, n int) []byte {
 		"type":      "flow_stats",
 		"interface": "lan",
 		"internal":  false,
-		"flow":      map[string]any{"digest": digest(n), "local_bytes": n, "local_packets": 1, "other_bytes": 2, "other_packets": 1},
+		"flow":      map[string]any{"digest": ingesttest.Digest(n), "local_bytes": n, "local_packets": 1, "other_bytes": 2, "other_packets": 1},
 	})
 	require.NoError(t, err)
 	return p

@@ -2,115 +2,23 @@ package socketin
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 )
 
 // flowStats is one newline-terminated flow_stats record whose digest
 // carries the sequence number n, so the sink side can check order and loss.
-func flowStats(n int) string {
-	return fmt.Sprintf(`{"flow":{"digest":"%s","last_seen_at":1772665318561,"local_bytes":%d,"local_packets":1,"other_bytes":2,"other_packets":1,"total_bytes":100,"total_packets":4},"interface":"lan","internal":false,"type":"flow_stats"}`+"\n", digest(n), n)
-}
-
-func digest(n int) string { return fmt.Sprintf("d%06d", n) }
-
-func digests(from, to int) []string {
-	var out []string
-	for n := from; n <= to; n++ {
-		out = append(out, digest(n))
-	}
-	return out
-}
-
-// recordingSink is the input boundary: it keeps every batch it takes. When
-// busy is set, it answers ErrBusy while busy returns true.
-type recordingSink struct {
-	busy func() bool
-
-	mu        sync.Mutex
-	batches   []ingest.Batch
-	busyCalls int
-}
-
-func (s *recordingSink) Accept(_ context.Context, b ingest.Batch) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.busy != nil && s.busy() {
-		s.busyCalls++
-		return 0, ingest.ErrBusy
-	}
-	s.batches = append(s.batches, b)
-	return len(b.Records), nil
-}
-
-func (s *recordingSink) digests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, b := range s.batches {
-		for _, r := range b.Records {
-			out = append(out, r.Digest)
-		}
-	}
-	return out
-}
-
-func (s *recordingSink) snapshot() []ingest.Batch {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]ingest.Batch(nil), s.batches...)
-}
-
-func (s *recordingSink) busyCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.busyCalls
-}
-
-// statusHost records the status events the input reports.
-type statusHost struct {
-	component.Host
-	mu     sync.Mutex
-	events []*componentstatus.Event
-}
-
-func newStatusHost() *statusHost { return &statusHost{Host: componenttest.NewNopHost()} }
-
-func (h *statusHost) Report(ev *componentstatus.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.events = append(h.events, ev)
-}
-
-func (h *statusHost) statuses() []componentstatus.Status {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out []componentstatus.Status
-	for _, ev := range h.events {
-		out = append(out, ev.Status())
-	}
-	return out
-}
-
-func (h *statusHost) last() componentstatus.Status {
-	st := h.statuses()
-	if len(st) == 0 {
-		return componentstatus.StatusNone
-	}
-	return st[len(st)-1]
-}
+func flowStats(n int) string { return ingesttest.FlowStatsJSON(n) + "\n" }
 
 // testAgent plays the agent's socket sink: it listens, and the test writes
 // to each connection the receiver makes.
@@ -210,26 +118,6 @@ func testConfig(idle time.Duration, endpoints ...EndpointConfig) Config {
 	cfg.Reconnect.InitialInterval = 10 * time.Millisecond
 	cfg.Reconnect.MaxInterval = 50 * time.Millisecond
 	return cfg
-}
-
-type decodeErrors struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (d *decodeErrors) record(transport string, err error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if transport != Transport {
-		err = fmt.Errorf("wrong transport %q: %w", transport, err)
-	}
-	d.errs = append(d.errs, err)
-}
-
-func (d *decodeErrors) count() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.errs)
 }
 
 func startInput(t *testing.T, cfg Config, sink ingest.Sink, host component.Host, onErr func(string, error)) *Input {

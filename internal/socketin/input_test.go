@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 )
 
 const waitFor = 15 * time.Second
@@ -19,20 +21,20 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 	for name, newAgent := range map[string]func(*testing.T) *testAgent{"unix": newUnixAgent, "tcp": newTCPAgent} {
 		t.Run(name, func(t *testing.T) {
 			agent := newAgent(t)
-			sink := &recordingSink{}
-			host := newStatusHost()
-			var decErrs decodeErrors
+			sink := &ingesttest.RecordingSink{}
+			host := ingesttest.NewStatusHost()
+			decErrs := &ingesttest.DecodeErrors{Transport: Transport}
 			idle := 400 * time.Millisecond
-			startInput(t, testConfig(idle, EndpointConfig{Endpoint: agent.endpoint()}), sink, host, decErrs.record)
+			startInput(t, testConfig(idle, EndpointConfig{Endpoint: agent.endpoint()}), sink, host, decErrs.Record)
 
 			// A garbage line between records 5 and 6 costs only itself.
 			c1 := agent.accept()
 			writeRecords(t, c1, 1, 5)
 			write(t, c1, "this is not a record\n")
 			writeRecords(t, c1, 6, 10)
-			require.Eventually(t, func() bool { return len(sink.digests()) == 10 }, waitFor, 5*time.Millisecond)
-			assert.Equal(t, digests(1, 10), sink.digests())
-			assert.Equal(t, 1, decErrs.count(), "exactly the garbage line is a decode error")
+			require.Eventually(t, func() bool { return len(sink.Digests()) == 10 }, waitFor, 5*time.Millisecond)
+			assert.Equal(t, ingesttest.DigestRange(1, 10), sink.Digests())
+			assert.Equal(t, 1, decErrs.Count(), "exactly the garbage line is a decode error")
 
 			// Drop mid-record: the receiver re-dials, and everything sent on
 			// the new connection arrives.
@@ -40,7 +42,7 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 			require.NoError(t, c1.Close())
 			c2 := agent.accept()
 			writeRecords(t, c2, 11, 20)
-			require.Eventually(t, func() bool { return len(sink.digests()) == 20 }, waitFor, 5*time.Millisecond)
+			require.Eventually(t, func() bool { return len(sink.Digests()) == 20 }, waitFor, 5*time.Millisecond)
 
 			// Silence: the receiver gives up on c2 after idle_timeout, closes
 			// it, and dials again.
@@ -49,23 +51,23 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 			_, err := c2.Read(make([]byte, 1))
 			assert.ErrorIs(t, err, io.EOF, "the receiver closed the silent connection")
 			writeRecords(t, c3, 21, 30)
-			require.Eventually(t, func() bool { return len(sink.digests()) == 30 }, waitFor, 5*time.Millisecond)
+			require.Eventually(t, func() bool { return len(sink.Digests()) == 30 }, waitFor, 5*time.Millisecond)
 
 			// The agent goes away: recoverable error; it comes back: OK.
 			agent.stop()
 			require.NoError(t, c3.Close())
 			require.Eventually(t, func() bool {
-				ev := host.last()
+				ev := host.Last()
 				return ev == componentstatus.StatusRecoverableError
 			}, waitFor, 5*time.Millisecond)
 			agent.restart()
 			c4 := agent.accept()
-			require.Eventually(t, func() bool { return host.last() == componentstatus.StatusOK }, waitFor, 5*time.Millisecond)
+			require.Eventually(t, func() bool { return host.Last() == componentstatus.StatusOK }, waitFor, 5*time.Millisecond)
 			writeRecords(t, c4, 31, 40)
-			require.Eventually(t, func() bool { return len(sink.digests()) == 40 }, waitFor, 5*time.Millisecond)
+			require.Eventually(t, func() bool { return len(sink.Digests()) == 40 }, waitFor, 5*time.Millisecond)
 
-			assert.Equal(t, digests(1, 40), sink.digests(), "every record sent on a live connection arrives, in order")
-			for _, b := range sink.snapshot() {
+			assert.Equal(t, ingesttest.DigestRange(1, 40), sink.Digests(), "every record sent on a live connection arrives, in order")
+			for _, b := range sink.Batches() {
 				assert.Equal(t, agent.endpoint(), b.Agent, "agent id defaults to the endpoint string")
 				assert.Equal(t, "socket", b.Transport)
 				assert.Len(t, b.Records, 1)
@@ -77,7 +79,7 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 
 func TestConfiguredAgentIDAndSeveralEndpoints(t *testing.T) {
 	a1, a2 := newUnixAgent(t), newTCPAgent(t)
-	sink := &recordingSink{}
+	sink := &ingesttest.RecordingSink{}
 	startInput(t, testConfig(10*time.Second,
 		EndpointConfig{Endpoint: a1.endpoint(), AgentID: "agent-one", Format: FormatJSON},
 		EndpointConfig{Endpoint: a2.endpoint()},
@@ -85,12 +87,12 @@ func TestConfiguredAgentIDAndSeveralEndpoints(t *testing.T) {
 
 	writeRecords(t, a1.accept(), 1, 3)
 	writeRecords(t, a2.accept(), 4, 6)
-	require.Eventually(t, func() bool { return len(sink.digests()) == 6 }, waitFor, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(sink.Digests()) == 6 }, waitFor, 5*time.Millisecond)
 	byAgent := map[string][]string{}
-	for _, b := range sink.snapshot() {
+	for _, b := range sink.Batches() {
 		byAgent[b.Agent] = append(byAgent[b.Agent], b.Records[0].Digest)
 	}
-	assert.Equal(t, map[string][]string{"agent-one": digests(1, 3), a2.endpoint(): digests(4, 6)}, byAgent)
+	assert.Equal(t, map[string][]string{"agent-one": ingesttest.DigestRange(1, 3), a2.endpoint(): ingesttest.DigestRange(4, 6)}, byAgent)
 }
 
 func TestBackpressureKeepsEveryRecordInOrder(t *testing.T) {
@@ -98,7 +100,7 @@ func TestBackpressureKeepsEveryRecordInOrder(t *testing.T) {
 	var busy atomic.Bool
 	busy.Store(true)
 	var calls atomic.Int64
-	sink := &recordingSink{busy: func() bool {
+	sink := &ingesttest.RecordingSink{Busy: func() bool {
 		// Busy at first, then on every seventh offer, so records are also
 		// refused and re-offered in the middle of the stream.
 		return busy.Load() || calls.Add(1)%7 == 0
@@ -107,49 +109,47 @@ func TestBackpressureKeepsEveryRecordInOrder(t *testing.T) {
 
 	c := agent.accept()
 	writeRecords(t, c, 1, 200)
-	require.Eventually(t, func() bool { return sink.busyCount() >= 5 }, waitFor, 5*time.Millisecond)
-	assert.Empty(t, sink.digests(), "nothing is taken while the sink is busy")
+	require.Eventually(t, func() bool { return sink.BusyCalls() >= 5 }, waitFor, 5*time.Millisecond)
+	assert.Empty(t, sink.Digests(), "nothing is taken while the sink is busy")
 	busy.Store(false)
 
-	require.Eventually(t, func() bool { return len(sink.digests()) == 200 }, waitFor, 5*time.Millisecond)
-	assert.Equal(t, digests(1, 200), sink.digests(), "no record lost, none repeated, order kept")
-	assert.GreaterOrEqual(t, sink.busyCount(), 5+200/7)
+	require.Eventually(t, func() bool { return len(sink.Digests()) == 200 }, waitFor, 5*time.Millisecond)
+	assert.Equal(t, ingesttest.DigestRange(1, 200), sink.Digests(), "no record lost, none repeated, order kept")
+	assert.GreaterOrEqual(t, sink.BusyCalls(), 5+200/7)
 }
 
 func TestDownAtStartReportsThenRecovers(t *testing.T) {
 	agent := newTCPAgent(t)
 	agent.stop()
-	host := newStatusHost()
-	sink := &recordingSink{}
+	host := ingesttest.NewStatusHost()
+	sink := &ingesttest.RecordingSink{}
 	startInput(t, testConfig(10*time.Second, EndpointConfig{Endpoint: agent.endpoint()}), sink, host, nil)
 
-	require.Eventually(t, func() bool { return host.last() == componentstatus.StatusRecoverableError }, waitFor, 5*time.Millisecond)
-	host.mu.Lock()
-	err := host.events[0].Err()
-	host.mu.Unlock()
+	require.Eventually(t, func() bool { return host.Last() == componentstatus.StatusRecoverableError }, waitFor, 5*time.Millisecond)
+	err := host.Events()[0].Err()
 	assert.ErrorContains(t, err, agent.endpoint())
 	assert.ErrorContains(t, err, "dial")
 
 	agent.restart()
 	writeRecords(t, agent.accept(), 1, 1)
-	require.Eventually(t, func() bool { return host.last() == componentstatus.StatusOK }, waitFor, 5*time.Millisecond)
-	require.Eventually(t, func() bool { return len(sink.digests()) == 1 }, waitFor, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return host.Last() == componentstatus.StatusOK }, waitFor, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(sink.Digests()) == 1 }, waitFor, 5*time.Millisecond)
 }
 
 func TestShutdown(t *testing.T) {
 	t.Run("without start", func(t *testing.T) {
-		in, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), &recordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+		in, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
 		require.NoError(t, err)
 		require.NoError(t, in.Shutdown(context.Background()))
 	})
 	t.Run("while blocked on a busy sink", func(t *testing.T) {
 		agent := newUnixAgent(t)
-		sink := &recordingSink{busy: func() bool { return true }}
+		sink := &ingesttest.RecordingSink{Busy: func() bool { return true }}
 		in, err := New(testConfig(10*time.Second, EndpointConfig{Endpoint: agent.endpoint()}), sink, componenttest.NewNopTelemetrySettings(), nil)
 		require.NoError(t, err)
 		require.NoError(t, in.Start(context.Background(), componenttest.NewNopHost()))
 		writeRecords(t, agent.accept(), 1, 1)
-		require.Eventually(t, func() bool { return sink.busyCount() > 0 }, waitFor, 5*time.Millisecond)
+		require.Eventually(t, func() bool { return sink.BusyCalls() > 0 }, waitFor, 5*time.Millisecond)
 		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 		defer cancel()
 		require.NoError(t, in.Shutdown(ctx))
@@ -159,11 +159,11 @@ func TestShutdown(t *testing.T) {
 		cfg := testConfig(time.Second, EndpointConfig{Endpoint: "unix:///nonexistent/flows.sock"})
 		cfg.Reconnect.InitialInterval = time.Hour
 		cfg.Reconnect.MaxInterval = time.Hour
-		host := newStatusHost()
-		in, err := New(cfg, &recordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+		host := ingesttest.NewStatusHost()
+		in, err := New(cfg, &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
 		require.NoError(t, err)
 		require.NoError(t, in.Start(context.Background(), host))
-		require.Eventually(t, func() bool { return host.last() == componentstatus.StatusRecoverableError }, waitFor, 5*time.Millisecond)
+		require.Eventually(t, func() bool { return host.Last() == componentstatus.StatusRecoverableError }, waitFor, 5*time.Millisecond)
 		ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 		defer cancel()
 		require.NoError(t, in.Shutdown(ctx))
@@ -173,6 +173,6 @@ func TestShutdown(t *testing.T) {
 func TestNewRejectsNilSinkAndBadConfig(t *testing.T) {
 	_, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), nil, componenttest.NewNopTelemetrySettings(), nil)
 	require.Error(t, err)
-	_, err = New(NewDefaultConfig(), &recordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+	_, err = New(NewDefaultConfig(), &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
 	require.ErrorContains(t, err, "endpoints")
 }
