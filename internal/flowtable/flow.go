@@ -77,20 +77,25 @@ const maxFirstSeenAge = 24 * time.Hour
 
 // seriesStart is when a new flow's series start: the agent's first_seen_at
 // when the record carries a plausible one (so the lifetime totals and the
-// first delta cover the flow's life so far), else the receive time.
-func seriesStart(r *record.Record, now time.Time) time.Time {
-	if r.FirstSeenAtMillis <= 0 {
-		return now
+// first delta cover the flow's life so far); else, for a flow first seen
+// through a periodic report, one agent update interval before it (the
+// interval its deltas cover) when the agent's agent_status told it; else the
+// receive time.
+func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.Time {
+	if r.FirstSeenAtMillis > 0 {
+		first := time.UnixMilli(r.FirstSeenAtMillis).UTC()
+		if !first.After(now) && now.Sub(first) <= maxFirstSeenAge {
+			return first
+		}
 	}
-	first := time.UnixMilli(r.FirstSeenAtMillis).UTC()
-	if first.After(now) || now.Sub(first) > maxFirstSeenAge {
-		return now
+	if interval > 0 && (r.Type == record.TypeFlowStats || r.Type == record.TypeFlowPurge) {
+		return now.Add(-interval)
 	}
-	return first
+	return now
 }
 
-func newFlow(agent string, r *record.Record, now time.Time) *flow {
-	start := seriesStart(r, now)
+func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration) *flow {
+	start := seriesStart(r, now, interval)
 	f := &flow{
 		agent:        agent,
 		digest:       stableDigest(r),

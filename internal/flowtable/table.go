@@ -51,6 +51,9 @@ type Table struct {
 
 	mu    sync.Mutex
 	index map[flowKey]*flow
+	// intervals holds each agent's update_interval from its agent_status
+	// records; at most MaxFlows agents.
+	intervals map[string]time.Duration
 	count int
 	// dirty holds flows changed since they were last handed downstream, least
 	// recently updated first; clean holds the rest, in the order they became
@@ -61,7 +64,7 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*flow)}
+	return &Table{cfg: cfg, index: make(map[flowKey]*flow), intervals: make(map[string]time.Duration)}
 }
 
 // Len is the number of flows tracked.
@@ -161,8 +164,13 @@ func (t *Table) reserve(agent string, recs []record.Record) error {
 	return nil
 }
 
+// maxUpdateInterval bounds the update_interval taken from agent_status: a
+// larger one is more likely a bad value than an agent's setting.
+const maxUpdateInterval = time.Hour
+
 func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool) Outcome {
 	if !r.IsFlow() {
+		t.noteInterval(agent, r)
 		return Skipped
 	}
 	outcome := Applied
@@ -173,7 +181,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool)
 			t.evictOldestClean() // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now)
+		f = newFlow(agent, r, now, t.intervals[agent])
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -184,6 +192,21 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool)
 	f.apply(r, now)
 	t.place(f)
 	return outcome
+}
+
+// noteInterval remembers an agent's update interval, which dates the start
+// of a flow first seen through a periodic report (see seriesStart).
+func (t *Table) noteInterval(agent string, r *record.Record) {
+	if r.Type != record.TypeAgentStatus || r.UpdateIntervalSeconds == 0 {
+		return
+	}
+	d := time.Duration(r.UpdateIntervalSeconds) * time.Second
+	if d > maxUpdateInterval {
+		return
+	}
+	if _, known := t.intervals[agent]; known || len(t.intervals) < t.cfg.MaxFlows {
+		t.intervals[agent] = d
+	}
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.

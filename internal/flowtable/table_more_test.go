@@ -123,3 +123,25 @@ func TestExpiryFollowsLastUpdateNotCommitOrder(t *testing.T) {
 	assert.Equal(t, 1, tb.Expire(at(61)), "old, idle for 61s, expires although committed after meta")
 	assert.Equal(t, 1, tb.Len())
 }
+
+func TestFlowFirstSeenThroughAReportStartsOneIntervalEarlier(t *testing.T) {
+	tb := newTable(10)
+	out := make([]Outcome, 3)
+	require.NoError(t, tb.ApplyBatch("a", []record.Record{
+		{Type: record.TypeAgentStatus, UpdateIntervalSeconds: 15},
+		*stats("d1", nil, 1, 0),
+		{Type: record.TypeFlow, Digest: "d2"},
+	}, at(100), false, out))
+	assert.Equal(t, []Outcome{Skipped, Applied, Applied}, out)
+	apply(t, tb, "a", stats("d2", nil, 1, 0), at(115))
+	apply(t, tb, "b", stats("d1", nil, 1, 0), at(100))
+	starts := map[string]any{}
+	for _, p := range tb.Snapshot().Points {
+		starts[p.Agent+"/"+p.Digest] = p.Start
+	}
+	assert.Equal(t, map[string]any{
+		"a/d1": at(85),  // its deltas cover the 15 s before the report
+		"a/d2": at(100), // seen by its flow record: the series starts then
+		"b/d1": at(100), // agent b sent no agent_status: receive time
+	}, starts)
+}

@@ -44,6 +44,8 @@ func (w *wireRecord) readJSON(b []byte) {
 			_ = w.Internal.UnmarshalJSON(val)
 		case "reason":
 			_ = w.Reason.UnmarshalJSON(val)
+		case "update_interval":
+			_ = w.UpdateInterval.UnmarshalJSON(val)
 		case "flow":
 			if w.object(val, "flow") {
 				if w.Flow == nil {

@@ -154,6 +154,8 @@ func (m *mpBody) readRecord(w *wireRecord) error {
 			return m.bool(&w.Internal)
 		case "reason":
 			return m.str(&w.Reason)
+		case "update_interval":
+			return m.num(&w.UpdateInterval)
 		case "flow":
 			ok, err := m.object(&w.shape, "flow")
 			if ok && err == nil {

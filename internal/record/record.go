@@ -60,6 +60,10 @@ type Record struct {
 	HasDetectionPackets bool
 	DetectionPackets    uint64
 
+	// UpdateIntervalSeconds is agent_status's update_interval: how often
+	// the agent dispatches flow_stats. Zero when absent.
+	UpdateIntervalSeconds uint64
+
 	// Epoch milliseconds; zero when absent.
 	FirstSeenAtMillis int64
 	LastSeenAtMillis  int64

@@ -9,6 +9,8 @@ type wireRecord struct {
 	Internal  flexBool
 	Reason    str
 	Flow      *wireFlow
+	// UpdateInterval is agent_status's update_interval, in seconds.
+	UpdateInterval num
 
 	// shape is the first object-valued field that held something else
 	// (path "" when the record itself was not an object).
@@ -54,6 +56,10 @@ func (w *wireRecord) build() (Record, error) {
 	}
 	r := Record{Type: t}
 	if !r.IsFlow() {
+		if t == TypeAgentStatus {
+			// Best effort: a bad value only loses the series-start hint.
+			r.UpdateIntervalSeconds, _ = w.UpdateInterval.counter("update_interval")
+		}
 		return r, nil
 	}
 	if w.shape != nil {

@@ -1,0 +1,28 @@
+package record
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+func TestAgentStatusCarriesTheUpdateInterval(t *testing.T) {
+	const body = `{"type":"agent_status","agent_version":"5.2.1","timestamp":1772625600,"update_interval":15,"uptime":3600,"flow_count":3}`
+	recs, errs := Decode([]byte(body), "application/json")
+	require.Empty(t, errs)
+	require.Len(t, recs, 1)
+	assert.Equal(t, Record{Type: TypeAgentStatus, UpdateIntervalSeconds: 15}, recs[0])
+
+	packed, err := msgpack.Marshal(map[string]any{"type": "agent_status", "update_interval": 7.0})
+	require.NoError(t, err)
+	recs, errs = Decode(packed, "application/msgpack")
+	require.Empty(t, errs)
+	assert.Equal(t, uint64(7), recs[0].UpdateIntervalSeconds)
+
+	// A bad value is no error for the record: only the hint is lost.
+	recs, errs = Decode([]byte(`{"type":"agent_status","update_interval":"soon"}`), "application/json")
+	require.Empty(t, errs)
+	assert.Equal(t, Record{Type: TypeAgentStatus}, recs[0])
+}
