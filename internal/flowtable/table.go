@@ -54,7 +54,7 @@ type Table struct {
 	// intervals holds each agent's update_interval from its agent_status
 	// records; at most MaxFlows agents.
 	intervals map[string]time.Duration
-	count int
+	count     int
 	// dirty holds flows changed since they were last handed downstream, least
 	// recently updated first; clean holds the rest, in the order they became
 	// clean, which is the eviction and expiry order.
