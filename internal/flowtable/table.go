@@ -55,9 +55,9 @@ type Table struct {
 	// records; at most MaxFlows agents.
 	intervals map[string]time.Duration
 	count     int
-	// dirty holds flows changed since they were last handed downstream, least
-	// recently updated first; clean holds the rest, in the order they became
-	// clean, which is the eviction and expiry order.
+	// dirty holds flows changed since they were last handed downstream;
+	// clean holds the rest. Both are least recently updated first (see
+	// place), which is the eviction and expiry order.
 	dirty list.List
 	clean list.List
 }
