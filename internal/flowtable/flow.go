@@ -114,21 +114,6 @@ func (f *flow) revivedBy(r *record.Record) bool {
 	return r.Type == record.TypeFlowStats
 }
 
-// reserved reports whether one of recs belongs to this flow.
-func (f *flow) reserved(agent string, recs []record.Record) bool {
-	if f.agent != agent {
-		return false
-	}
-	for i := range recs {
-		for _, a := range f.aliases {
-			if recs[i].Digest == a {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func (f *flow) apply(r *record.Record, now time.Time) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.

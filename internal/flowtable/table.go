@@ -107,30 +107,25 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 	t.mu.Lock()
 	defer t.mu.Unlock()
 
-	if err := t.reserve(agent, recs); err != nil {
+	keep, err := t.reserve(agent, recs)
+	if err != nil {
 		return err
 	}
 	for i := range recs {
-		outcomes[i] = t.apply(agent, &recs[i], now, dedup)
+		outcomes[i] = t.apply(agent, &recs[i], now, dedup, keep)
 	}
 	return nil
 }
 
-// reserve checks that the batch's new flows fit. Flows the batch updates are
-// moved to the back of the clean list first, so that making room for the
-// new ones never evicts them.
-func (t *Table) reserve(agent string, recs []record.Record) error {
+// reserve checks that the batch's new flows fit. When they need evictions,
+// it returns the clean flows the batch itself updates, which making room
+// must not evict.
+func (t *Table) reserve(agent string, recs []record.Record) (keep map[*flow]bool, err error) {
 	var planned map[string]bool
 	needed := 0
 	for i := range recs {
 		r := &recs[i]
-		if !r.IsFlow() {
-			continue
-		}
-		if f := t.lookup(agent, r); f != nil {
-			if f.list == &t.clean {
-				t.clean.MoveToBack(f.elem)
-			}
+		if !r.IsFlow() || t.lookup(agent, r) != nil {
 			continue
 		}
 		key := stableDigest(r)
@@ -143,32 +138,29 @@ func (t *Table) reserve(agent string, recs []record.Record) error {
 		planned[key] = true
 		needed++
 	}
-	if needed == 0 {
-		return nil
-	}
 	room := t.cfg.MaxFlows - t.count
-	if room >= needed {
-		return nil
+	if needed <= room {
+		return nil, nil
 	}
-	// Clean flows the batch touches were moved to the back: count the
-	// evictable ones in front of them.
-	evictable := 0
-	for e := t.clean.Front(); e != nil && room+evictable < needed; e = e.Next() {
-		if !e.Value.(*flow).reserved(agent, recs) {
-			evictable++
+	keep = make(map[*flow]bool)
+	for i := range recs {
+		if r := &recs[i]; r.IsFlow() {
+			if f := t.lookup(agent, r); f != nil && f.list == &t.clean {
+				keep[f] = true
+			}
 		}
 	}
-	if room+evictable < needed {
-		return ErrFull
+	if room+t.clean.Len()-len(keep) < needed {
+		return nil, ErrFull
 	}
-	return nil
+	return keep, nil
 }
 
 // maxUpdateInterval bounds the update_interval taken from agent_status: a
 // larger one is more likely a bad value than an agent's setting.
 const maxUpdateInterval = time.Hour
 
-func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool) Outcome {
+func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r)
 		return Skipped
@@ -178,7 +170,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool)
 	switch {
 	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
-			t.evictOldestClean() // reserve made sure there is one
+			t.evictOldestClean(keep) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
 		f = newFlow(agent, r, now, t.intervals[agent])
@@ -271,13 +263,15 @@ func (t *Table) remove(f *flow) {
 	t.count--
 }
 
-func (t *Table) evictOldestClean() bool {
-	e := t.clean.Front()
-	if e == nil {
-		return false
+// evictOldestClean frees the least recently updated flow with nothing left
+// to send, other than those in keep.
+func (t *Table) evictOldestClean(keep map[*flow]bool) {
+	for e := t.clean.Front(); e != nil; e = e.Next() {
+		if f := e.Value.(*flow); !keep[f] {
+			t.remove(f)
+			return
+		}
 	}
-	t.remove(e.Value.(*flow))
-	return true
 }
 
 // Expire frees flows that have seen no record for the idle timeout and have
