@@ -23,6 +23,15 @@ const (
 	outcomeLate      = "late"
 )
 
+// outcomeNames names each flow table outcome in the records counter.
+var outcomeNames = [...]string{
+	flowtable.Applied:         outcomeAccepted,
+	flowtable.AppliedEvicting: outcomeAccepted,
+	flowtable.Duplicate:       outcomeDuplicate,
+	flowtable.Late:            outcomeLate,
+	flowtable.Skipped:         outcomeSkipped,
+}
+
 var errShuttingDown = errors.New("receiver is shutting down")
 
 // Accept implements ingest.Sink: the records of one delivery go into the flow
@@ -41,20 +50,10 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 		return 0, errors.Join(ingest.ErrBusy, err)
 	}
 	for i, o := range outcomes {
-		typ := b.Records[i].Type
-		switch o {
-		case flowtable.Skipped:
-			r.countRecords(ctx, b.Transport, typ, outcomeSkipped, 1)
-		case flowtable.Duplicate:
-			r.countRecords(ctx, b.Transport, typ, outcomeDuplicate, 1)
-		case flowtable.Late:
-			r.countRecords(ctx, b.Transport, typ, outcomeLate, 1)
-		case flowtable.AppliedEvicting:
+		if o == flowtable.AppliedEvicting {
 			r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 1, reasonCapacity)
-			r.countRecords(ctx, b.Transport, typ, outcomeAccepted, 1)
-		default:
-			r.countRecords(ctx, b.Transport, typ, outcomeAccepted, 1)
 		}
+		r.countRecords(ctx, b.Transport, b.Records[i].Type, outcomeNames[o], 1)
 	}
 	return len(b.Records), nil
 }
