@@ -98,14 +98,9 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 
 // Start opens the inputs; on any failure it closes what it had opened.
 func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err error) {
-	temporality := flowtable.Cumulative
-	if r.cfg.Temporality == temporalityDelta {
-		temporality = flowtable.Delta
-	}
 	r.table = flowtable.New(flowtable.Config{
 		MaxFlows:    r.cfg.Flows.Max,
 		IdleTimeout: r.cfg.Flows.IdleTimeout,
-		Temporality: temporality,
 	})
 	if err := r.telemetry.RegisterNetifyflowstatsFlowsTrackedCallback(func(_ context.Context, o metric.Int64Observer) error {
 		o.Observe(int64(r.table.Len()))

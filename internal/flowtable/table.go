@@ -12,17 +12,6 @@ import (
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
-// Temporality of the sums built from the agent's per-interval deltas.
-type Temporality int
-
-const (
-	// Cumulative sums the deltas per flow under a start time fixed for the
-	// life of the flow's series.
-	Cumulative Temporality = iota
-	// Delta reports what arrived since the flow's previous emitted point.
-	Delta
-)
-
 // maxAliases bounds how many digests one flow is indexed under, so a record
 // with a huge digest_prev cannot grow the index without limit. Agents list a
 // handful (the tuple digest and one per DPI change).
@@ -33,11 +22,12 @@ const maxAliases = 16
 // losing it.
 var ErrFull = errors.New("flow table is full of flows with unsent data")
 
-// Config bounds the table.
+// Config bounds the table. The table keeps both views of every flow's
+// deltas (the cumulative sum and what is pending since the last commit); the
+// metrics builder picks the one the configured temporality wants.
 type Config struct {
 	MaxFlows    int
 	IdleTimeout time.Duration
-	Temporality Temporality
 }
 
 type flowKey struct {

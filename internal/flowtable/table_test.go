@@ -112,7 +112,7 @@ func TestCommitCleansAndUncommittedIsSentAgain(t *testing.T) {
 }
 
 func TestPendingDeltasMergeAfterFailureAndSurviveConcurrentUpdates(t *testing.T) {
-	tb := New(Config{MaxFlows: 10, IdleTimeout: time.Minute, Temporality: Delta})
+	tb := New(Config{MaxFlows: 10, IdleTimeout: time.Minute})
 	apply(t, tb, "a", stats("d1", nil, 100, 0), at(0))
 	failed := tb.Snapshot() // dropped: a retryable error
 	require.Equal(t, uint64(100), failed.Points[0].Delta.LocalBytes)
