@@ -8,6 +8,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"go.uber.org/zap"
 )
 
@@ -74,11 +75,7 @@ func (in *Input) connect(ctx context.Context) {
 		in.logger.Warn("Cannot connect to MQTT broker; will retry",
 			zap.Strings("brokers", in.cfg.Brokers), zap.Error(tok.Error()), zap.Duration("retry_in", wait))
 		in.status.down(ctx, fmt.Errorf("connect to MQTT broker: %w", tok.Error()))
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		if ingest.Sleep(ctx, wait) != nil {
 			return
 		}
 	}

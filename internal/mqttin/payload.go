@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
 // Content types handed to record.Decode.
@@ -34,16 +36,10 @@ func unwrapPayload(p []byte, maxBytes int) (body []byte, contentType string, err
 	if len(bytes.TrimLeft(p, " \t\r\n")) == 0 {
 		return nil, "", errors.New("empty payload")
 	}
-	if isMsgpackContainer(p[0]) {
+	if record.IsMsgpackContainer(p[0]) {
 		return p, contentTypeMsgpack, nil
 	}
 	return p, contentTypeJSON, nil
-}
-
-// isMsgpackContainer reports whether b starts a msgpack map or array:
-// fixmap, fixarray, array 16/32, map 16/32.
-func isMsgpackContainer(b byte) bool {
-	return (b >= 0x80 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf)
 }
 
 func gunzip(p []byte, maxBytes int) ([]byte, error) {

@@ -430,6 +430,10 @@ func isArrayCode(c byte) bool {
 	return msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32
 }
 
+// IsMsgpackContainer reports whether c starts a msgpack map or array: the
+// first byte of a msgpack record or batch, never of a JSON document.
+func IsMsgpackContainer(c byte) bool { return isMapCode(c) || isArrayCode(c) }
+
 func isStrCode(c byte) bool { return msgpcode.IsString(c) }
 
 // msgpackProblem turns a structural decoding error into message text.

@@ -139,7 +139,7 @@ func (d *StreamDecoder) detect() {
 		return
 	}
 	d.format = FormatJSON
-	if isMapCode(c) || isArrayCode(c) {
+	if IsMsgpackContainer(c) {
 		d.format = FormatMsgpack
 	}
 }
