@@ -18,15 +18,16 @@ const (
 	TypeAgentStatus     = "agent_status"
 )
 
-// Delta is the per-interval counters a record carries.
+// Delta is the per-interval counters a record carries. Its JSON names and
+// order are those of the summary's tallies.
 type Delta struct {
-	LocalBytes   uint64
-	LocalPackets uint64
-	OtherBytes   uint64
-	OtherPackets uint64
-	TCPResets    uint64
-	TCPRetrans   uint64
-	TCPSeqErrors uint64
+	LocalBytes   uint64 `json:"local_bytes"`
+	OtherBytes   uint64 `json:"other_bytes"`
+	LocalPackets uint64 `json:"local_packets"`
+	OtherPackets uint64 `json:"other_packets"`
+	TCPResets    uint64 `json:"tcp_resets"`
+	TCPRetrans   uint64 `json:"tcp_retrans"`
+	TCPSeqErrors uint64 `json:"tcp_seq_errors"`
 }
 
 // Bytes is local plus other bytes.

@@ -9,13 +9,8 @@ type Tally struct {
 	// RecordsTotal is the sum of Records.
 	RecordsTotal int64 `json:"records_total"`
 
-	LocalBytes   uint64 `json:"local_bytes"`
-	OtherBytes   uint64 `json:"other_bytes"`
-	LocalPackets uint64 `json:"local_packets"`
-	OtherPackets uint64 `json:"other_packets"`
-	TCPResets    uint64 `json:"tcp_resets"`
-	TCPRetrans   uint64 `json:"tcp_retrans"`
-	TCPSeqErrors uint64 `json:"tcp_seq_errors"`
+	// Delta is the sum of the counted records' deltas.
+	Delta
 }
 
 // CountsDeltas reports whether a record type's deltas belong in the sums.
@@ -33,17 +28,7 @@ func (t *Tally) Add(r *Record) {
 	if !CountsDeltas(r.Type) {
 		return
 	}
-	t.addDelta(r.Delta)
-}
-
-func (t *Tally) addDelta(d Delta) {
-	t.LocalBytes += d.LocalBytes
-	t.OtherBytes += d.OtherBytes
-	t.LocalPackets += d.LocalPackets
-	t.OtherPackets += d.OtherPackets
-	t.TCPResets += d.TCPResets
-	t.TCPRetrans += d.TCPRetrans
-	t.TCPSeqErrors += d.TCPSeqErrors
+	t.Delta.Add(r.Delta)
 }
 
 // Merge adds everything o counted.
@@ -55,9 +40,5 @@ func (t *Tally) Merge(o Tally) {
 		t.Records[k] += v
 	}
 	t.RecordsTotal += o.RecordsTotal
-	t.addDelta(Delta{
-		LocalBytes: o.LocalBytes, OtherBytes: o.OtherBytes,
-		LocalPackets: o.LocalPackets, OtherPackets: o.OtherPackets,
-		TCPResets: o.TCPResets, TCPRetrans: o.TCPRetrans, TCPSeqErrors: o.TCPSeqErrors,
-	})
+	t.Delta.Add(o.Delta)
 }
