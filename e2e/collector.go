@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"testing"
 	"text/template"
 	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 // StopTimeout bounds a collector's graceful shutdown after SIGTERM; past it
@@ -28,7 +29,7 @@ const StartupTimeout = 60 * time.Second
 type Collector struct {
 	t      testing.TB
 	cmd    *exec.Cmd
-	output *syncBuffer
+	output *syncbuf.Buffer
 	// ConfigPath is the config file the collector was started with.
 	ConfigPath string
 
@@ -69,7 +70,7 @@ func StartCollector(t testing.TB, config string, env ...string) *Collector {
 	c := &Collector{
 		t:          t,
 		cmd:        exec.Command(bin, "--config", path),
-		output:     &syncBuffer{},
+		output:     &syncbuf.Buffer{},
 		ConfigPath: path,
 		exited:     make(chan struct{}),
 	}
@@ -182,23 +183,4 @@ func (c *Collector) poll(what string, ready func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and the test's
-// reads at the same time.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

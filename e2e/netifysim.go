@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
 // SimSummary is the ground truth netifysim writes with -summary (see
@@ -54,7 +56,7 @@ type SimTally struct {
 type SimRun struct {
 	t       testing.TB
 	cmd     *exec.Cmd
-	output  *syncBuffer
+	output  *syncbuf.Buffer
 	summary string
 	exited  chan struct{}
 	waitErr error
@@ -99,7 +101,7 @@ func StartSimulator(t testing.TB, args ...string) *SimRun {
 	t.Helper()
 	s := &SimRun{
 		t:       t,
-		output:  &syncBuffer{},
+		output:  &syncbuf.Buffer{},
 		summary: filepath.Join(t.TempDir(), "summary.json"),
 		exited:  make(chan struct{}),
 	}

@@ -28,4 +28,8 @@ func (b *Buffer) Bytes() []byte {
 }
 
 // String is what was written so far.
-func (b *Buffer) String() string { return string(b.Bytes()) }
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
