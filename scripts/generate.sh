@@ -3,7 +3,7 @@
 # generated tests) from metadata.yaml with the mdatagen pinned in tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GOPROXY="$(go env GOPROXY)"; export GOPROXY="${GOPROXY%%,*}"
+source scripts/env.sh
 fix_package() {
 	# mdatagen names the package of the generated tests after the directory
 	# the repository is checked out in; the package is netifyflowstatsreceiver.
