@@ -61,9 +61,6 @@ func (j *jsonBody) frame(p int) int {
 			return end
 		}
 		return j.resync(end)
-	case scanNextRecord:
-		j.fail(jsonSyntax(j.base+int64(end), st.problem(0)))
-		return end
 	}
 	j.fail(jsonSyntax(j.base+int64(end), st.problem(0)))
 	return end
