@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -112,24 +111,10 @@ func TestPrometheusFamiliesHaveOneShape(t *testing.T) {
 		for _, s := range fams.Samples(name) {
 			shapes[labelNames(s.Labels)] = true
 		}
-		assert.Len(t, shapes, 1, "Prometheus family %s mixes series of different label sets %v: two OTel metrics map to this name", name, keys(shapes))
+		assert.Len(t, shapes, 1, "Prometheus family %s mixes series of different label sets %v: two OTel metrics map to this name", name, keysOf(shapes))
 	}
 }
 
 func labelNames(labels map[string]string) string {
-	names := make([]string, 0, len(labels))
-	for k := range labels {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ",")
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return strings.Join(keysOf(labels), ",")
 }

@@ -213,7 +213,7 @@ func checkOTLPShapes(t *testing.T, points []Point, agents []string, extraResourc
 		}
 		seen[p.Agent()] = true
 	}
-	assert.ElementsMatch(t, agents, keysOfBool(seen), "netify.agent.id values over OTLP")
+	assert.ElementsMatch(t, agents, keysOf(seen), "netify.agent.id values over OTLP")
 	for _, p := range points {
 		if d, ok := p.Attributes["network.io.direction"]; ok && d != "transmit" && d != "receive" {
 			t.Errorf("%s has network.io.direction %q, want transmit or receive", p.Metric, d)
@@ -250,7 +250,7 @@ func checkPromShapes(t *testing.T, fams Families, agents []string, resourceLabel
 			agentsSeen[s.Labels["netify_agent_id"]] = true
 		}
 		assert.Equal(t, set(m.promLabels(extraLabels...)), shapes, "%s label names", m.Family)
-		assert.ElementsMatch(t, agents, keysOfBool(agentsSeen), "%s netify_agent_id values", m.Family)
+		assert.ElementsMatch(t, agents, keysOf(agentsSeen), "%s netify_agent_id values", m.Family)
 	}
 }
 
@@ -300,5 +300,3 @@ func keysOf[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
-func keysOfBool(m map[string]bool) []string { return keysOf(m) }
