@@ -35,6 +35,10 @@ install_go_tool benchstat golang.org/x/perf/cmd/benchstat "$BENCHSTAT_VERSION"
 echo "install-tools: downloading mdatagen's module (tools/go.mod)"
 (cd "$ROOT/tools" && go mod download)
 
+# The end-to-end tests query a real Prometheus; the operator kit's rules are
+# checked with promtool.
+sh "$ROOT/scripts/install-prometheus.sh"
+
 # The MQTT end-to-end tests need a local broker.
 if [[ -f "$ROOT/scripts/install-mosquitto.sh" ]]; then
 	sh "$ROOT/scripts/install-mosquitto.sh"
