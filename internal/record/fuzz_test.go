@@ -78,5 +78,13 @@ func checkRecords(t *testing.T, recs []Record) {
 		if r.Internal && !r.HasInternal {
 			t.Fatalf("flow record internal without HasInternal: %+v", r)
 		}
+		m := r.Meta
+		if len(m.ApplicationName) > MaxNameLen || len(m.ProtocolName) > MaxNameLen || len(m.OtherType) > MaxNameLen ||
+			len(m.HostServerName) > MaxHostNameLen || m.VLANID > 4095 || m.LocalOrigin && !m.HasLocalOrigin {
+			t.Fatalf("flow record with out-of-bounds metadata: %+v", m)
+		}
+		if !r.HasMeta && m != (Meta{}) {
+			t.Fatalf("flow record with metadata but not HasMeta: %+v", r)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,6 +46,7 @@ var testdataRecords = []struct {
 		Type: TypeFlow, HasInterface: true, Interface: "wlp3s0", HasInternal: true, Internal: false,
 		Digest: "c4c07ca55baa19a7", DigestPrev: []string{"463c53093403fcce"},
 		FirstSeenAtMillis: 1772738467573, LastSeenAtMillis: 1772738467684,
+		HasMeta: true, Meta: flowJSONMeta,
 	}},
 	{"flow_purge.json", Record{
 		Type: TypeFlowPurge, HasInterface: true, Interface: "wlp3s0", HasInternal: true, Internal: true, Reason: "closed",
@@ -56,6 +58,19 @@ var testdataRecords = []struct {
 		HasDetectionPackets: true, DetectionPackets: 12,
 		LastSeenAtMillis: 1772665905392,
 	}},
+}
+
+// flowJSONMeta is the metadata of testdata/flow.json (NETIFY.md's flow example).
+var flowJSONMeta = Meta{
+	ApplicationID: 11354, ApplicationName: "netify.tailscale",
+	ProtocolID: 196, ProtocolName: "HTTP/S",
+	CategoryApplication: 28, CategoryProtocol: 22, CategoryDomain: 0,
+	HostServerName: "login.tailscale.com",
+	IPProtocol:     6, IPVersion: 4,
+	LocalIP: netip.MustParseAddr("192.168.4.44"), LocalPort: 35636,
+	OtherIP: netip.MustParseAddr("192.200.0.102"), OtherPort: 443,
+	HasLocalOrigin: true, LocalOrigin: true,
+	OtherType: "remote",
 }
 
 func readTestdata(t testing.TB, name string) []byte {

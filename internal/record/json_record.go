@@ -93,6 +93,51 @@ func (f *wireFlow) readJSON(b []byte, w *wireRecord) {
 				}
 				f.TCP.readJSON(val)
 			}
+		case "detected_application":
+			_ = f.Meta.ApplicationID.UnmarshalJSON(val)
+		case "detected_application_name":
+			_ = f.Meta.ApplicationName.UnmarshalJSON(val)
+		case "detected_protocol":
+			_ = f.Meta.ProtocolID.UnmarshalJSON(val)
+		case "detected_protocol_name":
+			_ = f.Meta.ProtocolName.UnmarshalJSON(val)
+		case "category":
+			if w.object(val, "flow.category") {
+				f.Meta.Category.readJSON(val)
+			}
+		case "host_server_name":
+			_ = f.Meta.HostServerName.UnmarshalJSON(val)
+		case "ip_protocol":
+			_ = f.Meta.IPProtocol.UnmarshalJSON(val)
+		case "ip_version":
+			_ = f.Meta.IPVersion.UnmarshalJSON(val)
+		case "local_ip":
+			_ = f.Meta.LocalIP.UnmarshalJSON(val)
+		case "other_ip":
+			_ = f.Meta.OtherIP.UnmarshalJSON(val)
+		case "local_port":
+			_ = f.Meta.LocalPort.UnmarshalJSON(val)
+		case "other_port":
+			_ = f.Meta.OtherPort.UnmarshalJSON(val)
+		case "local_origin":
+			_ = f.Meta.LocalOrigin.UnmarshalJSON(val)
+		case "other_type":
+			_ = f.Meta.OtherType.UnmarshalJSON(val)
+		case "vlan_id":
+			_ = f.Meta.VLANID.UnmarshalJSON(val)
+		}
+	})
+}
+
+func (c *wireCategory) readJSON(b []byte) {
+	eachField(b, 0, func(key, val []byte) {
+		switch string(key) {
+		case "application":
+			_ = c.Application.UnmarshalJSON(val)
+		case "protocol":
+			_ = c.Protocol.UnmarshalJSON(val)
+		case "domain":
+			_ = c.Domain.UnmarshalJSON(val)
 		}
 	})
 }

@@ -208,6 +208,54 @@ func (m *mpBody) readFlow(f *wireFlow, shape **fieldError) error {
 				err = m.readTCP(f.TCP)
 			}
 			return err
+		case "detected_application":
+			return m.num(&f.Meta.ApplicationID)
+		case "detected_application_name":
+			return m.str(&f.Meta.ApplicationName)
+		case "detected_protocol":
+			return m.num(&f.Meta.ProtocolID)
+		case "detected_protocol_name":
+			return m.str(&f.Meta.ProtocolName)
+		case "category":
+			ok, err := m.object(shape, "flow.category")
+			if ok && err == nil {
+				err = m.readCategory(&f.Meta.Category)
+			}
+			return err
+		case "host_server_name":
+			return m.str(&f.Meta.HostServerName)
+		case "ip_protocol":
+			return m.num(&f.Meta.IPProtocol)
+		case "ip_version":
+			return m.num(&f.Meta.IPVersion)
+		case "local_ip":
+			return m.str(&f.Meta.LocalIP)
+		case "other_ip":
+			return m.str(&f.Meta.OtherIP)
+		case "local_port":
+			return m.num(&f.Meta.LocalPort)
+		case "other_port":
+			return m.num(&f.Meta.OtherPort)
+		case "local_origin":
+			return m.bool(&f.Meta.LocalOrigin)
+		case "other_type":
+			return m.str(&f.Meta.OtherType)
+		case "vlan_id":
+			return m.num(&f.Meta.VLANID)
+		}
+		return m.skip()
+	})
+}
+
+func (m *mpBody) readCategory(c *wireCategory) error {
+	return m.fields(func(key []byte) error {
+		switch string(key) {
+		case "application":
+			return m.num(&c.Application)
+		case "protocol":
+			return m.num(&c.Protocol)
+		case "domain":
+			return m.num(&c.Domain)
 		}
 		return m.skip()
 	})

@@ -67,6 +67,12 @@ type Record struct {
 	// Epoch milliseconds; zero when absent.
 	FirstSeenAtMillis int64
 	LastSeenAtMillis  int64
+
+	// Meta is the flow metadata of flow, flow_dpi_update and
+	// flow_dpi_complete records. HasMeta is false when the record carried
+	// none of its fields (flow_stats, flow_purge, older agents' DPI records).
+	HasMeta bool
+	Meta    Meta
 }
 
 // IsFlow reports whether the record is one of the per-flow record types.

@@ -32,6 +32,7 @@ type wireFlow struct {
 	FirstSeenAt      num
 	LastSeenAt       num
 	TCP              *wireTCP
+	Meta             wireMeta
 }
 
 type wireTCP struct {
@@ -150,6 +151,12 @@ func (w *wireRecord) fill(r *Record) (err error) {
 	}
 	if r.LastSeenAtMillis, err = f.LastSeenAt.millis("flow.last_seen_at"); err != nil {
 		return err
+	}
+
+	if r.HasMeta = f.Meta.present(); r.HasMeta {
+		if err = f.Meta.fill(&r.Meta); err != nil {
+			return err
+		}
 	}
 
 	if t := f.TCP; t != nil {
