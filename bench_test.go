@@ -2,12 +2,16 @@ package netifyflowstatsreceiver
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
@@ -46,22 +50,27 @@ func BenchmarkAccept(b *testing.B) {
 	}
 }
 
-// BenchmarkFlush is the cost of one flush of N changed flows, split by how
-// many flows go to the metrics builder between two emits (see flowsPerChunk).
-// Compare the chunk sizes with: benchstat -col /chunk.
+// BenchmarkFlush is the cost of one flush of N changed flows: per-flow
+// metrics alone, or the three default views alone (their series are few, so
+// their flush cost is the snapshot of the series). It reports the cost per
+// flow and per data point. The 1,000,000-flow case is only run when
+// selected: -bench 'Flush/.*flows=1000000' -benchtime 3x.
 func BenchmarkFlush(b *testing.B) {
-	for _, flows := range []int{1_000, 10_000} {
-		for _, chunk := range []int{flowsPerChunk, 128, 1 << 30} {
-			name := fmt.Sprintf("flows=%d/chunk=%d", flows, chunk)
-			if chunk > flows {
-				if flows > 1_000 {
-					continue // quadratic: 10,000 flows in one chunk take minutes
+	modes := map[string]func(*Config){
+		"perflow": perFlowOnly,
+		"views": func(cfg *Config) {
+			cfg.Views = flowmetrics.DefaultViews()
+			cfg.ZeroHold = 0
+		},
+	}
+	for _, mode := range []string{"perflow", "views"} {
+		for _, flows := range []int{10_000, 100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/flows=%d", mode, flows), func(b *testing.B) {
+				if flows >= 1_000_000 && !strings.Contains(benchFilter(), "1000000") {
+					b.Skip("select with -bench 'Flush/.*flows=1000000'")
 				}
-				name = fmt.Sprintf("flows=%d/chunk=all", flows)
-			}
-			b.Run(name, func(b *testing.B) {
-				r := newTestReceiver(b, temporalityCumulative, consumertest.NewNop())
-				r.builder.chunk = chunk
+				sink := &countingConsumer{}
+				r := newTestReceiver(b, temporalityCumulative, sink, modes[mode], func(cfg *Config) { cfg.Flows.Max = flows })
 				recs := make([]record.Record, flows)
 				for i := range recs {
 					recs[i] = benchRecord(i)
@@ -73,13 +82,40 @@ func BenchmarkFlush(b *testing.B) {
 					for j := range recs {
 						recs[j].LastSeenAtMillis++
 					}
-					if _, err := r.Accept(context.Background(), ingest.Batch{Agent: "a", Transport: "http", Received: scenarioEpoch.Add(time.Duration(i) * time.Second), Records: recs}); err != nil {
-						b.Fatal(err)
+					for j := 0; j < len(recs); j += 1000 {
+						batch := ingest.Batch{Agent: "a", Transport: "http", Received: scenarioEpoch.Add(time.Duration(i) * time.Second), Records: recs[j:min(j+1000, len(recs))]}
+						if _, err := r.Accept(context.Background(), batch); err != nil {
+							b.Fatal(err)
+						}
 					}
+					sink.points = 0
 					b.StartTimer()
 					r.flush(context.Background())
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*flows), "ns/flow")
+				if sink.points > 0 {
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*sink.points), "ns/point")
 				}
 			})
 		}
 	}
+}
+
+// benchFilter is the -test.bench pattern.
+func benchFilter() string {
+	if f := flag.Lookup("test.bench"); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// countingConsumer counts the data points of each flush and drops them.
+type countingConsumer struct {
+	consumertest.MetricsSink
+	points int
+}
+
+func (c *countingConsumer) ConsumeMetrics(_ context.Context, md pmetric.Metrics) error {
+	c.points += md.DataPointCount()
+	return nil
 }

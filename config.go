@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
@@ -36,6 +37,19 @@ type Config struct {
 	// emitted.
 	FlushInterval time.Duration `mapstructure:"flush_interval"`
 	Flows         FlowsConfig   `mapstructure:"flows"`
+
+	// Views are metrics aggregated over flows, grouped by flow attributes
+	// (netify.view.<name>.*). Three are on by default; an empty list turns
+	// them off.
+	Views []flowmetrics.ViewConfig `mapstructure:"views"`
+	// PerFlowAttributes adds flow attributes (names as in views' group_by)
+	// to every per-flow metric (netify.flow.*, off by default).
+	PerFlowAttributes []string `mapstructure:"per_flow_attributes"`
+	// ZeroHold: a new cumulative series (a view key, or a flow) reports 0
+	// for this long before its values, so that Prometheus's rate() and
+	// increase(), which never count a series' first sample, count its first
+	// bytes. Set it to at least the scrape interval; 0 turns it off.
+	ZeroHold time.Duration `mapstructure:"zero_hold"`
 
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
@@ -94,6 +108,17 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("flows.idle_timeout must be positive, got %s", cfg.Flows.IdleTimeout))
 	} else if cfg.FlushInterval > 0 && cfg.Flows.IdleTimeout < cfg.FlushInterval {
 		errs = append(errs, fmt.Errorf("flows.idle_timeout (%s) must not be shorter than flush_interval (%s)", cfg.Flows.IdleTimeout, cfg.FlushInterval))
+	}
+	if cfg.ZeroHold < 0 {
+		errs = append(errs, fmt.Errorf("zero_hold must not be negative, got %s", cfg.ZeroHold))
+	}
+	if err := flowmetrics.ValidateViews(cfg.Views, cfg.Flows.IdleTimeout); err != nil {
+		errs = append(errs, err)
+	}
+	for _, a := range cfg.PerFlowAttributes {
+		if _, ok := flowmetrics.LookupAttribute(a); !ok {
+			errs = append(errs, fmt.Errorf("per_flow_attributes: unknown attribute %q, known: %s", a, strings.Join(flowmetrics.AttributeNames(), ", ")))
+		}
 	}
 	if !cfg.ResourceAttributes.NetifyAgentID.Enabled {
 		errs = append(errs, errors.New("resource_attributes::netify.agent.id must stay enabled: without it the flows of different agents collide in one series"))

@@ -43,8 +43,12 @@ func TestDefaultConfigWorksOutOfTheBox(t *testing.T) {
 	assert.Equal(t, 10*time.Second, cfg.FlushInterval)
 	assert.Equal(t, 100_000, cfg.Flows.Max)
 	assert.Equal(t, time.Minute, cfg.Flows.IdleTimeout)
-	assert.True(t, cfg.Metrics.NetifyFlowIo.Enabled)
+	// Per-flow metrics are opt-in: the default views give bounded series.
+	assert.False(t, cfg.Metrics.NetifyFlowIo.Enabled)
 	assert.False(t, cfg.Metrics.NetifyFlowDetectionPackets.Enabled)
+	require.Len(t, cfg.Views, 3)
+	assert.Equal(t, []string{"interface", "application", "protocol"}, []string{cfg.Views[0].Name, cfg.Views[1].Name, cfg.Views[2].Name})
+	assert.Equal(t, time.Minute, cfg.ZeroHold)
 }
 
 func TestFullConfig(t *testing.T) {

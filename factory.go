@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
@@ -27,6 +28,9 @@ const (
 	// enough that flows whose flow_purge was lost do not linger.
 	defaultIdleTimeout = time.Minute
 	defaultMaxFlows    = 100_000
+	// Prometheus's default scrape interval: a series' zeros are scraped at
+	// least once before its first value.
+	defaultZeroHold = time.Minute
 	// A flow_stats record is ~500 bytes; batch senders may post thousands.
 	defaultMaxRequestBodySize = 8 << 20
 )
@@ -58,6 +62,8 @@ func createDefaultConfig() component.Config {
 			Max:         defaultMaxFlows,
 			IdleTimeout: defaultIdleTimeout,
 		},
+		Views:                flowmetrics.DefaultViews(),
+		ZeroHold:             defaultZeroHold,
 		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
 	}
 }

@@ -42,6 +42,7 @@ func startHTTPReceiver(t *testing.T, next *consumertest.MetricsSink, tweak ...fu
 	h := cfg.HTTP.Get()
 	h.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
 	cfg.FlushInterval = time.Hour
+	perFlowOnly(cfg)
 	for _, f := range tweak {
 		f(cfg)
 	}

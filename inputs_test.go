@@ -128,6 +128,7 @@ func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 	cfg.FlushInterval = time.Hour
 	cfg.Flows.IdleTimeout = 24 * time.Hour
 	cfg.Metrics.NetifyFlowDetectionPackets.Enabled = true
+	perFlowOnly(cfg)
 	tweak(cfg)
 	require.NoError(t, cfg.Validate())
 

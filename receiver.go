@@ -13,12 +13,11 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
-	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
-	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
@@ -48,10 +47,13 @@ type netifyReceiver struct {
 	// recordAttrs caches the attribute sets of the records counter.
 	recordAttrs sync.Map
 
-	// flushMu serialises flushes (the ticker's and the final one) and
-	// guards builder.
+	// views aggregate flows as the table applies records; emitter writes
+	// per-flow points and view series as metrics.
+	views   *flowmetrics.Views
+	emitter flowmetrics.Emitter
+
+	// flushMu serialises flushes (the ticker's and the final one).
 	flushMu sync.Mutex
-	builder metricsBuilder
 
 	closing atomic.Bool
 	// flushCtx is cancelled by Shutdown once its own context is done, so a
@@ -79,12 +81,10 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 		logger:    set.Logger,
 		now:       time.Now,
 		telemetry: tb,
-		builder: metricsBuilder{
-			mb:    metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set),
-			delta: cfg.Temporality == temporalityDelta,
-			chunk: flowsPerChunk,
-		},
+		views:     flowmetrics.NewViews(cfg.Views),
+		emitter:   newEmitter(cfg, set),
 	}
+	r.views.OnOverflow = r.countOverflow
 	r.obs, err = receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID:             set.ID,
 		ReceiverCreateSettings: set,
@@ -101,12 +101,12 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 	r.table = flowtable.New(flowtable.Config{
 		MaxFlows:    r.cfg.Flows.Max,
 		IdleTimeout: r.cfg.Flows.IdleTimeout,
+		PerFlow:     r.emitter.PerFlow.Enabled(),
+		ZeroHold:    r.emitter.ZeroHold,
+		Observer:    r.views,
 	})
-	if err := r.telemetry.RegisterNetifyflowstatsFlowsTrackedCallback(func(_ context.Context, o metric.Int64Observer) error {
-		o.Observe(int64(r.table.Len()))
-		return nil
-	}); err != nil {
-		return fmt.Errorf("registering flows gauge: %w", err)
+	if err := r.registerGauges(); err != nil {
+		return err
 	}
 	r.stopFlush = make(chan struct{})
 	defer func() {
@@ -197,44 +197,6 @@ func (r *netifyReceiver) flushLoop(stop <-chan struct{}) {
 		case <-t.C:
 			r.flush(r.flushCtx)
 		}
-	}
-}
-
-// flush hands the flows changed since the last flush downstream. On a
-// retryable error nothing is committed: cumulative values are sent again
-// next time and pending deltas merge into the next flush.
-func (r *netifyReceiver) flush(ctx context.Context) {
-	r.flushMu.Lock()
-	defer r.flushMu.Unlock()
-	if n := r.table.Expire(r.now()); n > 0 {
-		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(n), reasonIdle)
-	}
-	snap := r.table.Snapshot()
-	if len(snap.Points) == 0 {
-		return
-	}
-	md := r.builder.build(snap.Points)
-	points := md.DataPointCount()
-	if points == 0 {
-		r.table.Commit(snap)
-		return
-	}
-	opCtx := r.obs.StartMetricsOp(ctx)
-	err := r.next.ConsumeMetrics(opCtx, md)
-	r.obs.EndMetricsOp(opCtx, metadata.Type.String(), points, err)
-	switch {
-	case err == nil:
-		r.table.Commit(snap)
-	case consumererror.IsPermanent(err):
-		r.table.Commit(snap)
-		r.telemetry.NetifyflowstatsDatapointsDropped.Add(ctx, int64(points))
-		r.logger.Error("Next consumer refused flow metrics for good; dropped", zap.Int("datapoints", points), zap.Error(err))
-	case r.closing.Load():
-		// The last flush: there is no next one to send them again.
-		r.telemetry.NetifyflowstatsDatapointsDropped.Add(context.Background(), int64(points))
-		r.logger.Error("Next consumer failed on the final flush at shutdown; flow metrics dropped", zap.Int("datapoints", points), zap.Error(err))
-	default:
-		r.logger.Warn("Next consumer failed; the flows will be sent again at the next flush", zap.Int("flows", len(snap.Points)), zap.Error(err))
 	}
 }
 

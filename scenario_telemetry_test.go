@@ -60,6 +60,7 @@ func TestScenarioTelemetry(t *testing.T) {
 	cfg.HTTP = configoptional.None[HTTPConfig]()
 	cfg.FlushInterval = time.Hour
 	cfg.Flows.IdleTimeout = 24 * time.Hour
+	perFlowOnly(cfg)
 	next := &failingCounter{}
 	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, next)
 	require.NoError(t, err)

@@ -105,8 +105,31 @@ func (c *scriptedConsumer) fail(kind string) {
 	}
 }
 
+// enablePerFlow turns on the per-flow metrics that were on by default
+// before views (all but netify.flow.detection.packets).
+func enablePerFlow(cfg *Config) {
+	m := &cfg.Metrics
+	for _, on := range []*bool{
+		&m.NetifyFlowIo.Enabled, &m.NetifyFlowPackets.Enabled, &m.NetifyFlowRate.Enabled,
+		&m.NetifyFlowTCPResets.Enabled, &m.NetifyFlowTCPRetransmissions.Enabled, &m.NetifyFlowTCPSequenceErrors.Enabled,
+		&m.NetifyFlowLifetimeIo.Enabled, &m.NetifyFlowLifetimePackets.Enabled,
+	} {
+		*on = true
+	}
+}
+
+// perFlowOnly is the configuration most tests use: per-flow metrics on,
+// no views, no zero hold.
+func perFlowOnly(cfg *Config) {
+	enablePerFlow(cfg)
+	cfg.Views = nil
+	cfg.ZeroHold = 0
+}
+
 // newTestReceiver starts a receiver with no input of its own and a flush
-// interval long enough that only the test flushes.
+// interval long enough that only the test flushes. Unless tweaked, it has
+// the per-flow metrics and no views (perFlowOnly). Its clock stands at
+// scenarioEpoch.
 func newTestReceiver(t testing.TB, temporality string, next consumer.Metrics, tweak ...func(*Config)) *netifyReceiver {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
@@ -114,6 +137,9 @@ func newTestReceiver(t testing.TB, temporality string, next consumer.Metrics, tw
 	cfg.Temporality = temporality
 	cfg.FlushInterval = time.Hour
 	cfg.Flows.IdleTimeout = 24 * time.Hour
+	if len(tweak) == 0 {
+		tweak = []func(*Config){perFlowOnly}
+	}
 	for _, f := range tweak {
 		f(cfg)
 	}

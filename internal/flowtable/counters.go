@@ -25,7 +25,7 @@ func countersOf(r *record.Record) Counters {
 	}
 }
 
-func (c *Counters) add(o Counters) {
+func (c *Counters) Add(o Counters) {
 	c.LocalBytes += o.LocalBytes
 	c.LocalPackets += o.LocalPackets
 	c.OtherBytes += o.OtherBytes
@@ -37,7 +37,7 @@ func (c *Counters) add(o Counters) {
 
 // sub removes what a flush sent from what is pending; what arrived after the
 // snapshot stays.
-func (c *Counters) sub(o Counters) {
+func (c *Counters) Sub(o Counters) {
 	c.LocalBytes -= o.LocalBytes
 	c.LocalPackets -= o.LocalPackets
 	c.OtherBytes -= o.OtherBytes

@@ -27,7 +27,7 @@ type fingerprint struct {
 // seen reports whether the flow already took this record, and remembers it
 // otherwise. Records that carry no deltas, or no last_seen_at to tell two
 // reports apart, are never taken for duplicates.
-func (f *flow) seen(r *record.Record) bool {
+func (f *Flow) seen(r *record.Record) bool {
 	if (r.Type != record.TypeFlowStats && r.Type != record.TypeFlowPurge) || r.LastSeenAtMillis == 0 || !r.HasStats {
 		return false
 	}

@@ -7,15 +7,20 @@ import (
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
-type flow struct {
+// Flow is one tracked flow. Observers read it through its methods while the
+// table's lock is held.
+type Flow struct {
 	agent string
 	// digest is the flow's stable identity: the first of digest_prev (the
 	// tuple digest from agent 5.2 on) or, without one, the first digest seen.
 	digest  string
 	aliases []string
 
-	iface    string
-	internal bool
+	attrs Attributes
+
+	// Keys belongs to the table's Observer: the views keep there, per
+	// view, the series the flow counts toward.
+	Keys []int32
 
 	// start is the series start of the cumulative sums: the receive time of
 	// the flow's first record, fixed for the life of the entry.
@@ -42,6 +47,12 @@ type flow struct {
 	detection    uint64
 
 	lastUpdate time.Time
+	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
+	// carrying one.
+	lastSeenAt int64
+	// announced is when the flow's per-flow series were first handed
+	// downstream as zeros (see Config.ZeroHold); zero until then.
+	announced time.Time
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement.
 	gen    uint64
@@ -51,12 +62,18 @@ type flow struct {
 	// entry stays (clean, evictable, expiring) so that late or redelivered
 	// records of the flow are recognised instead of starting a new series.
 	ended bool
+	// finished is set once the Observer was told the flow ended, until it is
+	// told the flow started again.
+	finished bool
 
 	// recent holds fingerprints of the latest stats records, to drop
 	// redeliveries.
 	recent     [recentRecords]uint64
 	recentN    int
 	recentNext int
+
+	// epoch is the flush that last took the flow (see Table.BeginFlush).
+	epoch uint64
 
 	list *list.List
 	elem *list.Element
@@ -94,9 +111,9 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration) *flow {
+func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration) *Flow {
 	start := seriesStart(r, now, interval)
-	f := &flow{
+	f := &Flow{
 		agent:        agent,
 		digest:       stableDigest(r),
 		start:        start,
@@ -110,18 +127,29 @@ func newFlow(agent string, r *record.Record, now time.Time, interval time.Durati
 // revivedBy reports whether a record brings an ended flow back: only a new
 // periodic report does (the agent reuses the tuple digest for a new flow on
 // the same addresses and ports); late metadata, DPI events and purges do not.
-func (f *flow) revivedBy(r *record.Record) bool {
+func (f *Flow) revivedBy(r *record.Record) bool {
 	return r.Type == record.TypeFlowStats
 }
 
-func (f *flow) apply(r *record.Record, now time.Time) {
+// apply updates the flow with a record and fills u with what changed.
+func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
-	if r.HasInterface || f.gen == 0 {
-		f.iface = r.Interface
+	attrsChanged := false
+	if (r.HasInterface || f.gen == 0) && f.attrs.Interface != r.Interface {
+		f.attrs.Interface = r.Interface
+		attrsChanged = true
 	}
-	if r.HasInternal || f.gen == 0 {
-		f.internal = r.Internal
+	if (r.HasInternal || f.gen == 0) && f.attrs.Internal != r.Internal {
+		f.attrs.Internal = r.Internal
+		attrsChanged = true
+	}
+	if mergeMeta(&f.attrs.Meta, r) {
+		attrsChanged = true
+	}
+	u.AttrsChanged = attrsChanged && !u.Started
+	if r.LastSeenAtMillis > 0 {
+		f.lastSeenAt = r.LastSeenAtMillis
 	}
 	f.ended = false
 	f.lastUpdate = now
@@ -135,8 +163,9 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 	if isStats {
 		if r.HasStats || r.HasTCP {
 			d := countersOf(r)
-			f.sum.add(d)
-			f.pending.add(d)
+			u.Delta = d
+			f.sum.Add(d)
+			f.pending.Add(d)
 			f.hasStats = true
 			changed = true
 		}
@@ -144,6 +173,7 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 			f.hasTCP = true
 		}
 	}
+	u.PrevLocalRate, u.PrevOtherRate = f.localRate, f.otherRate
 	if r.HasRates {
 		f.hasRates, f.localRate, f.otherRate = true, r.LocalRate, r.OtherRate
 		changed = true
@@ -177,8 +207,58 @@ func (f *flow) apply(r *record.Record, now time.Time) {
 	// redelivered after the purge must not bring the flow back.
 	if isStats {
 		f.purged = r.Type == record.TypeFlowPurge
+		if f.purged && !f.finished {
+			u.Ended = purgeReason(r.Reason)
+		}
 	}
 	if changed || f.purged {
 		f.dirty = true
 	}
 }
+
+func purgeReason(reason string) EndReason {
+	if reason == "closed" {
+		return EndClosed
+	}
+	return EndExpired
+}
+
+// Digest is the flow's stable identity (see stableDigest).
+func (f *Flow) Digest() string { return f.digest }
+
+// Attrs is what the agent told of the flow so far.
+func (f *Flow) Attrs() *Attributes { return &f.attrs }
+
+// Sum is the flow's deltas summed since it started.
+func (f *Flow) Sum() Counters { return f.sum }
+
+// HasTCP reports whether the flow carried TCP counters.
+func (f *Flow) HasTCP() bool { return f.hasTCP }
+
+// Rates are the flow's latest burst rates (bytes per second).
+func (f *Flow) Rates() (local, other float64) { return f.localRate, f.otherRate }
+
+// Totals are the agent's own cumulative counts of the flow, when it sent any.
+func (f *Flow) Totals() (bytes, packets uint64, ok bool) {
+	return f.totalBytes, f.totalPackets, f.hasTotals
+}
+
+// FirstSeen is the start of the flow's series: the agent's first_seen_at
+// when it told a plausible one, else when the receiver first heard of it.
+func (f *Flow) FirstSeen() time.Time { return f.start }
+
+// LastSeen is the agent's last_seen_at of the flow's latest record that had
+// one, else the receive time of its latest record.
+func (f *Flow) LastSeen() time.Time {
+	if f.lastSeenAt > 0 {
+		return time.UnixMilli(f.lastSeenAt).UTC()
+	}
+	return f.lastUpdate
+}
+
+// LastUpdate is when the flow's latest record was received.
+func (f *Flow) LastUpdate() time.Time { return f.lastUpdate }
+
+// Active reports whether the flow goes on: it has not ended, as far as the
+// Observer was told.
+func (f *Flow) Active() bool { return !f.finished }

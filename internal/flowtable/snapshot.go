@@ -1,15 +1,22 @@
 package flowtable
 
-import "time"
+import (
+	"container/list"
+	"slices"
+	"time"
+)
 
-// Point is what one flow contributes to a flush.
+// Point is what one flow contributes to a flush of per-flow metrics.
 type Point struct {
-	Agent     string
-	Digest    string
-	Interface string
-	Internal  bool
+	Agent  string
+	Digest string
+	Attrs  Attributes
 	// Time is when the latest record of the flow was received.
 	Time time.Time
+
+	// Zero: the flow's cumulative series are announced with zeros (see
+	// Config.ZeroHold); its values come in a later flush.
+	Zero bool
 
 	HasStats bool
 	HasTCP   bool
@@ -37,77 +44,157 @@ type Point struct {
 }
 
 type ref struct {
-	f   *flow
+	f   *Flow
 	gen uint64
 }
 
-// Snapshot is the changed flows at one flush. Hand it back with Commit once
-// the consumer took it (or refused it for good); drop it to send the same
-// data again at the next flush.
+// Snapshot is a batch of changed flows at one flush. Hand it back with
+// Commit once the consumer took it (or refused it for good); drop it to send
+// the same data again at the next flush.
 type Snapshot struct {
 	Points []Point
 	refs   []ref
+	now    time.Time
+	epoch  uint64
 }
 
-// Snapshot copies out every flow changed since it was last committed, least
-// recently updated first.
-func (t *Table) Snapshot() *Snapshot {
+// BeginFlush starts a flush at now: the batches that Snapshot returns until
+// the next BeginFlush take each flow changed before it at most once.
+func (t *Table) BeginFlush(now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s := &Snapshot{
-		Points: make([]Point, 0, t.dirty.Len()),
-		refs:   make([]ref, 0, t.dirty.Len()),
+	t.epoch++
+	t.flushNow = now
+}
+
+// Snapshot copies out up to limit (0: no limit) flows changed since they were
+// last committed and not yet taken in this flush, least recently updated
+// first. It holds the table's lock for one batch only, so a flush of a large
+// table in batches never holds the inputs up for long.
+func (t *Table) Snapshot(limit int) *Snapshot {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := t.dirty.Len()
+	if limit > 0 {
+		n = min(n, limit)
 	}
-	for e := t.dirty.Front(); e != nil; e = e.Next() {
-		f := e.Value.(*flow)
-		s.Points = append(s.Points, Point{
-			Agent:        f.agent,
-			Digest:       f.digest,
-			Interface:    f.iface,
-			Internal:     f.internal,
-			Time:         f.lastUpdate,
-			HasStats:     f.hasStats,
-			HasTCP:       f.hasTCP,
-			Start:        f.start,
-			Sum:          f.sum,
-			DeltaStart:   f.pendingStart,
-			Delta:        f.pending,
-			HasRates:     f.hasRates,
-			LocalRate:    f.localRate,
-			OtherRate:    f.otherRate,
-			HasTotals:    f.hasTotals,
-			TotalStart:   f.totalStart,
-			TotalBytes:   f.totalBytes,
-			TotalPackets: f.totalPackets,
-			HasDetection: f.hasDetection,
-			Detection:    f.detection,
-			Final:        f.purged,
-		})
+	s := &Snapshot{
+		Points: make([]Point, 0, n),
+		refs:   make([]ref, 0, n),
+		now:    t.flushNow,
+		epoch:  t.epoch,
+	}
+	for e := t.dirty.Front(); e != nil && len(s.refs) < n; e = e.Next() {
+		f := e.Value.(*Flow)
+		if f.epoch == t.epoch && t.epoch != 0 {
+			// Taken in this flush already and still dirty: it was updated
+			// since, or its values are held back; the next flush sends it.
+			break
+		}
+		s.Points = append(s.Points, t.point(f, s.now))
 		s.refs = append(s.refs, ref{f: f, gen: f.gen})
 	}
 	return s
 }
 
+func (t *Table) point(f *Flow, now time.Time) Point {
+	zero := t.cfg.ZeroHold > 0 && (f.announced.IsZero() || now.Sub(f.announced) < t.cfg.ZeroHold)
+	return Point{
+		Agent:        f.agent,
+		Digest:       f.digest,
+		Attrs:        f.attrs,
+		Time:         f.lastUpdate,
+		Zero:         zero,
+		HasStats:     f.hasStats,
+		HasTCP:       f.hasTCP,
+		Start:        f.start,
+		Sum:          f.sum,
+		DeltaStart:   f.pendingStart,
+		Delta:        f.pending,
+		HasRates:     f.hasRates,
+		LocalRate:    f.localRate,
+		OtherRate:    f.otherRate,
+		HasTotals:    f.hasTotals,
+		TotalStart:   f.totalStart,
+		TotalBytes:   f.totalBytes,
+		TotalPackets: f.totalPackets,
+		HasDetection: f.hasDetection,
+		Detection:    f.detection,
+		Final:        f.purged,
+	}
+}
+
 // Commit marks a snapshot as handed downstream: its deltas leave the pending
 // counters, the next delta starts at its points' time, and flows not updated
-// since the snapshot become clean; purged ones end (see flow.ended).
+// since the snapshot become clean; purged ones end (see Flow.ended). Flows
+// whose values were held back (Point.Zero), or that changed since, stay
+// dirty and move behind the flows not yet taken in this flush. Its cost is
+// linear in the snapshot.
 func (t *Table) Commit(s *Snapshot) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	cleaned := make([]*Flow, 0, len(s.refs))
 	for i, r := range s.refs {
-		f := r.f
+		f, p := r.f, &s.Points[i]
 		if f.elem == nil {
 			continue // freed meanwhile
 		}
-		f.pending.sub(s.Points[i].Delta)
-		f.pendingStart = s.Points[i].Time
+		f.epoch = s.epoch
+		if p.Zero {
+			if f.announced.IsZero() {
+				f.announced = s.now
+			}
+			t.dirty.MoveToBack(f.elem)
+			continue
+		}
+		f.pending.Sub(p.Delta)
+		f.pendingStart = p.Time
 		if f.gen != r.gen {
+			t.dirty.MoveToBack(f.elem)
 			continue
 		}
 		if f.purged {
 			f.purged, f.ended = false, true
 		}
 		f.dirty = false
-		t.place(f)
+		t.dirty.Remove(f.elem)
+		f.elem, f.list = nil, nil
+		cleaned = append(cleaned, f)
+	}
+	t.mergeClean(cleaned)
+}
+
+// mergeClean inserts flows into the clean list, which is ordered by the time
+// of the flows' latest record, in one pass: the flows are sorted, and the
+// walk starts at the last clean flow not newer than the oldest of them
+// (usually the list's back: committed flows are the recently updated ones).
+func (t *Table) mergeClean(fs []*Flow) {
+	if len(fs) == 0 {
+		return
+	}
+	slices.SortStableFunc(fs, func(a, b *Flow) int { return a.lastUpdate.Compare(b.lastUpdate) })
+	var at *list.Element // insert after this; nil: at the front
+	for e := t.clean.Back(); e != nil; e = e.Prev() {
+		if !e.Value.(*Flow).lastUpdate.After(fs[0].lastUpdate) {
+			at = e
+			break
+		}
+	}
+	for _, f := range fs {
+		// Move past clean flows not newer than f.
+		next := t.clean.Front()
+		if at != nil {
+			next = at.Next()
+		}
+		for next != nil && !next.Value.(*Flow).lastUpdate.After(f.lastUpdate) {
+			at, next = next, next.Next()
+		}
+		f.list = &t.clean
+		if at == nil {
+			f.elem = t.clean.PushFront(f)
+		} else {
+			f.elem = t.clean.InsertAfter(f, at)
+		}
+		at = f.elem
 	}
 }

@@ -28,6 +28,17 @@ var ErrFull = errors.New("flow table is full of flows with unsent data")
 type Config struct {
 	MaxFlows    int
 	IdleTimeout time.Duration
+	// PerFlow keeps what each flow has not yet handed downstream, for
+	// per-flow metrics: a flow is then dirty until a flush commits it, and
+	// cannot be evicted before. Without it flows are never dirty and
+	// Snapshot is always empty: the Observer has seen every change.
+	PerFlow bool
+	// ZeroHold, with PerFlow, makes a flow's first points zeros for this
+	// long, so that a backend computing rates from cumulative counters
+	// (Prometheus) counts the flow's first values.
+	ZeroHold time.Duration
+	// Observer, if not nil, sees every change to every flow.
+	Observer Observer
 }
 
 type flowKey struct {
@@ -40,7 +51,7 @@ type Table struct {
 	cfg Config
 
 	mu    sync.Mutex
-	index map[flowKey]*flow
+	index map[flowKey]*Flow
 	// intervals holds each agent's update_interval from its agent_status
 	// records; at most MaxFlows agents.
 	intervals map[string]time.Duration
@@ -50,11 +61,16 @@ type Table struct {
 	// place), which is the eviction and expiry order.
 	dirty list.List
 	clean list.List
+
+	// epoch numbers the flushes (BeginFlush); flushNow is the current one's
+	// time.
+	epoch    uint64
+	flushNow time.Time
 }
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*flow), intervals: make(map[string]time.Duration)}
+	return &Table{cfg: cfg, index: make(map[flowKey]*Flow), intervals: make(map[string]time.Duration)}
 }
 
 // Len is the number of flows tracked.
@@ -110,7 +126,7 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 // reserve checks that the batch's new flows fit. When they need evictions,
 // it returns the clean flows the batch itself updates, which making room
 // must not evict.
-func (t *Table) reserve(agent string, recs []record.Record) (keep map[*flow]bool, err error) {
+func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool, err error) {
 	var planned map[string]bool
 	needed := 0
 	for i := range recs {
@@ -132,7 +148,7 @@ func (t *Table) reserve(agent string, recs []record.Record) (keep map[*flow]bool
 	if needed <= room {
 		return nil, nil
 	}
-	keep = make(map[*flow]bool)
+	keep = make(map[*Flow]bool)
 	for i := range recs {
 		if r := &recs[i]; r.IsFlow() {
 			if f := t.lookup(agent, r); f != nil && f.list == &t.clean {
@@ -150,7 +166,7 @@ func (t *Table) reserve(agent string, recs []record.Record) (keep map[*flow]bool
 // larger one is more likely a bad value than an agent's setting.
 const maxUpdateInterval = time.Hour
 
-func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*flow]bool) Outcome {
+func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r)
 		return Skipped
@@ -160,7 +176,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 	switch {
 	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
-			t.evictOldestClean(keep) // reserve made sure there is one
+			t.evictOldestClean(keep, now) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
 		f = newFlow(agent, r, now, t.intervals[agent])
@@ -171,9 +187,44 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 		return Late
 	}
 	t.indexDigests(f, r)
-	f.apply(r, now)
+	// A flow that ended starts again only with a periodic report, as an
+	// ended flow is revived (see revivedBy).
+	u := Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
+	f.apply(r, now, &u)
+	if !t.cfg.PerFlow && f.dirty {
+		// Nothing waits for a per-flow flush: the Observer has it all.
+		f.dirty = false
+		if f.purged {
+			f.purged, f.ended = false, true
+		}
+	}
 	t.place(f)
+	t.observe(&u)
 	return outcome
+}
+
+// observe hands a change to the Observer and keeps track of which flows it
+// was told have ended.
+func (t *Table) observe(u *Update) {
+	f := u.Flow
+	if u.Started {
+		f.finished = false
+	}
+	if u.Ended != NotEnded {
+		f.finished = true
+	}
+	if t.cfg.Observer != nil {
+		t.cfg.Observer.Observe(u)
+	}
+}
+
+// endQuietly tells the Observer that a flow the table frees had not ended.
+func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
+	if f.finished {
+		return
+	}
+	t.observe(&Update{Agent: f.agent, Flow: f, Ended: reason, Time: now,
+		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate})
 }
 
 // noteInterval remembers an agent's update interval, which dates the start
@@ -192,7 +243,7 @@ func (t *Table) noteInterval(agent string, r *record.Record) {
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.
-func (t *Table) lookup(agent string, r *record.Record) *flow {
+func (t *Table) lookup(agent string, r *record.Record) *Flow {
 	if f := t.index[flowKey{agent, r.Digest}]; f != nil {
 		return f
 	}
@@ -204,14 +255,14 @@ func (t *Table) lookup(agent string, r *record.Record) *flow {
 	return nil
 }
 
-func (t *Table) indexDigests(f *flow, r *record.Record) {
+func (t *Table) indexDigests(f *Flow, r *record.Record) {
 	t.alias(f, r.Digest)
 	for _, d := range r.DigestPrev {
 		t.alias(f, d)
 	}
 }
 
-func (t *Table) alias(f *flow, digest string) {
+func (t *Table) alias(f *Flow, digest string) {
 	if digest == "" || len(f.aliases) >= maxAliases {
 		return
 	}
@@ -227,7 +278,7 @@ func (t *Table) alias(f *flow, digest string) {
 // place puts a flow in the list its state calls for, ordered by the time
 // of its latest record, so both lists are least recently updated first. The
 // flow is usually the latest one, so the walk from the back is short.
-func (t *Table) place(f *flow) {
+func (t *Table) place(f *Flow) {
 	if f.elem != nil {
 		f.list.Remove(f.elem)
 	}
@@ -236,7 +287,7 @@ func (t *Table) place(f *flow) {
 		f.list = &t.dirty
 	}
 	for e := f.list.Back(); e != nil; e = e.Prev() {
-		if !e.Value.(*flow).lastUpdate.After(f.lastUpdate) {
+		if !e.Value.(*Flow).lastUpdate.After(f.lastUpdate) {
 			f.elem = f.list.InsertAfter(f, e)
 			return
 		}
@@ -244,7 +295,7 @@ func (t *Table) place(f *flow) {
 	f.elem = f.list.PushFront(f)
 }
 
-func (t *Table) remove(f *flow) {
+func (t *Table) remove(f *Flow) {
 	for _, d := range f.aliases {
 		delete(t.index, flowKey{f.agent, d})
 	}
@@ -255,9 +306,10 @@ func (t *Table) remove(f *flow) {
 
 // evictOldestClean frees the least recently updated flow with nothing left
 // to send, other than those in keep.
-func (t *Table) evictOldestClean(keep map[*flow]bool) {
+func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
 	for e := t.clean.Front(); e != nil; e = e.Next() {
-		if f := e.Value.(*flow); !keep[f] {
+		if f := e.Value.(*Flow); !keep[f] {
+			t.endQuietly(f, EndEvicted, now)
 			t.remove(f)
 			return
 		}
@@ -271,11 +323,12 @@ func (t *Table) Expire(now time.Time) int {
 	defer t.mu.Unlock()
 	n := 0
 	for e := t.clean.Front(); e != nil; {
-		f := e.Value.(*flow)
+		f := e.Value.(*Flow)
 		if now.Sub(f.lastUpdate) < t.cfg.IdleTimeout {
 			break
 		}
 		e = e.Next()
+		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
 		n++
 	}

@@ -14,9 +14,9 @@ func TestNewReportRevivesAnEndedFlowInItsSeries(t *testing.T) {
 	purge := stats("d1", nil, 4, 0)
 	purge.Type = record.TypeFlowPurge
 	apply(t, tb, "a", purge, at(0))
-	tb.Commit(tb.Snapshot())
+	tb.Commit(tb.Snapshot(0))
 	apply(t, tb, "a", stats("d1", nil, 6, 0), at(30))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, uint64(10), s.Points[0].Sum.LocalBytes)
 	assert.Equal(t, at(0), s.Points[0].Start)
@@ -29,11 +29,11 @@ func TestRedeliveredPurgeOfAnEndedFlowIsADuplicate(t *testing.T) {
 	purge.Type = record.TypeFlowPurge
 	purge.LastSeenAtMillis = 1000
 	apply(t, tb, "a", purge, at(0))
-	tb.Commit(tb.Snapshot())
+	tb.Commit(tb.Snapshot(0))
 	outcome, err := applyOne(tb, "a", purge, at(5))
 	require.NoError(t, err)
 	assert.Equal(t, Duplicate, outcome)
-	assert.Empty(t, tb.Snapshot().Points)
+	assert.Empty(t, tb.Snapshot(0).Points)
 }
 
 func TestBatchThatDoesNotFitAppliesNothing(t *testing.T) {
@@ -42,7 +42,7 @@ func TestBatchThatDoesNotFitAppliesNothing(t *testing.T) {
 	recs := []record.Record{*stats("x", nil, 1, 0), *stats("y", nil, 1, 0), *stats("z", nil, 1, 0)}
 	out := make([]Outcome, len(recs))
 	require.ErrorIs(t, tb.ApplyBatch("a", recs, at(1), false, out), ErrFull)
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1, "nothing of the refused batch was applied")
 	assert.Equal(t, uint64(1), s.Points[0].Sum.LocalBytes)
 
@@ -61,7 +61,7 @@ func TestWithoutDedupAlikeReportsBothCount(t *testing.T) {
 	out := make([]Outcome, 2)
 	require.NoError(t, tb.ApplyBatch("a", []record.Record{*r, *r}, at(0), false, out))
 	assert.Equal(t, []Outcome{Applied, Applied}, out)
-	assert.Equal(t, uint64(10), tb.Snapshot().Points[0].Sum.LocalBytes)
+	assert.Equal(t, uint64(10), tb.Snapshot(0).Points[0].Sum.LocalBytes)
 }
 
 func TestNonFlowRecordsAreSkipped(t *testing.T) {
@@ -80,9 +80,9 @@ func TestRecordWithoutInterfaceKeepsTheFlowsAttributes(t *testing.T) {
 	bare := stats("d1", nil, 1, 0)
 	bare.Interface = ""
 	apply(t, tb, "a", bare, at(15))
-	p := tb.Snapshot().Points[0]
-	assert.Equal(t, "lan", p.Interface)
-	assert.True(t, p.Internal)
+	p := tb.Snapshot(0).Points[0]
+	assert.Equal(t, "lan", p.Attrs.Interface)
+	assert.True(t, p.Attrs.Internal)
 }
 
 func TestZeroTotalsAreLagNotANewSeries(t *testing.T) {
@@ -91,7 +91,7 @@ func TestZeroTotalsAreLagNotANewSeries(t *testing.T) {
 	lag := stats("d1", nil, 5, 0)
 	lag.TotalBytes, lag.TotalPackets = 0, 0
 	apply(t, tb, "a", lag, at(15))
-	p := tb.Snapshot().Points[0]
+	p := tb.Snapshot(0).Points[0]
 	assert.Equal(t, at(0), p.TotalStart)
 	assert.Equal(t, uint64(1100), p.TotalBytes)
 	assert.Equal(t, uint64(105), p.Sum.LocalBytes)
@@ -104,7 +104,7 @@ func TestFirstSeenAtStartsTheSeries(t *testing.T) {
 	apply(t, tb, "a", &record.Record{Type: record.TypeFlow, Digest: "d2", FirstSeenAtMillis: at(3600).UnixMilli()}, at(0))
 	apply(t, tb, "a", stats("d2", nil, 1, 0), at(15))
 	starts := map[string]any{}
-	for _, p := range tb.Snapshot().Points {
+	for _, p := range tb.Snapshot(0).Points {
 		starts[p.Digest] = p.Start
 		assert.Equal(t, p.Start, p.TotalStart)
 		assert.Equal(t, p.Start, p.DeltaStart)
@@ -119,7 +119,7 @@ func TestExpiryFollowsLastUpdateNotCommitOrder(t *testing.T) {
 	// A metadata-only record makes "meta" clean at 30s, before "old" is
 	// committed.
 	apply(t, tb, "a", &record.Record{Type: record.TypeFlow, Digest: "meta"}, at(30))
-	tb.Commit(tb.Snapshot())
+	tb.Commit(tb.Snapshot(0))
 	assert.Equal(t, 1, tb.Expire(at(61)), "old, idle for 61s, expires although committed after meta")
 	assert.Equal(t, 1, tb.Len())
 }
@@ -136,7 +136,7 @@ func TestFlowFirstSeenThroughAReportStartsOneIntervalEarlier(t *testing.T) {
 	apply(t, tb, "a", stats("d2", nil, 1, 0), at(115))
 	apply(t, tb, "b", stats("d1", nil, 1, 0), at(100))
 	starts := map[string]any{}
-	for _, p := range tb.Snapshot().Points {
+	for _, p := range tb.Snapshot(0).Points {
 		starts[p.Agent+"/"+p.Digest] = p.Start
 	}
 	assert.Equal(t, map[string]any{

@@ -25,7 +25,7 @@ func stats(digest string, prev []string, localBytes, otherBytes uint64) *record.
 }
 
 func newTable(max int) *Table {
-	return New(Config{MaxFlows: max, IdleTimeout: time.Minute})
+	return New(Config{MaxFlows: max, IdleTimeout: time.Minute, PerFlow: true})
 }
 
 // applyOne applies one record as a delivery over an at-least-once
@@ -47,7 +47,7 @@ func TestDeltasAccumulateUnderOneStart(t *testing.T) {
 	apply(t, tb, "a", stats("d1", []string{"tuple"}, 100, 200), at(0))
 	apply(t, tb, "a", stats("d1", []string{"tuple"}, 10, 20), at(15))
 
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	p := s.Points[0]
 	assert.Equal(t, "tuple", p.Digest, "the stable identity is digest_prev[0]")
@@ -69,7 +69,7 @@ func TestDigestChangeKeepsTheFlow(t *testing.T) {
 	apply(t, tb, "a", stats("d3", []string{"d2"}, 7, 0), at(30))
 
 	require.Equal(t, 1, tb.Len())
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, "tuple", s.Points[0].Digest)
 	assert.Equal(t, uint64(112), s.Points[0].Sum.LocalBytes)
@@ -79,7 +79,7 @@ func TestFlowWithoutDigestPrevIsKeyedByFirstDigest(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(0))
 	apply(t, tb, "a", stats("d1", nil, 2, 0), at(15))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, "d1", s.Points[0].Digest)
 	assert.Equal(t, uint64(3), s.Points[0].Sum.LocalBytes)
@@ -89,7 +89,7 @@ func TestAgentsNeverShareAFlow(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(0))
 	apply(t, tb, "b", stats("d1", nil, 2, 0), at(0))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 2)
 	assert.Equal(t, "a", s.Points[0].Agent)
 	assert.Equal(t, uint64(1), s.Points[0].Sum.LocalBytes)
@@ -101,24 +101,24 @@ func TestCommitCleansAndUncommittedIsSentAgain(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(0))
 
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	// Not committed (downstream failed): the next snapshot has it again.
-	s = tb.Snapshot()
+	s = tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	tb.Commit(s)
-	assert.Empty(t, tb.Snapshot().Points, "nothing changed since the commit")
+	assert.Empty(t, tb.Snapshot(0).Points, "nothing changed since the commit")
 	assert.Equal(t, 1, tb.Len())
 }
 
 func TestPendingDeltasMergeAfterFailureAndSurviveConcurrentUpdates(t *testing.T) {
-	tb := New(Config{MaxFlows: 10, IdleTimeout: time.Minute})
+	tb := New(Config{MaxFlows: 10, IdleTimeout: time.Minute, PerFlow: true})
 	apply(t, tb, "a", stats("d1", nil, 100, 0), at(0))
-	failed := tb.Snapshot() // dropped: a retryable error
+	failed := tb.Snapshot(0) // dropped: a retryable error
 	require.Equal(t, uint64(100), failed.Points[0].Delta.LocalBytes)
 
 	apply(t, tb, "a", stats("d1", nil, 10, 0), at(15))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, uint64(110), s.Points[0].Delta.LocalBytes, "the failed flush's deltas merge into this one")
 	assert.Equal(t, at(0), s.Points[0].DeltaStart)
@@ -126,7 +126,7 @@ func TestPendingDeltasMergeAfterFailureAndSurviveConcurrentUpdates(t *testing.T)
 	// A record lands between the snapshot and its commit.
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(20))
 	tb.Commit(s)
-	next := tb.Snapshot()
+	next := tb.Snapshot(0)
 	require.Len(t, next.Points, 1, "the flow changed after the snapshot so it stays dirty")
 	assert.Equal(t, uint64(1), next.Points[0].Delta.LocalBytes)
 	assert.Equal(t, at(15), next.Points[0].DeltaStart, "a delta starts at the flow's previous emitted point")
@@ -141,12 +141,12 @@ func TestPurgeEmitsFinalPointThenFrees(t *testing.T) {
 	purge.Reason = "closed"
 	apply(t, tb, "a", purge, at(10))
 
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.True(t, s.Points[0].Final)
 	assert.Equal(t, uint64(5), s.Points[0].Sum.LocalBytes, "purge deltas count")
 	tb.Commit(s)
-	assert.Empty(t, tb.Snapshot().Points)
+	assert.Empty(t, tb.Snapshot(0).Points)
 
 	// The ended flow is remembered: a redelivered purge or a late DPI
 	// record neither counts nor starts a series.
@@ -158,7 +158,7 @@ func TestPurgeEmitsFinalPointThenFrees(t *testing.T) {
 	outcome, err = applyOne(tb, "a", dpi, at(21))
 	require.NoError(t, err)
 	assert.Equal(t, Late, outcome)
-	assert.Empty(t, tb.Snapshot().Points)
+	assert.Empty(t, tb.Snapshot(0).Points)
 	// Until it expires like any idle flow.
 	assert.Equal(t, 1, tb.Expire(at(10+60)))
 	assert.Equal(t, 0, tb.Len())
@@ -170,7 +170,7 @@ func TestDPIRecordsDoNotAddDeltas(t *testing.T) {
 	dpi.Type = record.TypeFlowDPIComplete
 	apply(t, tb, "a", dpi, at(0))
 	apply(t, tb, "a", stats("d1", nil, 60, 60), at(15))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, uint64(60), s.Points[0].Sum.LocalBytes)
 }
@@ -179,9 +179,9 @@ func TestMetadataOnlyFlowIsNotEmitted(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", &record.Record{Type: record.TypeFlow, Digest: "d1", DigestPrev: []string{"tuple"}}, at(0))
 	assert.Equal(t, 1, tb.Len())
-	assert.Empty(t, tb.Snapshot().Points)
+	assert.Empty(t, tb.Snapshot(0).Points)
 	apply(t, tb, "a", stats("d2", []string{"tuple", "d1"}, 3, 0), at(15))
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, at(0), s.Points[0].Start, "the series starts when the flow was first seen")
 }
@@ -190,7 +190,7 @@ func TestTotalGoingDownStartsANewTotalSeries(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", stats("d1", nil, 100, 0), at(0))
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(15)) // total 1001 < 1100
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	assert.Equal(t, at(15), s.Points[0].TotalStart)
 	assert.Equal(t, at(0), s.Points[0].Start, "the delta sums keep their series")
 }
@@ -199,7 +199,7 @@ func TestEvictsLeastRecentlyUpdatedCleanFlow(t *testing.T) {
 	tb := newTable(2)
 	apply(t, tb, "a", stats("old", nil, 1, 0), at(0))
 	apply(t, tb, "a", stats("new", nil, 1, 0), at(1))
-	tb.Commit(tb.Snapshot())
+	tb.Commit(tb.Snapshot(0))
 
 	outcome, err := applyOne(tb, "a", stats("third", nil, 1, 0), at(2))
 	require.NoError(t, err)
@@ -208,7 +208,7 @@ func TestEvictsLeastRecentlyUpdatedCleanFlow(t *testing.T) {
 	// "old" is gone: a record for it starts a new series.
 	apply(t, tb, "a", stats("old", nil, 1, 0), at(3))
 	var oldStart time.Time
-	for _, p := range tb.Snapshot().Points {
+	for _, p := range tb.Snapshot(0).Points {
 		if p.Digest == "old" {
 			oldStart = p.Start
 		}
@@ -223,13 +223,13 @@ func TestFullOfUnsentDataRefusesNewFlows(t *testing.T) {
 	require.ErrorIs(t, err, ErrFull)
 	// The existing flow still takes records.
 	apply(t, tb, "a", stats("d1", nil, 1, 0), at(2))
-	assert.Equal(t, uint64(2), tb.Snapshot().Points[0].Sum.LocalBytes)
+	assert.Equal(t, uint64(2), tb.Snapshot(0).Points[0].Sum.LocalBytes)
 }
 
 func TestExpireFreesIdleCleanFlowsOnly(t *testing.T) {
 	tb := newTable(10)
 	apply(t, tb, "a", stats("idle", nil, 1, 0), at(0))
-	tb.Commit(tb.Snapshot())
+	tb.Commit(tb.Snapshot(0))
 	apply(t, tb, "a", stats("busy", nil, 1, 0), at(50))
 
 	assert.Equal(t, 0, tb.Expire(at(59)))
@@ -267,7 +267,7 @@ func TestRedeliveredRecordIsIgnored(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Duplicate, outcome, "an older redelivery is still recognised")
 
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.Equal(t, uint64(200), s.Points[0].Sum.LocalBytes, "each distinct report counted once")
 	assert.Equal(t, at(15), s.Points[0].Time)
@@ -278,7 +278,7 @@ func TestRecordsWithoutLastSeenAreNeverDuplicates(t *testing.T) {
 	r := stats("d1", nil, 5, 0)
 	apply(t, tb, "a", r, at(0))
 	apply(t, tb, "a", r, at(15))
-	assert.Equal(t, uint64(10), tb.Snapshot().Points[0].Sum.LocalBytes)
+	assert.Equal(t, uint64(10), tb.Snapshot(0).Points[0].Sum.LocalBytes)
 }
 
 func TestLateDPIRecordNeitherRevivesAPurgedFlowNorResetsItsTotal(t *testing.T) {
@@ -293,11 +293,11 @@ func TestLateDPIRecordNeitherRevivesAPurgedFlowNorResetsItsTotal(t *testing.T) {
 	apply(t, tb, "a", purge, at(10))
 	apply(t, tb, "a", dpi, at(11)) // an old DPI record, redelivered
 
-	s := tb.Snapshot()
+	s := tb.Snapshot(0)
 	require.Len(t, s.Points, 1)
 	assert.True(t, s.Points[0].Final, "the flow stays purged")
 	assert.Equal(t, at(0), s.Points[0].TotalStart, "an older total does not restart the series")
 	assert.Equal(t, uint64(1101), s.Points[0].TotalBytes)
 	tb.Commit(s)
-	assert.Empty(t, tb.Snapshot().Points)
+	assert.Empty(t, tb.Snapshot(0).Points)
 }

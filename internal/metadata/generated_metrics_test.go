@@ -90,49 +90,49 @@ func TestMetricsBuilder(t *testing.T) {
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowDetectionPacketsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowIoDataPoint(ts, 1, "interface-val", true, "flow_digest-val", AttributeDirectionReceive)
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowIoDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2", AttributeDirectionTransmit)
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowLifetimeIoDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowLifetimeIoDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowLifetimePacketsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowLifetimePacketsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowPacketsDataPoint(ts, 1, "interface-val", true, "flow_digest-val", AttributeDirectionReceive)
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowPacketsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2", AttributeDirectionTransmit)
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowRateDataPoint(ts, 1, "interface-val", true, "flow_digest-val", AttributeDirectionReceive)
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowRateDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2", AttributeDirectionTransmit)
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowTCPResetsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowTCPResetsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowTCPRetransmissionsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowTCPRetransmissionsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
-			defaultMetricsCount++
+
 			allMetricsCount++
 			mb.RecordNetifyFlowTCPSequenceErrorsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
 			if tt.name == "reaggregate_set" {

@@ -32,6 +32,8 @@ type TelemetryBuilder struct {
 	NetifyflowstatsFlowsEvicted      metric.Int64Counter
 	NetifyflowstatsFlowsTracked      metric.Int64ObservableGauge
 	NetifyflowstatsRecords           metric.Int64Counter
+	NetifyflowstatsViewsOverflow     metric.Int64Counter
+	NetifyflowstatsViewsSeries       metric.Int64ObservableGauge
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -51,6 +53,21 @@ func (builder *TelemetryBuilder) RegisterNetifyflowstatsFlowsTrackedCallback(cb 
 		cb(ctx, &observerInt64{inst: builder.NetifyflowstatsFlowsTracked, obs: o})
 		return nil
 	}, builder.NetifyflowstatsFlowsTracked)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterNetifyflowstatsViewsSeriesCallback sets callback for observable NetifyflowstatsViewsSeries metric.
+func (builder *TelemetryBuilder) RegisterNetifyflowstatsViewsSeriesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.NetifyflowstatsViewsSeries, obs: o})
+		return nil
+	}, builder.NetifyflowstatsViewsSeries)
 	if err != nil {
 		return err
 	}
@@ -110,6 +127,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_netifyflowstats_records",
 		metric.WithDescription("Records received, by transport, record type and outcome (accepted; duplicate, a redelivery ignored; skipped, a type the receiver does not map; malformed; busy, refused while the receiver could not take them). [Development]"),
 		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.NetifyflowstatsViewsOverflow, err = builder.meter.Int64Counter(
+		"otelcol_netifyflowstats_views_overflow",
+		metric.WithDescription("Flows counted toward a view's overflow series (otel.metric.overflow=true) because the view already had max_series keys for the agent, by view. [Development]"),
+		metric.WithUnit("{flow}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.NetifyflowstatsViewsSeries, err = builder.meter.Int64ObservableGauge(
+		"otelcol_netifyflowstats_views_series",
+		metric.WithDescription("Series (keys) held by the views, overflow series included. [Development]"),
+		metric.WithUnit("{series}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -1,0 +1,350 @@
+package flowmetrics
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
+)
+
+// Histogram bucket bounds of the flow duration (seconds) and size (bytes,
+// both directions) measured when a flow ends.
+var (
+	DurationBounds = []float64{0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600}
+	SizeBounds     = []float64{100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+)
+
+// endReasons are the flows.ended reasons, indexed by flowtable.EndReason.
+var endReasons = []flowtable.EndReason{flowtable.EndClosed, flowtable.EndExpired, flowtable.EndIdle, flowtable.EndEvicted}
+
+// tally is what a series adds up: over its life (cumulative) and since the
+// last flush handed downstream (delta).
+type tally struct {
+	c        flowtable.Counters
+	started  uint64
+	ended    [flowtable.EndEvicted + 1]uint64 // by EndReason
+	duration histogram
+	size     histogram
+}
+
+type histogram struct {
+	counts []uint64 // len(bounds)+1; nil until the first observation
+	sum    float64
+	count  uint64
+}
+
+func (h *histogram) observe(bounds []float64, v float64) {
+	if h.counts == nil {
+		h.counts = make([]uint64, len(bounds)+1)
+	}
+	i, _ := slices.BinarySearch(bounds, v) // upper bounds are inclusive
+	h.counts[i]++
+	h.sum += v
+	h.count++
+}
+
+func (h *histogram) sub(o *histogram) {
+	for i := range o.counts {
+		h.counts[i] -= o.counts[i]
+	}
+	h.sum -= o.sum
+	h.count -= o.count
+}
+
+func (h histogram) clone() histogram {
+	h.counts = slices.Clone(h.counts)
+	return h
+}
+
+func (t *tally) sub(o *tally) {
+	t.c.Sub(o.c)
+	t.started -= o.started
+	for i := range t.ended {
+		t.ended[i] -= o.ended[i]
+	}
+	t.duration.sub(&o.duration)
+	t.size.sub(&o.size)
+}
+
+func (t *tally) clone() tally {
+	c := *t
+	c.duration = t.duration.clone()
+	c.size = t.size.clone()
+	return c
+}
+
+// series is one key of one view for one agent.
+type series struct {
+	agent    string
+	attrs    pcommon.Map // the key's attributes, written once
+	overflow bool
+	key      string
+
+	start        time.Time
+	cum          tally
+	pending      tally
+	pendingStart time.Time
+	// announced: see Config.ZeroHold.
+	announced time.Time
+
+	active               int64
+	localRate, otherRate float64
+	lastUpdate           time.Time
+	hasTCP               bool
+	dead                 bool
+}
+
+// view is a compiled ViewConfig with its series.
+type view struct {
+	cfg      ViewConfig
+	groupBy  []*Attribute
+	filters  []filter
+	measures map[string]bool
+	names    viewNames
+
+	byKey map[string]int32
+	// series is indexed by the numbers flows keep in Flow.Keys; free holds
+	// indexes of dropped series for reuse.
+	series   []*series
+	free     []int32
+	perAgent map[string]int
+	scratch  []byte
+}
+
+// Views aggregates flows into the configured views. It observes the flow
+// table (flowtable.Observer), so every delta is counted once, when it
+// arrives, toward the key the flow has then.
+type Views struct {
+	mu    sync.Mutex
+	views []*view
+	// OnOverflow, if set, is called (under the lock) when a flow is counted
+	// toward an overflow series because its view's key set is full.
+	OnOverflow func(view, agent string)
+}
+
+const (
+	keyUnset    = -2 // the flow was never placed in this view
+	keyExcluded = -1 // the flow does not pass the view's filter
+)
+
+// NewViews compiles validated view configurations.
+func NewViews(cfgs []ViewConfig) *Views {
+	vs := &Views{}
+	for _, c := range cfgs {
+		v := &view{cfg: c, byKey: map[string]int32{}, perAgent: map[string]int{}, measures: map[string]bool{}}
+		if v.cfg.MaxSeries == 0 {
+			v.cfg.MaxSeries = DefaultMaxSeries
+		}
+		if v.cfg.IdleTimeout == 0 {
+			v.cfg.IdleTimeout = DefaultIdleTimeout
+		}
+		for _, g := range c.GroupBy {
+			a, _ := LookupAttribute(g)
+			v.groupBy = append(v.groupBy, a)
+		}
+		// Attributes are written in the documented order whatever the
+		// configuration's order, so equal keys give equal series.
+		slices.SortFunc(v.groupBy, func(a, b *Attribute) int { return attrIndex(a) - attrIndex(b) })
+		for _, f := range c.Filter {
+			cf, _ := compileFilter(f)
+			v.filters = append(v.filters, cf)
+		}
+		ms := c.Measures
+		if len(ms) == 0 {
+			ms = AllMeasures
+		}
+		for _, m := range ms {
+			v.measures[m] = true
+		}
+		v.names = namesFor(c.Name)
+		vs.views = append(vs.views, v)
+	}
+	return vs
+}
+
+func attrIndex(a *Attribute) int {
+	return slices.IndexFunc(Attributes, func(b Attribute) bool { return b.Key == a.Key })
+}
+
+// Len is the number of views.
+func (vs *Views) Len() int { return len(vs.views) }
+
+// Observe implements flowtable.Observer.
+func (vs *Views) Observe(u *flowtable.Update) {
+	if len(vs.views) == 0 {
+		return
+	}
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	f := u.Flow
+	if len(f.Keys) != len(vs.views) {
+		f.Keys = make([]int32, len(vs.views))
+		for i := range f.Keys {
+			f.Keys[i] = keyUnset
+		}
+	}
+	// Whether the flow counted as active before and after the change, and
+	// the rates it contributed.
+	afterActive := f.Active()
+	beforeActive := !u.Started && (u.Ended != flowtable.NotEnded || afterActive)
+	curLocal, curOther := f.Rates()
+	for i, v := range vs.views {
+		old := f.Keys[i]
+		cur := old
+		if old == keyUnset || u.Started || u.AttrsChanged {
+			cur = v.place(u.Agent, f.Attrs(), u.Time, vs.OnOverflow)
+		}
+		if old >= 0 && beforeActive {
+			s := v.series[old]
+			s.active--
+			s.localRate -= u.PrevLocalRate
+			s.otherRate -= u.PrevOtherRate
+			if s.active == 0 {
+				// Exact zero, whatever float rounding left.
+				s.localRate, s.otherRate = 0, 0
+			}
+		}
+		f.Keys[i] = cur
+		if cur < 0 {
+			continue
+		}
+		s := v.series[cur]
+		s.lastUpdate = u.Time
+		s.add(u, f)
+		if afterActive {
+			s.active++
+			s.localRate += curLocal
+			s.otherRate += curOther
+		}
+	}
+}
+
+func (s *series) add(u *flowtable.Update, f *flowtable.Flow) {
+	var d tally
+	d.c = u.Delta
+	if u.Started {
+		d.started = 1
+	}
+	if f.HasTCP() {
+		s.hasTCP = true
+	}
+	for _, t := range []*tally{&s.cum, &s.pending} {
+		t.c.Add(d.c)
+		t.started += d.started
+		if u.Ended != flowtable.NotEnded {
+			t.ended[u.Ended]++
+			dur := max(f.LastSeen().Sub(f.FirstSeen()).Seconds(), 0)
+			sum := f.Sum()
+			t.duration.observe(DurationBounds, dur)
+			t.size.observe(SizeBounds, float64(sum.LocalBytes)+float64(sum.OtherBytes))
+		}
+	}
+}
+
+// place finds (or makes) the series a flow with these attributes counts
+// toward, or keyExcluded.
+func (v *view) place(agent string, a *flowtable.Attributes, now time.Time, onOverflow func(string, string)) int32 {
+	for _, f := range v.filters {
+		if f.match(f.attr.value(a)) == f.negate {
+			return keyExcluded
+		}
+	}
+	b := append(v.scratch[:0], agent...)
+	for _, g := range v.groupBy {
+		b = append(b, 0)
+		b = append(b, g.value(a)...)
+	}
+	v.scratch = b
+	if i, ok := v.byKey[string(b)]; ok {
+		return i
+	}
+	if v.perAgent[agent] >= v.cfg.MaxSeries {
+		if onOverflow != nil {
+			onOverflow(v.cfg.Name, agent)
+		}
+		return v.overflowSeries(agent, now)
+	}
+	attrs := pcommon.NewMap()
+	attrs.EnsureCapacity(len(v.groupBy))
+	for _, g := range v.groupBy {
+		g.put(attrs, g.value(a))
+	}
+	v.perAgent[agent]++
+	return v.newSeries(string(b), agent, attrs, false, now)
+}
+
+// overflowKey is the key of an agent's overflow series: no key made of
+// attribute values starts with a 0 byte after the agent.
+func overflowKey(agent string) string { return agent + "\x00\x00overflow" }
+
+func (v *view) overflowSeries(agent string, now time.Time) int32 {
+	k := overflowKey(agent)
+	if i, ok := v.byKey[k]; ok {
+		return i
+	}
+	attrs := pcommon.NewMap()
+	attrs.PutBool("otel.metric.overflow", true)
+	return v.newSeries(k, agent, attrs, true, now)
+}
+
+func (v *view) newSeries(key, agent string, attrs pcommon.Map, overflow bool, now time.Time) int32 {
+	s := &series{agent: agent, attrs: attrs, overflow: overflow, key: key, start: now, pendingStart: now, lastUpdate: now}
+	var i int32
+	if n := len(v.free); n > 0 {
+		i, v.free = v.free[n-1], v.free[:n-1]
+		v.series[i] = s
+	} else {
+		i = int32(len(v.series))
+		v.series = append(v.series, s)
+	}
+	v.byKey[key] = i
+	return i
+}
+
+// Expire drops series that have had no active flow and no update for their
+// view's idle timeout, and have nothing left to send; it returns how many.
+func (vs *Views) Expire(now time.Time) int {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	n := 0
+	for _, v := range vs.views {
+		for i, s := range v.series {
+			if s == nil || s.active > 0 || now.Sub(s.lastUpdate) < v.cfg.IdleTimeout || !s.pending.isZero() {
+				continue
+			}
+			delete(v.byKey, s.key)
+			if !s.overflow {
+				if v.perAgent[s.agent]--; v.perAgent[s.agent] == 0 {
+					delete(v.perAgent, s.agent)
+				}
+			}
+			s.dead = true
+			v.series[i] = nil
+			v.free = append(v.free, int32(i))
+			n++
+		}
+	}
+	return n
+}
+
+func (t *tally) isZero() bool {
+	z := t.c == (flowtable.Counters{}) && t.started == 0 && t.duration.count == 0 && t.size.count == 0
+	for _, e := range t.ended {
+		z = z && e == 0
+	}
+	return z
+}
+
+// SeriesCount is the number of live series over all views.
+func (vs *Views) SeriesCount() int {
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	n := 0
+	for _, v := range vs.views {
+		n += len(v.byKey)
+	}
+	return n
+}

@@ -1,0 +1,118 @@
+package flowtable
+
+import (
+	"net/netip"
+	"unique"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+)
+
+// Attributes are what the agent tells of a flow beyond its counters: what
+// views group by and filter on, and what flow logs carry.
+type Attributes struct {
+	Interface string
+	Internal  bool
+	Meta      Meta
+}
+
+// Meta is the flow metadata of the agent's flow and DPI records. Strings
+// are interned: many flows share an application, protocol or host name, and
+// an interned string costs the flow one pointer.
+type Meta struct {
+	// Known is set once a record carrying metadata was applied.
+	Known          bool
+	Application    unique.Handle[string]
+	ApplicationID  uint32
+	Protocol       unique.Handle[string]
+	ProtocolID     uint32
+	CategoryApp    uint32
+	CategoryProto  uint32
+	CategoryDomain uint32
+	HostServerName unique.Handle[string]
+	OtherType      unique.Handle[string]
+	// IPProtocol is the IANA protocol number; 0 when unknown.
+	IPProtocol uint8
+	// IPVersion is 4 or 6; 0 when unknown.
+	IPVersion      uint8
+	LocalAddr      netip.Addr
+	OtherAddr      netip.Addr
+	LocalPort      uint16
+	OtherPort      uint16
+	HasLocalOrigin bool
+	LocalOrigin    bool
+	VLAN           uint16
+}
+
+// str reads an interned string; the zero handle is "".
+func str(h unique.Handle[string]) string {
+	if h == (unique.Handle[string]{}) {
+		return ""
+	}
+	return h.Value()
+}
+
+// intern makes a handle of s; "" stays the zero handle.
+func intern(s string) unique.Handle[string] {
+	if s == "" {
+		return unique.Handle[string]{}
+	}
+	return unique.Make(s)
+}
+
+// ApplicationName, ProtocolName, HostServerName and OtherTypeName read the
+// interned strings.
+func (m *Meta) ApplicationName() string { return str(m.Application) }
+func (m *Meta) ProtocolName() string    { return str(m.Protocol) }
+func (m *Meta) HostName() string        { return str(m.HostServerName) }
+func (m *Meta) OtherTypeName() string   { return str(m.OtherType) }
+
+// mergeMeta updates m with what r carries; fields the record leaves out keep
+// their value. It reports whether anything changed.
+func mergeMeta(m *Meta, r *record.Record) bool {
+	if !r.HasMeta {
+		return false
+	}
+	before := *m
+	rm := &r.Meta
+	m.Known = true
+	if rm.ApplicationName != "" || rm.ApplicationID != 0 {
+		m.Application, m.ApplicationID = intern(rm.ApplicationName), rm.ApplicationID
+	}
+	if rm.ProtocolName != "" || rm.ProtocolID != 0 {
+		m.Protocol, m.ProtocolID = intern(rm.ProtocolName), rm.ProtocolID
+	}
+	if rm.CategoryApplication != 0 || rm.CategoryProtocol != 0 || rm.CategoryDomain != 0 {
+		m.CategoryApp, m.CategoryProto, m.CategoryDomain = rm.CategoryApplication, rm.CategoryProtocol, rm.CategoryDomain
+	}
+	if rm.HostServerName != "" {
+		m.HostServerName = intern(rm.HostServerName)
+	}
+	if rm.OtherType != "" {
+		m.OtherType = intern(rm.OtherType)
+	}
+	if rm.IPProtocol != 0 {
+		m.IPProtocol = rm.IPProtocol
+	}
+	if rm.IPVersion != 0 {
+		m.IPVersion = rm.IPVersion
+	}
+	if rm.LocalIP.IsValid() {
+		m.LocalAddr = rm.LocalIP
+	}
+	if rm.OtherIP.IsValid() {
+		m.OtherAddr = rm.OtherIP
+	}
+	if rm.LocalPort != 0 {
+		m.LocalPort = rm.LocalPort
+	}
+	if rm.OtherPort != 0 {
+		m.OtherPort = rm.OtherPort
+	}
+	if rm.HasLocalOrigin {
+		m.HasLocalOrigin, m.LocalOrigin = true, rm.LocalOrigin
+	}
+	if rm.VLANID != 0 {
+		m.VLAN = rm.VLANID
+	}
+	return *m != before
+}
