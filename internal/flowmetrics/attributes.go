@@ -67,9 +67,13 @@ var Attributes = []Attribute{
 	{"protocol_category", "netify.category.protocol", kindInt, func(a *flowtable.Attributes) string { return itoa(a.Meta.CategoryProto) }},
 	{"domain_category", "netify.category.domain", kindInt, func(a *flowtable.Attributes) string { return itoa(a.Meta.CategoryDomain) }},
 	{"host", "netify.host_server_name", kindStr, func(a *flowtable.Attributes) string { return a.Meta.HostName() }},
-	{"local_address", "network.local.address", kindStr, func(a *flowtable.Attributes) string { return addr(a.Meta.LocalAddr.IsValid(), a.Meta.LocalAddr.String()) }},
+	{"local_address", "network.local.address", kindStr, func(a *flowtable.Attributes) string {
+		return addr(a.Meta.LocalAddr.IsValid(), a.Meta.LocalAddr.String())
+	}},
 	{"local_port", "network.local.port", kindInt, func(a *flowtable.Attributes) string { return itoa(a.Meta.LocalPort) }},
-	{"other_address", "network.peer.address", kindStr, func(a *flowtable.Attributes) string { return addr(a.Meta.OtherAddr.IsValid(), a.Meta.OtherAddr.String()) }},
+	{"other_address", "network.peer.address", kindStr, func(a *flowtable.Attributes) string {
+		return addr(a.Meta.OtherAddr.IsValid(), a.Meta.OtherAddr.String())
+	}},
 	{"other_port", "network.peer.port", kindInt, func(a *flowtable.Attributes) string { return itoa(a.Meta.OtherPort) }},
 	{"other_type", "netify.flow.other_type", kindStr, func(a *flowtable.Attributes) string { return orUnknown(a.Meta.OtherTypeName()) }},
 	{"local_origin", "netify.flow.local_origin", kindBool, func(a *flowtable.Attributes) string { return strconv.FormatBool(a.Meta.LocalOrigin) }},
