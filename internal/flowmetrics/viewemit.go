@@ -170,8 +170,10 @@ func (e *Emitter) viewSeries(b *builder, it *seriesSnap, now pcommon.Timestamp) 
 			e.hist(b, s, &n.size, &t.size, SizeBounds, start, now)
 		}
 	}
+	// Gauges carry the series' own start in both temporalities.
+	gstart := pcommon.NewTimestampFromTime(it.start)
 	if v.measures[MeasureFlows] {
-		dp := b.number(s.agent, &n.active, start, now)
+		dp := b.number(s.agent, &n.active, gstart, now)
 		s.attrs.CopyTo(dp.Attributes())
 		dp.SetIntValue(it.active)
 	}
@@ -180,7 +182,7 @@ func (e *Emitter) viewSeries(b *builder, it *seriesSnap, now pcommon.Timestamp) 
 			dir string
 			val float64
 		}{{directionTransmit, it.lrate}, {directionReceive, it.orate}} {
-			dp := b.number(s.agent, &n.rate, start, now)
+			dp := b.number(s.agent, &n.rate, gstart, now)
 			s.attrs.CopyTo(dp.Attributes())
 			dp.Attributes().PutStr(directionKey, d.dir)
 			dp.SetDoubleValue(d.val)
