@@ -1,0 +1,50 @@
+package flowtable
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+)
+
+// BenchmarkTableMemory reports the live heap one tracked flow costs, with
+// the flow known under three 40-character digests (the tuple digest and two
+// DPI digests, as a classified flow of agent 5.2 is), its metadata, and
+// per-flow sums kept (PerFlow), at 100,000 and 1,000,000 flows.
+func BenchmarkTableMemory(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint("flows=", n), func(b *testing.B) {
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				tb := New(Config{MaxFlows: n, IdleTimeout: time.Hour, PerFlow: true})
+				fillTable(tb, n)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "B/flow")
+				runtime.KeepAlive(tb)
+			}
+		})
+	}
+}
+
+func fillTable(tb *Table, n int) {
+	out := make([]Outcome, 3)
+	recs := make([]record.Record, 3)
+	for i := 0; i < n; i++ {
+		tuple := fmt.Sprintf("%040x", i)
+		d1 := fmt.Sprintf("%040x", i+1<<40)
+		d2 := fmt.Sprintf("%040x", i+2<<40)
+		recs[0] = record.Record{Type: record.TypeFlow, HasInterface: true, Interface: "eth0", Digest: d1, DigestPrev: []string{tuple},
+			HasMeta: true, Meta: record.Meta{ApplicationID: 10, ApplicationName: "netify.youtube", ProtocolID: 196, ProtocolName: "HTTP/S",
+				HostServerName: "www.youtube.com", IPProtocol: 6, IPVersion: 4, LocalPort: uint16(i), OtherPort: 443}}
+		recs[1] = *stats(d2, []string{tuple, d1}, 100, 1000)
+		recs[1].LastSeenAtMillis = int64(i)
+		recs[2] = recs[1]
+		recs[2].LastSeenAtMillis++
+		_ = tb.ApplyBatch("8a1f0f3e-0000-4000-8000-00000000000a", recs, t0, true, out)
+	}
+}
