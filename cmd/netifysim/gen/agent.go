@@ -16,6 +16,7 @@ type Agent struct {
 	iface string
 	net4  int // third octet of the agent's 192.168.x.0/24 LAN
 	net6  int // fd00:x::/64 LAN
+	vlan  int
 
 	flows []*flow
 	live  map[string]bool // tuple digests of the flows in the table
@@ -50,6 +51,7 @@ func newAgent(cfg Config, idx int) *Agent {
 		iface: ifaces[rng.IntN(len(ifaces))],
 		net4:  rng.IntN(255),
 		net6:  1 + rng.IntN(0xfffe),
+		vlan:  vlans[rng.IntN(len(vlans))],
 		live:  map[string]bool{},
 	}
 }
@@ -159,7 +161,7 @@ func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, st
 // dpiEvent lets DPI learn the flow's application and host and builds the
 // record; a change of what DPI knows changes the digest.
 func (a *Agent) dpiEvent(f *flow, recordType string, pending Delta, detBefore uint64) Record {
-	changed := f.learn()
+	changed := f.learn(recordType == TypeFlowDPIComplete)
 	// Some DPI events change the digest without visible metadata changes
 	// (risks, categories); a flow's first record never names a digest the
 	// receiver could not have seen.

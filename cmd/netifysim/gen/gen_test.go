@@ -120,7 +120,7 @@ func TestDigestsChangeButTupleDigestStays(t *testing.T) {
 	}
 }
 
-// Each flow starts with a metadata record, UDP flows never carry tcp, TCP
+// Each flow starts with a metadata record, non-TCP flows never carry tcp, TCP
 // flows always do in stats, and nothing follows a flow_purge.
 func TestFlowLifecycle(t *testing.T) {
 	recs := records(t, baseCfg, 30)
@@ -140,7 +140,7 @@ func TestFlowLifecycle(t *testing.T) {
 			require.Contains(t, []string{TypeFlow, TypeFlowDPIComplete}, w.Type, "first record of a flow carries metadata")
 			firstTypes[w.Type]++
 			proto[flow], _ = w.Flow["ip_protocol"].(float64)
-			require.Contains(t, []float64{6, 17}, proto[flow])
+			require.Contains(t, []float64{1, 6, 17, 58}, proto[flow])
 			for _, k := range []string{"local_ip", "other_ip", "local_port", "other_port", "detected_protocol_name", "first_seen_at", "ip_version"} {
 				require.Contains(t, w.Flow, k)
 			}
@@ -150,15 +150,15 @@ func TestFlowLifecycle(t *testing.T) {
 		case w.Type == TypeFlow:
 			require.False(t, hasTCP, "flow records carry no stats")
 			require.NotContains(t, w.Flow, "local_bytes")
-		case proto[flow] == 17:
-			require.False(t, hasTCP, "UDP flow %s has a tcp object in %s", flow, w.Type)
+		case proto[flow] != 6:
+			require.False(t, hasTCP, "non-TCP flow %s has a tcp object in %s", flow, w.Type)
 		default:
 			require.True(t, hasTCP, "TCP flow %s lacks the tcp object in %s", flow, w.Type)
 		}
 		if w.Type == TypeFlowPurge {
 			purged[flow] = true
 			reasons[w.Reason]++
-			if proto[flow] == 17 {
+			if proto[flow] != 6 {
 				require.Equal(t, "expired", w.Reason)
 			}
 		}

@@ -14,20 +14,24 @@ func (f *flow) envelope(recordType string, body map[string]any) map[string]any {
 
 // metadata is what `flow` carries: no stats.
 func (f *flow) metadata() map[string]any {
+	domain := 0
+	if f.host != "" {
+		domain = f.app.domain // the category of the host name DPI found
+	}
 	m := map[string]any{
 		"category": map[string]any{
 			"application": int64(f.app.category),
-			"domain":      int64(0),
-			"protocol":    int64(f.prof.protocolCat),
+			"domain":      int64(domain),
+			"protocol":    int64(f.proto.category),
 		},
 		"detected_application":      int64(f.app.id),
 		"detected_application_name": f.app.name,
-		"detected_protocol":         int64(f.prof.protocolID),
-		"detected_protocol_name":    f.prof.protocolName,
+		"detected_protocol":         int64(f.proto.id),
+		"detected_protocol_name":    f.proto.name,
 		"digest":                    f.current(),
 		"digest_prev":               f.prev(),
 		"first_seen_at":             f.firstSeen,
-		"ip_protocol":               int64(f.prof.ipProtocol),
+		"ip_protocol":               int64(f.ipProtocol),
 		"ip_version":                int64(f.ipVersion),
 		"last_seen_at":              f.lastSeen,
 		"local_ip":                  f.localIP,
@@ -36,10 +40,10 @@ func (f *flow) metadata() map[string]any {
 		"other_ip":                  f.otherIP,
 		"other_port":                int64(f.otherPort),
 		"other_type":                otherType(f.internal),
-		"vlan_id":                   int64(0),
+		"vlan_id":                   int64(f.vlan),
 	}
-	if f.app.name == "" {
-		m["detected_application_name"] = "netify.unknown"
+	if f.app.id == 0 {
+		m["detected_application_name"] = unknownAppName
 	}
 	if f.host != "" {
 		m["host_server_name"] = f.host

@@ -11,12 +11,15 @@ import (
 func (a *Agent) newFlow(now time.Time) *flow {
 	rng := a.rng
 	p := a.pickProfile()
-	target := p.apps[rng.IntN(len(p.apps))]
+	target := a.pickApp(p)
 	f := &flow{
 		prof:              p,
 		iface:             a.iface,
 		internal:          rng.IntN(100) < 8,
+		vlan:              a.vlan,
 		ipVersion:         4,
+		ipProtocol:        p.ipProtocol,
+		targetProto:       p.proto,
 		otherPort:         p.port,
 		localOrigin:       true,
 		digestLen:         a.cfg.DigestLen,
@@ -29,14 +32,30 @@ func (a *Agent) newFlow(now time.Time) *flow {
 	}
 	if rng.IntN(100) < 20 {
 		f.ipVersion = 6
+		if p.protoV6 != nil {
+			f.targetProto = *p.protoV6
+		}
+		if p.icmp() {
+			f.ipProtocol = 58 // ICMPv6
+		}
 	}
 	if p.tcp() && rng.IntN(100) < 85 {
 		f.closeReason = "closed"
 	}
+	inbound := rng.IntN(100) < p.inbound
 	for {
 		f.localIP, f.otherIP = a.addresses(f.ipVersion, f.internal)
-		f.localPort = 32768 + rng.IntN(60999-32768+1)
-		tuple := digest(a.cfg.DigestLen, f.iface, f.ipVersion, p.ipProtocol, 0, f.localIP, f.localPort, f.otherIP, f.otherPort)
+		ephemeral := 32768 + rng.IntN(60999-32768+1)
+		switch {
+		case p.icmp():
+			f.localPort, f.otherPort = 0, 0
+		case inbound:
+			// A remote client opened the flow to a local server.
+			f.localPort, f.otherPort, f.localOrigin = p.port, 1024+rng.IntN(64511), false
+		default:
+			f.localPort = ephemeral
+		}
+		tuple := digest(a.cfg.DigestLen, f.iface, f.ipVersion, f.ipProtocol, f.vlan, f.localIP, f.localPort, f.otherIP, f.otherPort)
 		if !a.live[tuple] {
 			a.live[tuple] = true
 			f.digests = []string{tuple}
@@ -59,6 +78,28 @@ func (a *Agent) newFlow(now time.Time) *flow {
 	return f
 }
 
+// pickApp draws what DPI will find for a flow of profile p: one of the
+// profile's applications or, with Config.Apps, as often one of the synthetic
+// ones.
+func (a *Agent) pickApp(p *profile) app {
+	if a.cfg.Apps > 0 && p.syntheticApps && a.rng.IntN(2) == 0 {
+		return syntheticApp(a.rng.IntN(a.cfg.Apps))
+	}
+	return p.apps[a.rng.IntN(len(p.apps))]
+}
+
+// syntheticApp is the i-th made-up application, with a host name of its own,
+// for runs that need many distinct application and host names.
+func syntheticApp(i int) app {
+	return app{
+		id:       900000 + i,
+		name:     fmt.Sprintf("netify.synthetic-%05d", i),
+		category: 90 + i%10,
+		domain:   90 + i%10,
+		hosts:    []string{fmt.Sprintf("app%05d.example.net", i)},
+	}
+}
+
 // scheduleDPI decides which DPI records the flow gets. Most flows get a `flow`
 // record at birth, then an update and a completion; some are only reported
 // once DPI completes (flow_dpi_complete with no earlier `flow`).
@@ -66,10 +107,14 @@ func (a *Agent) scheduleDPI(f *flow) {
 	rng := a.rng
 	if rng.IntN(100) < 12 {
 		f.dpiCompleteTick = f.born
-		f.learn() // complete already: the first record carries everything
+		f.learn(true) // complete already: the first record carries everything
 		return
 	}
 	f.announce = true
+	f.proto = unknownProto
+	if !f.prof.protoLate {
+		f.proto = f.targetProto // the port and first packets tell
+	}
 	if f.prof.hostFromStart {
 		f.host = f.targetHost
 	}
@@ -128,10 +173,17 @@ func (f *flow) setTarget(target app, hostIdx int) {
 	}
 }
 
-// learn applies what DPI found; it reports whether the metadata changed.
-func (f *flow) learn() bool {
-	changed := f.app.id != f.target.id || f.app.name != f.target.name || f.host != f.targetHost
-	f.app = f.target
+// learn applies what DPI found, at flow_dpi_complete when final, else at
+// flow_dpi_update (where an application with a `via` shows as that one
+// first); it reports whether the metadata changed.
+func (f *flow) learn(final bool) bool {
+	next := f.target
+	if via, ok := appsByName[f.target.via]; ok && !final {
+		next = via
+	}
+	changed := f.app.id != next.id || f.app.name != next.name || f.host != f.targetHost || f.proto != f.targetProto
+	f.app = next
 	f.host = f.targetHost
+	f.proto = f.targetProto
 	return changed
 }
