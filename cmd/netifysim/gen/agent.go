@@ -135,7 +135,9 @@ func (a *Agent) PurgeAll() []Record {
 // advance runs one interval of an existing or newborn flow.
 func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, stats []Record) {
 	if born && f.announce {
-		events = append(events, Record{Agent: a.id, Type: TypeFlow, Flow: f.tuple(), Msg: f.envelope(TypeFlow, f.metadata())})
+		rec := f.record(a.id, TypeFlow, Delta{}, f.metadata())
+		rec.Meta = f.meta()
+		events = append(events, rec)
 	}
 	dpiNow := a.tick == f.dpiUpdateTick || a.tick == f.dpiCompleteTick
 	if !born && !dpiNow && a.rng.Float64() < f.prof.idle {
@@ -154,7 +156,7 @@ func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, st
 		f.dpiDone = true
 	}
 	f.account(a.rng, d, now, a.cfg.Interval, detBefore)
-	stats = append(stats, Record{Agent: a.id, Type: TypeFlowStats, Flow: f.tuple(), Delta: d, Msg: f.envelope(TypeFlowStats, f.stats(d))})
+	stats = append(stats, f.record(a.id, TypeFlowStats, d, f.stats(d)))
 	return events, stats
 }
 
@@ -192,9 +194,10 @@ func (a *Agent) purge(f *flow, now time.Time) Record {
 func (a *Agent) purgeRecord(f *flow, d Delta) Record {
 	delete(a.live, f.tuple())
 	a.flowsPurged++
-	msg := f.envelope(TypeFlowPurge, f.stats(d))
-	msg["reason"] = f.closeReason
-	return Record{Agent: a.id, Type: TypeFlowPurge, Flow: f.tuple(), Delta: d, Msg: msg}
+	rec := f.record(a.id, TypeFlowPurge, d, f.stats(d))
+	rec.Msg["reason"] = f.closeReason
+	rec.Reason = f.closeReason
+	return rec
 }
 
 func (a *Agent) status(now time.Time, active, purged int) Record {

@@ -25,7 +25,7 @@ func (f *flow) metadata() map[string]any {
 			"protocol":    int64(f.proto.category),
 		},
 		"detected_application":      int64(f.app.id),
-		"detected_application_name": f.app.name,
+		"detected_application_name": f.meta().ApplicationName,
 		"detected_protocol":         int64(f.proto.id),
 		"detected_protocol_name":    f.proto.name,
 		"digest":                    f.current(),
@@ -41,9 +41,6 @@ func (f *flow) metadata() map[string]any {
 		"other_port":                int64(f.otherPort),
 		"other_type":                otherType(f.internal),
 		"vlan_id":                   int64(f.vlan),
-	}
-	if f.app.id == 0 {
-		m["detected_application_name"] = unknownAppName
 	}
 	if f.host != "" {
 		m["host_server_name"] = f.host
@@ -88,7 +85,31 @@ func (f *flow) dpi(recordType string, pending Delta, agent string) Record {
 		}
 		carried = pending
 	}
-	return Record{Agent: agent, Type: recordType, Flow: f.tuple(), Delta: carried, Msg: f.envelope(recordType, body)}
+	rec := f.record(agent, recordType, carried, body)
+	rec.Meta = f.meta()
+	return rec
+}
+
+// record wraps a flow record's body in its envelope.
+func (f *flow) record(agent, recordType string, d Delta, body map[string]any) Record {
+	return Record{
+		Agent: agent, Type: recordType, Flow: f.tuple(), Delta: d,
+		Interface: f.iface, Internal: f.internal,
+		Msg: f.envelope(recordType, body),
+	}
+}
+
+// meta is the classification metadata() sends.
+func (f *flow) meta() *Meta {
+	name := f.app.name
+	if f.app.id == 0 {
+		name = unknownAppName
+	}
+	return &Meta{
+		ApplicationID: f.app.id, ApplicationName: name,
+		ProtocolID: f.proto.id, ProtocolName: f.proto.name,
+		IPProtocol: f.ipProtocol,
+	}
 }
 
 func otherType(internal bool) string {
