@@ -25,7 +25,7 @@ func (f *flow) metadata() map[string]any {
 			"protocol":    int64(f.proto.category),
 		},
 		"detected_application":      int64(f.app.id),
-		"detected_application_name": f.meta().ApplicationName,
+		"detected_application_name": f.appName(),
 		"detected_protocol":         int64(f.proto.id),
 		"detected_protocol_name":    f.proto.name,
 		"digest":                    f.current(),
@@ -99,14 +99,18 @@ func (f *flow) record(agent, recordType string, d Delta, body map[string]any) Re
 	}
 }
 
+// appName is detected_application_name: the placeholder for id 0.
+func (f *flow) appName() string {
+	if f.app.id == 0 {
+		return unknownAppName
+	}
+	return f.app.name
+}
+
 // meta is the classification metadata() sends.
 func (f *flow) meta() *Meta {
-	name := f.app.name
-	if f.app.id == 0 {
-		name = unknownAppName
-	}
 	return &Meta{
-		ApplicationID: f.app.id, ApplicationName: name,
+		ApplicationID: f.app.id, ApplicationName: f.appName(),
 		ProtocolID: f.proto.id, ProtocolName: f.proto.name,
 		IPProtocol: f.ipProtocol,
 	}
