@@ -102,12 +102,23 @@ func syntheticApp(i int) app {
 
 // scheduleDPI decides which DPI records the flow gets. Most flows get a `flow`
 // record at birth, then an update and a completion; some are only reported
-// once DPI completes (flow_dpi_complete with no earlier `flow`).
+// once DPI completes (flow_dpi_complete with no earlier `flow`), at birth or
+// after their first flow_stats.
 func (a *Agent) scheduleDPI(f *flow) {
 	rng := a.rng
 	if rng.IntN(100) < 12 {
-		f.dpiCompleteTick = f.born
-		f.learn(true) // complete already: the first record carries everything
+		// No `flow` record: flow_dpi_complete is the first metadata.
+		if rng.IntN(2) == 0 {
+			f.dpiCompleteTick = f.born
+			f.learn(true) // complete already: the first record carries everything
+			return
+		}
+		// DPI completes an interval or two later (or never, for a short
+		// flow): until then the receiver sees flow_stats only.
+		f.dpiCompleteTick = f.born + 1 + int64(rng.IntN(2))
+		if f.dpiCompleteTick >= f.end {
+			f.dpiCompleteTick = -1
+		}
 		return
 	}
 	f.announce = true
