@@ -40,6 +40,7 @@ func TestMetadataIsConsistent(t *testing.T) {
 	protoCat := map[float64]float64{}
 	vlan := map[string]float64{}
 	lastApp := map[string]string{}
+	lastProto := map[string]string{}
 	apps := map[string]bool{}
 	protos := map[string]bool{}
 	appChanges, protoLearned, inbound := 0, 0, 0
@@ -73,9 +74,10 @@ func TestMetadataIsConsistent(t *testing.T) {
 		}
 		protoName[pid], protoCat[pid] = pname, f["category"].(map[string]any)["protocol"].(float64)
 		protos[pname] = true
-		if w.Type != TypeFlow && pname != "Unknown" && protos["Unknown"] {
+		if lastProto[flow] == "Unknown" && pname != "Unknown" {
 			protoLearned++
 		}
+		lastProto[flow] = pname
 
 		ipProto := f["ip_protocol"].(float64)
 		require.Contains(t, transportOf[pname], ipProto, "%s over %v", pname, ipProto)

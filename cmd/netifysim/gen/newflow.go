@@ -19,6 +19,7 @@ func (a *Agent) newFlow(now time.Time) *flow {
 		vlan:              a.vlan,
 		ipVersion:         4,
 		ipProtocol:        p.ipProtocol,
+		proto:             unknownProto,
 		targetProto:       p.proto,
 		otherPort:         p.port,
 		localOrigin:       true,
@@ -45,7 +46,6 @@ func (a *Agent) newFlow(now time.Time) *flow {
 	inbound := rng.IntN(100) < p.inbound
 	for {
 		f.localIP, f.otherIP = a.addresses(f.ipVersion, f.internal)
-		ephemeral := 32768 + rng.IntN(60999-32768+1)
 		switch {
 		case p.icmp():
 			f.localPort, f.otherPort = 0, 0
@@ -53,7 +53,7 @@ func (a *Agent) newFlow(now time.Time) *flow {
 			// A remote client opened the flow to a local server.
 			f.localPort, f.otherPort, f.localOrigin = p.port, 1024+rng.IntN(64511), false
 		default:
-			f.localPort = ephemeral
+			f.localPort = 32768 + rng.IntN(60999-32768+1) // Linux's ephemeral range
 		}
 		tuple := digest(a.cfg.DigestLen, f.iface, f.ipVersion, f.ipProtocol, f.vlan, f.localIP, f.localPort, f.otherIP, f.otherPort)
 		if !a.live[tuple] {
@@ -122,7 +122,6 @@ func (a *Agent) scheduleDPI(f *flow) {
 		return
 	}
 	f.announce = true
-	f.proto = unknownProto
 	if !f.prof.protoLate {
 		f.proto = f.targetProto // the port and first packets tell
 	}
