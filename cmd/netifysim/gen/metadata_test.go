@@ -2,6 +2,7 @@ package gen
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -141,4 +142,30 @@ func TestSyntheticApps(t *testing.T) {
 	require.Greater(t, len(names), 100)
 	require.Greater(t, len(hosts), 100)
 	require.Error(t, Config{Apps: -1}.Validate())
+}
+
+// A table with more ICMP flows than the usual servers give portless tuples
+// for still fills, with distinct tuples and documentation addresses.
+func TestBusyTableFindsFreeTuples(t *testing.T) {
+	var icmp *profile
+	for i := range profiles {
+		if profiles[i].icmp() {
+			icmp = &profiles[i]
+		}
+	}
+	require.NotNil(t, icmp)
+	a := newAgent(Config{Seed: 1}.withDefaults(), 0)
+	// Local hosts x usual servers, which most (external) flows draw from.
+	usual := 60 * (len(remoteV4) + len(remoteV6))
+	tuples := map[string]bool{}
+	wide := 0
+	for range 2 * usual {
+		f := a.newFlowOf(icmp, testStart)
+		require.False(t, tuples[f.tuple()], "tuple %s given twice", f.tuple())
+		tuples[f.tuple()] = true
+		if !slices.Contains(remoteV4, f.otherIP) && !slices.Contains(remoteV6, f.otherIP) && !f.internal {
+			wide++
+		}
+	}
+	require.Positive(t, wide, "no flow went beyond the usual servers")
 }

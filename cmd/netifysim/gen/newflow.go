@@ -9,8 +9,12 @@ import (
 // in the table. It draws the profile, the tuple, the life span and when DPI
 // will report on it.
 func (a *Agent) newFlow(now time.Time) *flow {
+	return a.newFlowOf(a.pickProfile(), now)
+}
+
+// newFlowOf is newFlow with the profile given.
+func (a *Agent) newFlowOf(p *profile, now time.Time) *flow {
 	rng := a.rng
-	p := a.pickProfile()
 	target := a.pickApp(p)
 	f := &flow{
 		prof:              p,
@@ -32,20 +36,19 @@ func (a *Agent) newFlow(now time.Time) *flow {
 		closeReason:       "expired",
 	}
 	if rng.IntN(100) < 20 {
-		f.ipVersion = 6
-		if p.protoV6 != nil {
-			f.targetProto = *p.protoV6
-		}
-		if p.icmp() {
-			f.ipProtocol = 58 // ICMPv6
-		}
+		f.useIPv6()
 	}
 	if p.tcp() && rng.IntN(100) < 85 {
 		f.closeReason = "closed"
 	}
 	inbound := rng.IntN(100) < p.inbound
-	for {
-		f.localIP, f.otherIP = a.addresses(f.ipVersion, f.internal)
+	for attempt := 0; ; attempt++ {
+		// A busy table (many flows, or ICMP's portless tuples) exhausts the
+		// few usual servers: widen to whole ranges, then to IPv6.
+		if attempt == 64 {
+			f.useIPv6()
+		}
+		f.localIP, f.otherIP = a.addresses(f.ipVersion, f.internal, attempt >= 8)
 		switch {
 		case p.icmp():
 			f.localPort, f.otherPort = 0, 0
@@ -157,22 +160,48 @@ func (a *Agent) pickProfile() *profile {
 }
 
 // addresses draws a LAN address for the local end and a server address for the
-// other end (another LAN host for internal flows).
-func (a *Agent) addresses(ipVersion int, internal bool) (local, other string) {
+// other end (another LAN host for internal flows). Usually the remote end is
+// one of a few servers; wide draws from whole documentation ranges.
+func (a *Agent) addresses(ipVersion int, internal, wide bool) (local, other string) {
 	rng := a.rng
-	host := 2 + rng.IntN(60)
+	hosts := 60
+	if wide {
+		hosts = 98
+	}
+	host := 2 + rng.IntN(hosts)
 	if ipVersion == 6 {
-		local = fmt.Sprintf("fd00:%x::%x", a.net6, 0x100+host)
-		if internal {
+		if wide {
+			local = fmt.Sprintf("fd00:%x::%x:%x", a.net6, 1+rng.IntN(0xffff), host)
+		} else {
+			local = fmt.Sprintf("fd00:%x::%x", a.net6, 0x100+host)
+		}
+		switch {
+		case internal:
 			return local, fmt.Sprintf("fd00:%x::%x", a.net6, 0x200+rng.IntN(60))
+		case wide:
+			return local, fmt.Sprintf("2001:db8:%x::%x", rng.IntN(0x10000), 1+rng.IntN(0xffff))
 		}
 		return local, remoteV6[rng.IntN(len(remoteV6))]
 	}
 	local = fmt.Sprintf("192.168.%d.%d", a.net4, host)
-	if internal {
-		return local, fmt.Sprintf("192.168.%d.%d", a.net4, 100+rng.IntN(100))
+	switch {
+	case internal:
+		return local, fmt.Sprintf("192.168.%d.%d", a.net4, 100+rng.IntN(155))
+	case wide:
+		return local, fmt.Sprintf("%s.%d", remoteNetsV4[rng.IntN(len(remoteNetsV4))], 1+rng.IntN(254))
 	}
 	return local, remoteV4[rng.IntN(len(remoteV4))]
+}
+
+// useIPv6 makes the flow an IPv6 one: ICMP becomes ICMPv6.
+func (f *flow) useIPv6() {
+	f.ipVersion = 6
+	if f.prof.protoV6 != nil {
+		f.targetProto = *f.prof.protoV6
+	}
+	if f.prof.icmp() {
+		f.ipProtocol = 58
+	}
 }
 
 // setTarget records what DPI will eventually find.

@@ -168,8 +168,10 @@ var appsByName = func() map[string]app {
 // addresses.
 var (
 	remoteV4 = []string{"198.51.100.7", "198.51.100.23", "203.0.113.10", "203.0.113.44", "192.0.2.80", "192.0.2.153", "203.0.113.200", "198.51.100.99"}
-	remoteV6 = []string{"2001:db8::10", "2001:db8:1::443", "2001:db8:2::53", "2001:db8:ff::1"}
-	ifaces   = []string{"lan", "eth0", "wlp3s0", "br-lan", "enp1s0"}
+	// remoteNetsV4 are the three IPv4 documentation /24s.
+	remoteNetsV4 = []string{"192.0.2", "198.51.100", "203.0.113"}
+	remoteV6     = []string{"2001:db8::10", "2001:db8:1::443", "2001:db8:2::53", "2001:db8:ff::1"}
+	ifaces       = []string{"lan", "eth0", "wlp3s0", "br-lan", "enp1s0"}
 	// vlans: most agents see untagged traffic.
 	vlans = []int{0, 0, 0, 10, 20}
 )
