@@ -106,3 +106,12 @@ func PromTotals(fams Families, agentLabel string) (map[string]FlowTotals, error)
 	}
 	return out, nil
 }
+
+// Totals are the key's byte, packet and tcp sums as FlowTotals.
+func (k SimViewKey) Totals() FlowTotals {
+	return FlowTotals{
+		TransmitBytes: k.LocalBytes, ReceiveBytes: k.OtherBytes,
+		TransmitPackets: k.LocalPackets, ReceivePackets: k.OtherPackets,
+		TCPResets: k.TCPResets, TCPRetrans: k.TCPRetrans, TCPSeqErrors: k.TCPSeqErrors,
+	}
+}

@@ -36,6 +36,27 @@ type SimAgent struct {
 	Delivered    SimTally `json:"delivered"`
 	Failed       SimTally `json:"failed"`
 	Dropped      SimTally `json:"dropped"`
+	// Views is the truth per key of the receiver's default views
+	// (interface, application, protocol), over the delivered records.
+	Views map[string][]SimViewKey `json:"views"`
+}
+
+// SimViewKey is the truth for one key of a view: Key maps the view's
+// group-by attribute keys (network.interface.name, netify.flow.internal as
+// "true"/"false", netify.application.name, netify.protocol.name,
+// network.transport) to their values.
+type SimViewKey struct {
+	Key          map[string]string `json:"key"`
+	LocalBytes   int64             `json:"local_bytes"`
+	OtherBytes   int64             `json:"other_bytes"`
+	LocalPackets int64             `json:"local_packets"`
+	OtherPackets int64             `json:"other_packets"`
+	TCPResets    int64             `json:"tcp_resets"`
+	TCPRetrans   int64             `json:"tcp_retrans"`
+	TCPSeqErrors int64             `json:"tcp_seq_errors"`
+	FlowsStarted int64             `json:"flows_started"`
+	FlowsEnded   map[string]int64  `json:"flows_ended"` // by purge reason: closed, expired
+	FlowsActive  int64             `json:"flows_active"`
 }
 
 // SimTally counts records and sums the per-interval deltas of flow_stats

@@ -105,3 +105,35 @@ func requireBalanced(t *testing.T, o Outcomes) {
 	sum.Merge(o.Dropped)
 	require.Equal(t, o.Generated, sum)
 }
+
+// requireViewsAddUp checks an agent's view truth against its delivered
+// tally: for each default view, the keys' sums equal the tally's, every
+// delivered flow_purge ended a flow under one key, and started = ended +
+// active.
+func requireViewsAddUp(t *testing.T, a AgentSummary) {
+	t.Helper()
+	require.ElementsMatch(t, gen.ViewNames(), keysOf(a.Views), "agent %s", a.AgentID)
+	for view, list := range a.Views {
+		var sum gen.Delta
+		var started, ended, active int64
+		for _, vt := range list {
+			sum.Add(vt.Delta)
+			started += vt.FlowsStarted
+			active += vt.FlowsActive
+			for _, n := range vt.FlowsEnded {
+				ended += n
+			}
+		}
+		require.Equal(t, a.Delivered.Delta, sum, "agent %s view %s", a.AgentID, view)
+		require.Equal(t, a.Delivered.Records[gen.TypeFlowPurge], ended, "agent %s view %s", a.AgentID, view)
+		require.Equal(t, started, ended+active, "agent %s view %s", a.AgentID, view)
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

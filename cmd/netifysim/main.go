@@ -4,7 +4,8 @@
 // delivers them like the agent's sinks do: HTTP POST per record, a listening
 // unix or tcp socket, MQTT publishes, or NDJSON on stdout. On exit it prints a
 // Summary (see summary.go) of exactly what it generated, delivered, failed to
-// deliver and dropped, per agent, as ground truth for end-to-end tests.
+// deliver and dropped, per agent, as ground truth for end-to-end tests,
+// including the truth per key of the receiver's default views.
 //
 // Example:
 //

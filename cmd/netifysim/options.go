@@ -67,6 +67,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.gen.Flows, "flows", 10, "concurrent flows per agent")
 	fs.DurationVar(&o.gen.Interval, "interval", 15*time.Second, "update interval")
 	fs.Float64Var(&o.gen.Rate, "rate", 1, "traffic volume multiplier")
+	fs.IntVar(&o.gen.Apps, "apps", 0, "add this many synthetic applications, each with its own host name (about half the HTTP/S and QUIC flows use them), to exceed series caps")
 	seed := fs.String("seed", "1", "random seed (unsigned integer)")
 	fs.IntVar(&o.gen.DigestLen, "digest-len", 40, "digest length in hex chars: 40 (SHA-1 style) or 16 (xxh64 style)")
 	dpiStats := fs.String("dpi-stats", "pending", "what flow_dpi_* records carry besides metadata: pending (stats pending since the last dispatch, not reset) or none")

@@ -23,12 +23,15 @@ func TestOptionsDefaults(t *testing.T) {
 	require.Equal(t, gen.FormatJSON, o.format)
 	require.True(t, o.start.IsZero())
 
-	o, err = parseOptions([]string{"-agent-ids", "x,y", "-start", "2025-12-16T14:03:20Z", "-dpi-stats", "none", "-seed", "18446744073709551615"}, io.Discard)
+	require.Zero(t, o.gen.Apps)
+
+	o, err = parseOptions([]string{"-apps", "5000", "-agent-ids", "x,y", "-start", "2025-12-16T14:03:20Z", "-dpi-stats", "none", "-seed", "18446744073709551615"}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, []string{"x", "y"}, o.gen.AgentIDs)
 	require.Equal(t, int64(1765893800), o.start.Unix())
 	require.Equal(t, gen.DPIStatsNone, o.gen.DPIStats)
 	require.Equal(t, uint64(18446744073709551615), o.gen.Seed)
+	require.Equal(t, 5000, o.gen.Apps)
 }
 
 func TestOptionsRejectWhatCannotRun(t *testing.T) {
@@ -47,6 +50,7 @@ func TestOptionsRejectWhatCannotRun(t *testing.T) {
 		"-interval must be":       {"-interval", "0s"},
 		"given twice":             {"-agent-ids", "a,a"},
 		"unexpected arguments":    {"extra"},
+		"apps must be between":    {"-apps", "-3"},
 	} {
 		_, err := parseOptions(want, io.Discard)
 		require.ErrorContains(t, err, args, "%v", want)

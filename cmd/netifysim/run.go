@@ -86,6 +86,7 @@ func groups(o *options, agents []*agentRun) [][]*agentRun {
 func runGroup(ctx context.Context, o *options, group []*agentRun) {
 	for _, r := range group {
 		r.res = AgentSummary{AgentID: r.agent.ID(), Target: r.sink.target, Outcomes: newOutcomes()}
+		r.views = gen.NewViews()
 	}
 	// Records already generated are sent even after a stop: a stop ends
 	// the simulation, not the delivery of the interval in hand.
@@ -98,6 +99,7 @@ func runGroup(ctx context.Context, o *options, group []*agentRun) {
 			r.res.Intervals = r.agent.Intervals()
 			r.res.FlowsStarted = r.agent.FlowsStarted()
 			r.res.FlowsPurged = r.agent.FlowsPurged()
+			r.res.Views = r.views.Result()
 		}
 	}()
 
@@ -145,6 +147,7 @@ type agentRun struct {
 	logger   *log.Logger
 	failures *atomic.Int64
 	res      AgentSummary
+	views    *gen.Views // over the delivered records
 }
 
 func (r *agentRun) deliver(ctx context.Context, recs []gen.Record) {
@@ -158,6 +161,7 @@ func (r *agentRun) deliver(ctx context.Context, recs []gen.Record) {
 		switch {
 		case err == nil:
 			r.res.Delivered.Add(rec)
+			r.views.Add(rec)
 		case errors.Is(err, send.ErrDropped):
 			r.res.Dropped.Add(rec)
 		default:

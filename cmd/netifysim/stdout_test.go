@@ -27,6 +27,7 @@ func TestStdoutSummaryIsTheSumOfTheOutput(t *testing.T) {
 	requireBalanced(t, s.Total)
 	for _, a := range s.Agents {
 		requireBalanced(t, a.Outcomes)
+		requireViewsAddUp(t, a)
 		require.Equal(t, int64(12), a.Intervals)
 		require.Greater(t, a.FlowsStarted, int64(15))
 		require.Equal(t, a.FlowsPurged, a.Generated.Records[gen.TypeFlowPurge])
@@ -73,6 +74,15 @@ func TestPurgeOnExitEndsEveryFlow(t *testing.T) {
 		require.False(t, isOpen, "flow %s never purged", flow)
 	}
 	a := s.Agents[0]
+	requireViewsAddUp(t, a)
+	for view, list := range a.Views {
+		var started int64
+		for _, vt := range list {
+			require.Zero(t, vt.FlowsActive, "view %s: every flow was purged", view)
+			started += vt.FlowsStarted
+		}
+		require.Equal(t, a.FlowsStarted, started, "view %s", view)
+	}
 	require.Equal(t, a.FlowsStarted, a.FlowsPurged)
 	require.Equal(t, int64(len(open)), a.FlowsStarted)
 }

@@ -19,7 +19,8 @@ import "github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
 //	      "generated": TALLY,          // every record produced
 //	      "delivered": TALLY,          // HTTP 200, publish acknowledged, written to >= 1 socket client or stdout
 //	      "failed":    TALLY,          // HTTP non-200 or error, publish error, every socket write failed
-//	      "dropped":   TALLY           // socket mode: no client was connected
+//	      "dropped":   TALLY,          // socket mode: no client was connected
+//	      "views": VIEWS               // truth per view key, over the delivered records
 //	    }
 //	  ],
 //	  "total": {"generated": TALLY, "delivered": TALLY, "failed": TALLY, "dropped": TALLY}
@@ -40,6 +41,23 @@ import "github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
 // deltas and are excluded, as a receiver must exclude them. "records" holds
 // only the types that occurred. For every agent and every field,
 // generated = delivered + failed + dropped.
+//
+// VIEWS holds, for each of the receiver's default views (interface,
+// application, protocol), one entry per key, sorted by the key's values:
+//
+//	{
+//	  "interface":   [{"key": {"netify.flow.internal": "false", "network.interface.name": "lan"}, ...}],
+//	  "application": [{"key": {"netify.application.name": "netify.youtube"},
+//	                   "local_bytes": 120, "other_bytes": 98000, "local_packets": 4, "other_packets": 77,
+//	                   "tcp_resets": 0, "tcp_retrans": 2, "tcp_seq_errors": 0,
+//	                   "flows_started": 3, "flows_ended": {"closed": 1, "expired": 1}, "flows_active": 1}],
+//	  "protocol":    [{"key": {"netify.protocol.name": "QUIC", "network.transport": "udp"}, ...}]
+//	}
+//
+// Key values are strings (internal is "true" or "false"); the attribution
+// rule is gen.Views'. Per agent and view, the keys' sums equal the
+// delivered tally's, flows_started adds up to the flows the receiver saw
+// and started = ended + active. A key with nothing to count is left out.
 type Summary struct {
 	Seed          uint64         `json:"seed"`
 	Mode          string         `json:"mode"`
@@ -60,6 +78,9 @@ type AgentSummary struct {
 	FlowsStarted int64  `json:"flows_started"`
 	FlowsPurged  int64  `json:"flows_purged"`
 	Outcomes
+	// Views is the truth per key of the receiver's default views, over the
+	// delivered records.
+	Views map[string][]gen.ViewTotals `json:"views"`
 }
 
 // Outcomes splits records by what became of them.

@@ -101,6 +101,7 @@ func TestHTTPModeCountsWhatWasAccepted(t *testing.T) {
 			require.Len(t, s.Agents, 2)
 			for _, a := range s.Agents {
 				requireBalanced(t, a.Outcomes)
+				requireViewsAddUp(t, a)
 				require.Positive(t, a.Failed.RecordsTotal, "every fifth POST failed")
 				require.Zero(t, a.Dropped.RecordsTotal)
 				require.Equal(t, a.Delivered, *rcv.accepted[a.AgentID])
@@ -165,6 +166,9 @@ func TestSocketModeDropsWithoutClient(t *testing.T) {
 		requireBalanced(t, a.Outcomes)
 		require.Equal(t, a.Generated, a.Dropped)
 		require.Zero(t, a.Delivered.RecordsTotal)
+		for view, list := range a.Views {
+			require.Empty(t, list, "view %s counts records never delivered", view)
+		}
 	}
 	require.NotEqual(t, s.Agents[0].Target, s.Agents[1].Target)
 }

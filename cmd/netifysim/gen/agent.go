@@ -16,6 +16,7 @@ type Agent struct {
 	iface string
 	net4  int // third octet of the agent's 192.168.x.0/24 LAN
 	net6  int // fd00:x::/64 LAN
+	vlan  int
 
 	flows []*flow
 	live  map[string]bool // tuple digests of the flows in the table
@@ -50,6 +51,7 @@ func newAgent(cfg Config, idx int) *Agent {
 		iface: ifaces[rng.IntN(len(ifaces))],
 		net4:  rng.IntN(255),
 		net6:  1 + rng.IntN(0xfffe),
+		vlan:  vlans[rng.IntN(len(vlans))],
 		live:  map[string]bool{},
 	}
 }
@@ -133,7 +135,9 @@ func (a *Agent) PurgeAll() []Record {
 // advance runs one interval of an existing or newborn flow.
 func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, stats []Record) {
 	if born && f.announce {
-		events = append(events, Record{Agent: a.id, Type: TypeFlow, Flow: f.tuple(), Msg: f.envelope(TypeFlow, f.metadata())})
+		rec := f.record(a.id, TypeFlow, Delta{}, f.metadata())
+		rec.Meta = f.meta()
+		events = append(events, rec)
 	}
 	dpiNow := a.tick == f.dpiUpdateTick || a.tick == f.dpiCompleteTick
 	if !born && !dpiNow && a.rng.Float64() < f.prof.idle {
@@ -152,14 +156,14 @@ func (a *Agent) advance(f *flow, now time.Time, secs int, born bool) (events, st
 		f.dpiDone = true
 	}
 	f.account(a.rng, d, now, a.cfg.Interval, detBefore)
-	stats = append(stats, Record{Agent: a.id, Type: TypeFlowStats, Flow: f.tuple(), Delta: d, Msg: f.envelope(TypeFlowStats, f.stats(d))})
+	stats = append(stats, f.record(a.id, TypeFlowStats, d, f.stats(d)))
 	return events, stats
 }
 
 // dpiEvent lets DPI learn the flow's application and host and builds the
 // record; a change of what DPI knows changes the digest.
 func (a *Agent) dpiEvent(f *flow, recordType string, pending Delta, detBefore uint64) Record {
-	changed := f.learn()
+	changed := f.learn(recordType == TypeFlowDPIComplete)
 	// Some DPI events change the digest without visible metadata changes
 	// (risks, categories); a flow's first record never names a digest the
 	// receiver could not have seen.
@@ -190,9 +194,10 @@ func (a *Agent) purge(f *flow, now time.Time) Record {
 func (a *Agent) purgeRecord(f *flow, d Delta) Record {
 	delete(a.live, f.tuple())
 	a.flowsPurged++
-	msg := f.envelope(TypeFlowPurge, f.stats(d))
-	msg["reason"] = f.closeReason
-	return Record{Agent: a.id, Type: TypeFlowPurge, Flow: f.tuple(), Delta: d, Msg: msg}
+	rec := f.record(a.id, TypeFlowPurge, d, f.stats(d))
+	rec.Msg["reason"] = f.closeReason
+	rec.Reason = f.closeReason
+	return rec
 }
 
 func (a *Agent) status(now time.Time, active, purged int) Record {

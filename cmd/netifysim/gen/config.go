@@ -47,9 +47,15 @@ type Config struct {
 	DPIStats DPIStats
 	// AgentVersion is reported in agent_status (default "5.2.1").
 	AgentVersion string
+	// Apps adds that many synthetic applications, each with its own host
+	// name; about half of the HTTP/S and QUIC flows belong to one of them
+	// (0, the default: only the built-in applications). For runs that must
+	// exceed a view's series cap.
+	Apps int
 }
 
 const (
+	maxApps             = 99999 // synthetic names have five digits
 	defaultInterval     = 15 * time.Second
 	defaultAgentVersion = "5.2.1"
 )
@@ -89,6 +95,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("flows must be positive, got %d", c.Flows)
 	case c.Interval < 0:
 		return fmt.Errorf("interval must be positive, got %s", c.Interval)
+	case c.Apps < 0 || c.Apps > maxApps:
+		return fmt.Errorf("apps must be between 0 and %d, got %d", maxApps, c.Apps)
 	case c.Rate < 0:
 		return fmt.Errorf("rate must be positive, got %g", c.Rate)
 	case c.DigestLen != 40 && c.DigestLen != 16:

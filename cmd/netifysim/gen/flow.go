@@ -8,15 +8,19 @@ import (
 
 // flow is one simulated flow: its tuple, what DPI knows, and its counters.
 type flow struct {
-	prof       *profile
-	app        app
-	host       string
-	target     app // what DPI will find
-	targetHost string
+	prof        *profile
+	app         app
+	host        string
+	proto       proto
+	target      app // what DPI will find
+	targetHost  string
+	targetProto proto
 
 	iface       string
 	internal    bool
+	vlan        int
 	ipVersion   int
+	ipProtocol  int
 	localIP     string
 	otherIP     string
 	localPort   int
@@ -60,7 +64,7 @@ func (f *flow) prev() []string {
 // knows; the revision keeps it distinct even when the metadata did not move.
 func (f *flow) redigest() {
 	f.dpiRev++
-	d := digest(f.digestLen, f.tuple(), f.prof.protocolID, f.app.id, f.host, f.dpiRev)
+	d := digest(f.digestLen, f.tuple(), f.proto.id, f.app.id, f.host, f.dpiRev)
 	f.digests = append(f.digests, d)
 }
 

@@ -120,15 +120,23 @@ func TestDigestsChangeButTupleDigestStays(t *testing.T) {
 	}
 }
 
-// Each flow starts with a metadata record, UDP flows never carry tcp, TCP
-// flows always do in stats, and nothing follows a flow_purge.
+// Each flow starts with a metadata record or, when DPI reports late, with
+// flow_stats; non-TCP flows never carry tcp, TCP flows always do in stats,
+// and nothing follows a flow_purge.
 func TestFlowLifecycle(t *testing.T) {
 	recs := records(t, baseCfg, 30)
-	proto := map[string]float64{}
+	wires := decodeAll(t, recs)
+	proto := map[string]float64{} // from any metadata record of the flow
+	for i, w := range wires {
+		if p, ok := w.Flow["ip_protocol"].(float64); ok {
+			proto[recs[i].Agent+"/"+recs[i].Flow] = p
+		}
+	}
+	seen := map[string]bool{}
 	purged := map[string]bool{}
 	reasons := map[string]int{}
 	firstTypes := map[string]int{}
-	for i, w := range decodeAll(t, recs) {
+	for i, w := range wires {
 		if w.Type == TypeAgentStatus {
 			continue
 		}
@@ -136,29 +144,34 @@ func TestFlowLifecycle(t *testing.T) {
 		require.False(t, purged[flow], "record %s after flow_purge of %s", w.Type, flow)
 		require.NotEmpty(t, w.Interface)
 		require.NotNil(t, w.Internal)
-		if _, known := proto[flow]; !known {
-			require.Contains(t, []string{TypeFlow, TypeFlowDPIComplete}, w.Type, "first record of a flow carries metadata")
+		if !seen[flow] {
+			seen[flow] = true
+			require.Contains(t, []string{TypeFlow, TypeFlowDPIComplete, TypeFlowStats}, w.Type, "first record of a flow")
 			firstTypes[w.Type]++
-			proto[flow], _ = w.Flow["ip_protocol"].(float64)
-			require.Contains(t, []float64{6, 17}, proto[flow])
+		}
+		if w.Type != TypeFlowStats && w.Type != TypeFlowPurge {
+			require.Contains(t, []float64{1, 6, 17, 58}, proto[flow])
 			for _, k := range []string{"local_ip", "other_ip", "local_port", "other_port", "detected_protocol_name", "first_seen_at", "ip_version"} {
 				require.Contains(t, w.Flow, k)
 			}
+		}
+		if _, known := proto[flow]; !known {
+			continue // metadata never sent: the transport is unknown
 		}
 		_, hasTCP := w.tcp()
 		switch {
 		case w.Type == TypeFlow:
 			require.False(t, hasTCP, "flow records carry no stats")
 			require.NotContains(t, w.Flow, "local_bytes")
-		case proto[flow] == 17:
-			require.False(t, hasTCP, "UDP flow %s has a tcp object in %s", flow, w.Type)
+		case proto[flow] != 6:
+			require.False(t, hasTCP, "non-TCP flow %s has a tcp object in %s", flow, w.Type)
 		default:
 			require.True(t, hasTCP, "TCP flow %s lacks the tcp object in %s", flow, w.Type)
 		}
 		if w.Type == TypeFlowPurge {
 			purged[flow] = true
 			reasons[w.Reason]++
-			if proto[flow] == 17 {
+			if proto[flow] != 6 {
 				require.Equal(t, "expired", w.Reason)
 			}
 		}
@@ -171,6 +184,7 @@ func TestFlowLifecycle(t *testing.T) {
 	require.Positive(t, reasons["expired"])
 	require.Positive(t, firstTypes[TypeFlow])
 	require.Positive(t, firstTypes[TypeFlowDPIComplete])
+	require.Positive(t, firstTypes[TypeFlowStats], "no flow whose stats come before its metadata")
 }
 
 // Idle flows send no flow_stats for an interval, and agent_status counts what

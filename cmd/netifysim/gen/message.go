@@ -14,20 +14,24 @@ func (f *flow) envelope(recordType string, body map[string]any) map[string]any {
 
 // metadata is what `flow` carries: no stats.
 func (f *flow) metadata() map[string]any {
+	domain := 0
+	if f.host != "" {
+		domain = f.app.domain // the category of the host name DPI found
+	}
 	m := map[string]any{
 		"category": map[string]any{
 			"application": int64(f.app.category),
-			"domain":      int64(0),
-			"protocol":    int64(f.prof.protocolCat),
+			"domain":      int64(domain),
+			"protocol":    int64(f.proto.category),
 		},
 		"detected_application":      int64(f.app.id),
-		"detected_application_name": f.app.name,
-		"detected_protocol":         int64(f.prof.protocolID),
-		"detected_protocol_name":    f.prof.protocolName,
+		"detected_application_name": f.appName(),
+		"detected_protocol":         int64(f.proto.id),
+		"detected_protocol_name":    f.proto.name,
 		"digest":                    f.current(),
 		"digest_prev":               f.prev(),
 		"first_seen_at":             f.firstSeen,
-		"ip_protocol":               int64(f.prof.ipProtocol),
+		"ip_protocol":               int64(f.ipProtocol),
 		"ip_version":                int64(f.ipVersion),
 		"last_seen_at":              f.lastSeen,
 		"local_ip":                  f.localIP,
@@ -36,10 +40,7 @@ func (f *flow) metadata() map[string]any {
 		"other_ip":                  f.otherIP,
 		"other_port":                int64(f.otherPort),
 		"other_type":                otherType(f.internal),
-		"vlan_id":                   int64(0),
-	}
-	if f.app.name == "" {
-		m["detected_application_name"] = "netify.unknown"
+		"vlan_id":                   int64(f.vlan),
 	}
 	if f.host != "" {
 		m["host_server_name"] = f.host
@@ -84,7 +85,35 @@ func (f *flow) dpi(recordType string, pending Delta, agent string) Record {
 		}
 		carried = pending
 	}
-	return Record{Agent: agent, Type: recordType, Flow: f.tuple(), Delta: carried, Msg: f.envelope(recordType, body)}
+	rec := f.record(agent, recordType, carried, body)
+	rec.Meta = f.meta()
+	return rec
+}
+
+// record wraps a flow record's body in its envelope.
+func (f *flow) record(agent, recordType string, d Delta, body map[string]any) Record {
+	return Record{
+		Agent: agent, Type: recordType, Flow: f.tuple(), Delta: d,
+		Interface: f.iface, Internal: f.internal,
+		Msg: f.envelope(recordType, body),
+	}
+}
+
+// appName is detected_application_name: the placeholder for id 0.
+func (f *flow) appName() string {
+	if f.app.id == 0 {
+		return unknownAppName
+	}
+	return f.app.name
+}
+
+// meta is the classification metadata() sends.
+func (f *flow) meta() *Meta {
+	return &Meta{
+		ApplicationID: f.app.id, ApplicationName: f.appName(),
+		ProtocolID: f.proto.id, ProtocolName: f.proto.name,
+		IPProtocol: f.ipProtocol,
+	}
 }
 
 func otherType(internal bool) string {

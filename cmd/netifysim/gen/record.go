@@ -60,9 +60,27 @@ type Record struct {
 	// Delta is what the record's local_/other_ bytes and packets and tcp
 	// fields carry (zero for records without stats).
 	Delta Delta
+	// Interface and Internal are the envelope's "interface" and "internal"
+	// (flow records only).
+	Interface string
+	Internal  bool
+	// Reason is a flow_purge's "reason": closed or expired.
+	Reason string
+	// Meta is the classification a flow, flow_dpi_update or
+	// flow_dpi_complete record carries; nil for other records.
+	Meta *Meta
 	// Msg is the record; values are strings, bools, int64, uint64, float64,
 	// []string and nested map[string]any.
 	Msg map[string]any
+}
+
+// Meta is the classification part of a metadata record, as sent.
+type Meta struct {
+	ApplicationID   int    // detected_application; 0: not classified
+	ApplicationName string // detected_application_name
+	ProtocolID      int    // detected_protocol; 0: Unknown
+	ProtocolName    string // detected_protocol_name
+	IPProtocol      int    // ip_protocol
 }
 
 // Format is a payload encoding of the agent's sinks.
