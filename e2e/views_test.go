@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,41 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 		}
 	}
 
+	// Per key, against the simulator's truth for each view: bytes by
+	// direction, retransmissions and flows started, as increase() computes
+	// them.
+	for _, a := range sum.Agents {
+		for _, v := range views {
+			keys := a.Views[v]
+			require.NotEmpty(t, keys, "simulator truth for view %s", v)
+			for _, k := range keys {
+				sel := fmt.Sprintf(`netify_agent_id=%q`, a.AgentID)
+				for attr, val := range k.Key {
+					sel += fmt.Sprintf(`,%s=%q`, promLabel(attr), val)
+				}
+				tot := k.Totals()
+				for _, c := range []struct {
+					expr string
+					want int64
+				}{
+					{fmt.Sprintf(`sum(increase(netify_view_%s_io_bytes_total{%s,network_io_direction="transmit"}[10m]))`, v, sel), tot.TransmitBytes},
+					{fmt.Sprintf(`sum(increase(netify_view_%s_io_bytes_total{%s,network_io_direction="receive"}[10m]))`, v, sel), tot.ReceiveBytes},
+					{fmt.Sprintf(`sum(increase(netify_view_%s_tcp_retransmissions_total{%s}[10m]))`, v, sel), tot.TCPRetrans},
+					{fmt.Sprintf(`sum(increase(netify_view_%s_flows_started_total{%s}[10m]))`, v, sel), k.FlowsStarted},
+				} {
+					res, err := prom.Query(c.expr, at)
+					require.NoError(t, err)
+					require.Len(t, res, 1, "%s", c.expr)
+					if c.want == 0 {
+						assert.Zero(t, res[0].Value, "%s", c.expr)
+						continue
+					}
+					assert.InEpsilon(t, float64(c.want), res[0].Value, 0.01, "%s", c.expr)
+				}
+			}
+		}
+	}
+
 	// TCP health and flow counts are there for every key, from their first
 	// value too.
 	flows := flowsStarted(sum)
@@ -131,6 +167,9 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 	require.Len(t, res, 1)
 	assert.Less(t, res[0].Value, float64(2*flows), "application series are bounded by the applications, not by the %d flows", flows)
 }
+
+// promLabel is the Prometheus label name of an attribute key.
+func promLabel(key string) string { return strings.NewReplacer(".", "_", "-", "_").Replace(key) }
 
 // awaitQuery waits until expr returns a non-empty result.
 func awaitQuery(t *testing.T, p *PromServer, expr, what string) {
