@@ -193,6 +193,12 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	curLocal, curOther := f.Rates()
 	for i, v := range vs.views {
 		old := f.Keys[i]
+		if old >= 0 && v.series[old] == nil {
+			// Its series was dropped while the flow sat in the table
+			// (possible only when a failing downstream kept it there
+			// past the view's idle timeout): place it again.
+			old = keyUnset
+		}
 		cur := old
 		if old == keyUnset || u.Started || u.AttrsChanged {
 			cur = v.place(u.Agent, f.Attrs(), u.Time, vs.OnOverflow)
