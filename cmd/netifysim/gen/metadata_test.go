@@ -20,7 +20,7 @@ var transportOf = map[string][]float64{
 // addresses that go with the protocol and IP version, documentation
 // addresses for remote ends, and DPI that refines what it knows.
 func TestMetadataIsConsistent(t *testing.T) {
-	recs := records(t, Config{Seed: 17, Agents: 3, Flows: 60}, 30)
+	recs := records(t, Config{Seed: 17, Agents: 3, Flows: 50}, 25)
 	doc := []netip.Prefix{
 		netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"),
 		netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32"),
@@ -131,7 +131,7 @@ func TestMetadataIsConsistent(t *testing.T) {
 func TestSyntheticApps(t *testing.T) {
 	names := map[string]bool{}
 	hosts := map[string]bool{}
-	for _, w := range decodeAll(t, records(t, Config{Seed: 3, Flows: 300, Apps: 500}, 10)) {
+	for _, w := range decodeAll(t, records(t, Config{Seed: 3, Flows: 200, Apps: 500}, 8)) {
 		if n, ok := w.Flow["detected_application_name"].(string); ok {
 			names[n] = true
 		}
@@ -139,8 +139,8 @@ func TestSyntheticApps(t *testing.T) {
 			hosts[h] = true
 		}
 	}
-	require.Greater(t, len(names), 100)
-	require.Greater(t, len(hosts), 100)
+	require.Greater(t, len(names), 60, "built-in applications are fewer than 20")
+	require.Greater(t, len(hosts), 60)
 	require.Error(t, Config{Apps: -1}.Validate())
 }
 

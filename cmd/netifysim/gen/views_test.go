@@ -142,7 +142,7 @@ func byAgent(recs []Record) map[string][]Record {
 // Views agrees with the reference re-implementation, on the full stream and
 // on one that lost records (so that stats arrive before any metadata).
 func TestViewsMatchReference(t *testing.T) {
-	recs := records(t, Config{Seed: 23, Agents: 3, Flows: 40}, 30)
+	recs := records(t, Config{Seed: 23, Agents: 2, Flows: 30}, 20)
 	lossy := make([]Record, 0, len(recs))
 	for i, r := range recs {
 		// Lose a third of the first metadata records and some others.
