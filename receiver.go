@@ -52,6 +52,8 @@ type netifyReceiver struct {
 	// guards builder.
 	flushMu sync.Mutex
 	builder metricsBuilder
+	// agents is the agents' health (agent_status, interface_stats).
+	agents agentHealth
 
 	closing atomic.Bool
 	// flushCtx is cancelled by Shutdown once its own context is done, so a
@@ -84,6 +86,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 			delta: cfg.Temporality == temporalityDelta,
 			chunk: flowsPerChunk,
 		},
+		agents: newAgentHealth(cfg, set),
 	}
 	r.obs, err = receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID:             set.ID,
@@ -107,6 +110,9 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 		return nil
 	}); err != nil {
 		return fmt.Errorf("registering flows gauge: %w", err)
+	}
+	if err := r.registerFlowsLimit(); err != nil {
+		return fmt.Errorf("registering flows limit gauge: %w", err)
 	}
 	r.stopFlush = make(chan struct{})
 	defer func() {
@@ -209,6 +215,8 @@ func (r *netifyReceiver) flush(ctx context.Context) {
 	if n := r.table.Expire(r.now()); n > 0 {
 		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(n), reasonIdle)
 	}
+	// The agents' health follows the flows, in a batch of its own.
+	defer r.flushAgents(ctx)
 	snap := r.table.Snapshot()
 	if len(snap.Points) == 0 {
 		return

@@ -1,0 +1,226 @@
+package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstatsreceiver"
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/agentstate"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+)
+
+// Bounds on the agent health the receiver keeps (see internal/agentstate).
+const (
+	// maxAgents: far more agents than one collector serves; a sender
+	// inventing agent ids cannot grow the state past it.
+	maxAgents = 4096
+	// agentTimeout forgets an agent (or interface) after this long without
+	// a report: twenty missed 15 s intervals.
+	agentTimeout = 5 * time.Minute
+)
+
+// agentHealth turns agent_status and interface_stats into the netify.agent.*
+// and netify.interface.* metrics. Its builder is used under flushMu only.
+type agentHealth struct {
+	store *agentstate.Store
+	mb    *metadata.MetricsBuilder
+}
+
+func newAgentHealth(cfg *Config, set receiver.Settings) agentHealth {
+	return agentHealth{
+		store: agentstate.New(agentstate.Config{
+			MaxAgents:     maxAgents,
+			MaxInterfaces: record.MaxAgentInterfaces,
+			Timeout:       agentTimeout,
+		}),
+		mb: metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set),
+	}
+}
+
+// registerFlowsLimit reports flows.max, so that flows_tracked can be read
+// against it.
+func (r *netifyReceiver) registerFlowsLimit() error {
+	return r.telemetry.RegisterNetifyflowstatsFlowsLimitCallback(func(_ context.Context, o metric.Int64Observer) error {
+		o.Observe(int64(r.cfg.Flows.Max))
+		return nil
+	})
+}
+
+// agentOutcome takes record i of b into the agent state when it carries
+// agent health, and returns the record's outcome: accepted when the state
+// took it, skipped when it was refused (too many agents) or carries none.
+func (r *netifyReceiver) agentOutcome(b *ingest.Batch, i int, outcome string) string {
+	rep := b.Records[i].Agent
+	if rep == nil {
+		return outcome
+	}
+	if !r.agents.store.Observe(b.Agent, rep, b.Received) {
+		r.logger.Warn("Too many agents reporting health; ignoring a new one until others go silent",
+			zap.String("agent", b.Agent), zap.Int("max_agents", maxAgents))
+		return outcomeSkipped
+	}
+	return outcomeAccepted
+}
+
+// flushAgents emits the agents' health, every flush while an agent is
+// known: cumulative sums and the latest gauges, so series stay continuous.
+// Called with flushMu held.
+func (r *netifyReceiver) flushAgents(ctx context.Context) {
+	r.agents.store.Expire(r.now())
+	agents := r.agents.store.Snapshot()
+	if len(agents) == 0 {
+		return
+	}
+	md := r.agents.build(agents, r.now())
+	points := md.DataPointCount()
+	if points == 0 {
+		return
+	}
+	opCtx := r.obs.StartMetricsOp(ctx)
+	err := r.next.ConsumeMetrics(opCtx, md)
+	r.obs.EndMetricsOp(opCtx, metadata.Type.String(), points, err)
+	if err == nil {
+		return
+	}
+	// Nothing to keep on a retryable error: the next flush sends the same
+	// cumulative values again.
+	if consumererror.IsPermanent(err) || r.closing.Load() {
+		r.telemetry.NetifyflowstatsDatapointsDropped.Add(context.Background(), int64(points))
+	}
+	r.logger.Warn("Next consumer failed on agent health metrics", zap.Int("datapoints", points), zap.Error(err))
+}
+
+// build makes one ResourceMetrics per agent, stamped now.
+func (h *agentHealth) build(agents []agentstate.Agent, now time.Time) pmetric.Metrics {
+	at := ts(now)
+	for i := range agents {
+		a := &agents[i]
+		if st := a.Status; st != nil {
+			h.recordStatus(st, at)
+		}
+		for j := range a.Interfaces {
+			h.recordInterface(&a.Interfaces[j], at)
+		}
+		rb := h.mb.NewResourceBuilder()
+		rb.SetNetifyAgentID(a.ID)
+		h.mb.EmitForResource(metadata.WithResource(rb.Emit()))
+	}
+	return h.mb.Emit()
+}
+
+// bytesOfKiB converts the agent's KiB figures, saturating.
+func bytesOfKiB(v uint64) int64 {
+	if v > math.MaxInt64/1024 {
+		return math.MaxInt64
+	}
+	return int64(v) * 1024
+}
+
+func (h *agentHealth) recordStatus(st *agentstate.Status, at pcommon.Timestamp) {
+	mb := h.mb
+	// Gauges: their start is the agent's start, which tells a backend which
+	// run of the agent a value belongs to.
+	mb.Reset(metadata.WithStartTime(ts(st.CPUStart)))
+	mb.RecordNetifyAgentReportTimeDataPoint(at, st.Received.Unix())
+	if st.HasUptime {
+		mb.RecordNetifyAgentUptimeDataPoint(at, clamp(st.Uptime), st.Version)
+	}
+	if st.HasUpdateInterval {
+		mb.RecordNetifyAgentUpdateIntervalDataPoint(at, clamp(st.UpdateInterval))
+	}
+	if st.HasFlowCount {
+		mb.RecordNetifyAgentFlowsDataPoint(at, clamp(st.FlowCount))
+	}
+	if st.HasFlowsActive {
+		mb.RecordNetifyAgentFlowsActiveDataPoint(at, clamp(st.FlowsActive))
+	}
+	if st.HasCPUCores {
+		mb.RecordNetifyAgentCPUCountDataPoint(at, clamp(st.CPUCores))
+	}
+	if st.HasMemRSS {
+		mb.RecordNetifyAgentMemoryRssDataPoint(at, bytesOfKiB(st.MemRSSKB))
+	}
+	if st.HasMaxRSS {
+		mb.RecordNetifyAgentMemoryRssPeakDataPoint(at, bytesOfKiB(st.MaxRSSKB))
+	}
+	if st.HasTCMalloc {
+		mb.RecordNetifyAgentMemoryAllocatedDataPoint(at, bytesOfKiB(st.TCMallocKB))
+	}
+	// The CPU times are the agent's running totals since CPUStart.
+	if st.HasCPUUser {
+		mb.RecordNetifyAgentCPUTimeDataPoint(at, st.CPUUser, metadata.AttributeCPUModeUser)
+	}
+	if st.HasCPUSystem {
+		mb.RecordNetifyAgentCPUTimeDataPoint(at, st.CPUSystem, metadata.AttributeCPUModeSystem)
+	}
+	if st.HasFlowsPurged {
+		mb.Reset(metadata.WithStartTime(ts(st.PurgedStart)))
+		mb.RecordNetifyAgentFlowsPurgedDataPoint(at, clamp(st.PurgedSum))
+	}
+}
+
+// protocolCounters map interface counters to netify.packet.protocol.
+var protocolCounters = []struct {
+	c record.InterfaceCounter
+	p metadata.AttributePacketProtocol
+}{
+	{record.IfEthernet, metadata.AttributePacketProtocolEthernet},
+	{record.IfVLAN, metadata.AttributePacketProtocolVlan},
+	{record.IfMPLS, metadata.AttributePacketProtocolMpls},
+	{record.IfPPPoE, metadata.AttributePacketProtocolPppoe},
+	{record.IfFragmented, metadata.AttributePacketProtocolFragmented},
+	{record.IfIP, metadata.AttributePacketProtocolIP},
+	{record.IfTCP, metadata.AttributePacketProtocolTCP},
+	{record.IfUDP, metadata.AttributePacketProtocolUDP},
+	{record.IfICMP, metadata.AttributePacketProtocolIcmp},
+	{record.IfIGMP, metadata.AttributePacketProtocolIgmp},
+}
+
+var dropCounters = []struct {
+	c record.InterfaceCounter
+	s metadata.AttributeDropStage
+}{
+	{record.IfCaptureDropped, metadata.AttributeDropStageCapture},
+	{record.IfQueueDropped, metadata.AttributeDropStageQueue},
+	{record.IfFlowDropped, metadata.AttributeDropStageFlow},
+}
+
+func (h *agentHealth) recordInterface(it *agentstate.Interface, at pcommon.Timestamp) {
+	mb, name := h.mb, it.Name
+	mb.Reset(metadata.WithStartTime(ts(it.Start)))
+	sum := func(c record.InterfaceCounter, rec func(pcommon.Timestamp, int64, string)) {
+		if it.Has[c] {
+			rec(at, clamp(it.Sums[c]), name)
+		}
+	}
+	sum(record.IfRaw, mb.RecordNetifyInterfacePacketsDataPoint)
+	sum(record.IfWireBytes, mb.RecordNetifyInterfaceIoDataPoint)
+	sum(record.IfIPBytes, mb.RecordNetifyInterfaceIPIoDataPoint)
+	sum(record.IfDiscarded, mb.RecordNetifyInterfaceDiscardedDataPoint)
+	sum(record.IfDiscardedBytes, mb.RecordNetifyInterfaceDiscardedIoDataPoint)
+	sum(record.IfCaptureFiltered, mb.RecordNetifyInterfaceFilteredDataPoint)
+	sum(record.IfTCPResets, mb.RecordNetifyInterfaceTCPResetsDataPoint)
+	sum(record.IfTCPSeqErrors, mb.RecordNetifyInterfaceTCPSequenceErrorsDataPoint)
+	for _, pc := range protocolCounters {
+		if it.Has[pc.c] {
+			mb.RecordNetifyInterfaceProtocolPacketsDataPoint(at, clamp(it.Sums[pc.c]), name, pc.p)
+		}
+	}
+	for _, dc := range dropCounters {
+		if it.Has[dc.c] {
+			mb.RecordNetifyInterfaceDroppedDataPoint(at, clamp(it.Sums[dc.c]), name, dc.s)
+		}
+	}
+	if it.HasLargest {
+		mb.RecordNetifyInterfaceFrameLargestDataPoint(at, clamp(it.Largest), name)
+	}
+}
