@@ -128,10 +128,12 @@ func (a *agentEntry) observeStatus(st *record.AgentStatus, t time.Time) {
 	} else {
 		next.PurgedStart, next.PurgedSum = prev.PurgedStart, prev.PurgedSum
 		next.CPUStart = prev.CPUStart
-		// Keep figures a report left out, so a series does not flicker.
-		keepMissing(&next.AgentStatus, &prev.AgentStatus)
 		if restarted(&prev.AgentStatus, st) {
 			next.CPUStart = agentStart
+		} else {
+			// Keep figures a report left out, so a series does not
+			// flicker; not across a restart, where they would be stale.
+			keepMissing(&next.AgentStatus, &prev.AgentStatus)
 		}
 	}
 	if st.HasFlowsPurged {

@@ -127,3 +127,13 @@ func TestMissingFiguresKeepTheirLastValue(t *testing.T) {
 	assert.True(t, st.HasCPUUser)
 	assert.Equal(t, uint64(115), st.Uptime)
 }
+
+func TestRestartDropsFiguresTheNewRunLeftOut(t *testing.T) {
+	s := New(cfg())
+	s.Observe("a", status(100, 1, 0), t0)
+	s.Observe("a", &record.AgentReport{Status: &record.AgentStatus{HasUptime: true, Uptime: 3}}, t0.Add(15*time.Second))
+	st := s.Snapshot()[0].Status
+	assert.False(t, st.HasFlowCount)
+	assert.False(t, st.HasCPUUser)
+	assert.Equal(t, t0.Add(12*time.Second), st.CPUStart)
+}
