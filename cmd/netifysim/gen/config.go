@@ -47,6 +47,10 @@ type Config struct {
 	DPIStats DPIStats
 	// AgentVersion is reported in agent_status (default "5.2.1").
 	AgentVersion string
+	// InterfaceStats adds an interface_stats record (5.x core plugin) after
+	// each agent_status, with the interval's counters of the agent's
+	// capture interface.
+	InterfaceStats bool
 }
 
 const (

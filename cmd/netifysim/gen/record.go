@@ -16,6 +16,7 @@ const (
 	TypeFlowStats       = "flow_stats"
 	TypeFlowPurge       = "flow_purge"
 	TypeAgentStatus     = "agent_status"
+	TypeInterfaceStats  = "interface_stats"
 )
 
 // Delta is the per-interval counters a record carries. Its JSON names and
@@ -60,6 +61,8 @@ type Record struct {
 	// Delta is what the record's local_/other_ bytes and packets and tcp
 	// fields carry (zero for records without stats).
 	Delta Delta
+	// Iface is what an interface_stats record carries (zero for others).
+	Iface InterfaceCounts
 	// Msg is the record; values are strings, bools, int64, uint64, float64,
 	// []string and nested map[string]any.
 	Msg map[string]any
