@@ -135,7 +135,7 @@ func (h *agentHealth) recordStatus(st *agentstate.Status, at pcommon.Timestamp) 
 		mb.RecordNetifyAgentUptimeDataPoint(at, clamp(st.Uptime), st.Version)
 	}
 	if st.HasUpdateInterval {
-		mb.RecordNetifyAgentUpdateIntervalDataPoint(at, clamp(st.UpdateInterval))
+		mb.RecordNetifyAgentUpdateIntervalDataPoint(at, st.UpdateInterval)
 	}
 	if st.HasFlowCount {
 		mb.RecordNetifyAgentFlowsDataPoint(at, clamp(st.FlowCount))

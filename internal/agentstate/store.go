@@ -114,7 +114,7 @@ func (s *Store) Observe(agent string, rep *record.AgentReport, t time.Time) bool
 
 func (a *agentEntry) observeStatus(st *record.AgentStatus, t time.Time) {
 	if st.HasUpdateInterval && st.UpdateInterval > 0 {
-		a.interval = min(time.Duration(st.UpdateInterval)*time.Second, maxUpdateInterval)
+		a.interval = time.Duration(min(st.UpdateInterval, maxUpdateInterval.Seconds()) * float64(time.Second))
 	}
 	prev := a.status
 	next := &Status{AgentStatus: *st, Received: t}
@@ -160,13 +160,15 @@ func keepMissing(next, prev *record.AgentStatus) {
 		}
 	}
 	keepU(&next.HasUptime, &next.Uptime, prev.HasUptime, prev.Uptime)
-	keepU(&next.HasUpdateInterval, &next.UpdateInterval, prev.HasUpdateInterval, prev.UpdateInterval)
 	keepU(&next.HasFlowCount, &next.FlowCount, prev.HasFlowCount, prev.FlowCount)
 	keepU(&next.HasFlowsActive, &next.FlowsActive, prev.HasFlowsActive, prev.FlowsActive)
 	keepU(&next.HasCPUCores, &next.CPUCores, prev.HasCPUCores, prev.CPUCores)
 	keepU(&next.HasMemRSS, &next.MemRSSKB, prev.HasMemRSS, prev.MemRSSKB)
 	keepU(&next.HasMaxRSS, &next.MaxRSSKB, prev.HasMaxRSS, prev.MaxRSSKB)
 	keepU(&next.HasTCMalloc, &next.TCMallocKB, prev.HasTCMalloc, prev.TCMallocKB)
+	if !next.HasUpdateInterval && prev.HasUpdateInterval {
+		next.HasUpdateInterval, next.UpdateInterval = true, prev.UpdateInterval
+	}
 	if !next.HasCPUUser && prev.HasCPUUser {
 		next.HasCPUUser, next.CPUUser = true, prev.CPUUser
 	}

@@ -823,14 +823,14 @@ func (m *metricNetifyAgentUpdateInterval) init() {
 	m.data.SetEmptyGauge()
 }
 
-func (m *metricNetifyAgentUpdateInterval) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+func (m *metricNetifyAgentUpdateInterval) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64) {
 	if !m.config.Enabled {
 		return
 	}
 	dp := m.data.Gauge().DataPoints().AppendEmpty()
 	dp.SetStartTimestamp(start)
 	dp.SetTimestamp(ts)
-	dp.SetIntValue(val)
+	dp.SetDoubleValue(val)
 }
 
 // updateCapacity saves max length of data point slices that will be used for the slice capacity.
@@ -3114,7 +3114,7 @@ func (mb *MetricsBuilder) RecordNetifyAgentReportTimeDataPoint(ts pcommon.Timest
 }
 
 // RecordNetifyAgentUpdateIntervalDataPoint adds a data point to netify.agent.update_interval metric.
-func (mb *MetricsBuilder) RecordNetifyAgentUpdateIntervalDataPoint(ts pcommon.Timestamp, val int64) {
+func (mb *MetricsBuilder) RecordNetifyAgentUpdateIntervalDataPoint(ts pcommon.Timestamp, val float64) {
 	mb.metricNetifyAgentUpdateInterval.recordDataPoint(mb.startTime, ts, val)
 }
 

@@ -463,8 +463,8 @@ func TestMetricsBuilder(t *testing.T) {
 					dp := mi.Gauge().DataPoints().At(0)
 					assert.Equal(t, start, dp.StartTimestamp())
 					assert.Equal(t, ts, dp.Timestamp())
-					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
-					assert.Equal(t, int64(1), dp.IntValue())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+					assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
 				case "netify.agent.uptime":
 					if tt.name != "reaggregate_set" {
 						assert.False(t, validatedMetrics["netify.agent.uptime"], "Found a duplicate in the metrics slice: netify.agent.uptime")

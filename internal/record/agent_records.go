@@ -47,9 +47,10 @@ type AgentStatus struct {
 
 	HasUptime bool
 	Uptime    uint64 // seconds
-	// UpdateInterval is how often the agent dispatches, in seconds.
+	// UpdateInterval is how often the agent dispatches, in seconds (a
+	// whole number from real agents; simulators send fractions).
 	HasUpdateInterval bool
-	UpdateInterval    uint64
+	UpdateInterval    float64
 	HasTimestamp      bool
 	Timestamp         uint64 // epoch seconds of the report
 
@@ -206,7 +207,6 @@ func agentStatusOf(m map[string]any) (*AgentStatus, error) {
 		v   *uint64
 	}{
 		{"uptime", &s.HasUptime, &s.Uptime},
-		{"update_interval", &s.HasUpdateInterval, &s.UpdateInterval},
 		{"timestamp", &s.HasTimestamp, &s.Timestamp},
 		{"flow_count", &s.HasFlowCount, &s.FlowCount},
 		{"flows_active", &s.HasFlowsActive, &s.FlowsActive},
@@ -229,6 +229,7 @@ func agentStatusOf(m map[string]any) (*AgentStatus, error) {
 		has *bool
 		v   *float64
 	}{
+		{"update_interval", &s.HasUpdateInterval, &s.UpdateInterval},
 		{"cpu_user", &s.HasCPUUser, &s.CPUUser},
 		{"cpu_system", &s.HasCPUSystem, &s.CPUSystem},
 	}

@@ -28,5 +28,14 @@ func TestAgentStatusCarriesTheUpdateInterval(t *testing.T) {
 	recs, errs = Decode(packed, "application/msgpack")
 	require.Empty(t, errs)
 	assert.Equal(t, uint64(7), recs[0].UpdateIntervalSeconds)
-	assert.Equal(t, uint64(7), recs[0].Agent.Status.UpdateInterval)
+	assert.InDelta(t, 7.0, recs[0].Agent.Status.UpdateInterval, 1e-9)
+}
+
+// Simulators with sub-second intervals send a fractional update_interval:
+// the agent figure keeps it; the flow table's whole-second hint is lost.
+func TestFractionalUpdateInterval(t *testing.T) {
+	recs, errs := Decode([]byte(`{"type":"agent_status","update_interval":0.3}`), "")
+	require.Empty(t, errs)
+	assert.InDelta(t, 0.3, recs[0].Agent.Status.UpdateInterval, 1e-9)
+	assert.Zero(t, recs[0].UpdateIntervalSeconds)
 }
