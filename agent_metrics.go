@@ -46,9 +46,13 @@ func newAgentHealth(cfg *Config, set receiver.Settings) agentHealth {
 	}
 }
 
-// registerFlowsLimit reports flows.max, so that flows_tracked can be read
-// against it.
-func (r *netifyReceiver) registerFlowsLimit() error {
+// initOperatorTelemetry reports flows.max, so that flows_tracked can be
+// read against it, and starts the counters of rare events at zero, so that
+// an alert on their rate has a series before the first event.
+func (r *netifyReceiver) initOperatorTelemetry(ctx context.Context) error {
+	r.telemetry.NetifyflowstatsDatapointsDropped.Add(ctx, 0)
+	r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 0, reasonCapacity)
+	r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 0, reasonIdle)
 	return r.telemetry.RegisterNetifyflowstatsFlowsLimitCallback(func(_ context.Context, o metric.Int64Observer) error {
 		o.Observe(int64(r.cfg.Flows.Max))
 		return nil

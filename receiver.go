@@ -111,7 +111,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 	}); err != nil {
 		return fmt.Errorf("registering flows gauge: %w", err)
 	}
-	if err := r.registerFlowsLimit(); err != nil {
+	if err := r.initOperatorTelemetry(ctx); err != nil {
 		return fmt.Errorf("registering flows limit gauge: %w", err)
 	}
 	r.stopFlush = make(chan struct{})
