@@ -80,3 +80,19 @@ func TestInterfaceStatsCountTheIntervalsFlows(t *testing.T) {
 	require.Equal(t, int64(10), tally.Records[TypeInterfaceStats])
 	require.Greater(t, tally.Interface.Packets, tally.Packets())
 }
+
+// agent_status' CPU times are running totals: they never go down.
+func TestAgentStatusCPUIsARunningTotal(t *testing.T) {
+	prevUser, prevSystem := -1.0, -1.0
+	for _, r := range records(t, Config{Seed: 2, Flows: 3}, 30) {
+		if r.Type != TypeAgentStatus {
+			continue
+		}
+		user, system := r.Msg["cpu_user"].(float64), r.Msg["cpu_system"].(float64)
+		require.GreaterOrEqual(t, user, prevUser)
+		require.GreaterOrEqual(t, system, prevSystem)
+		require.Less(t, r.Msg["memrss_kb"].(int64), r.Msg["maxrss_kb"].(int64))
+		prevUser, prevSystem = user, system
+	}
+	require.Positive(t, prevUser)
+}
