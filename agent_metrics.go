@@ -3,6 +3,7 @@ package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstat
 import (
 	"context"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -20,9 +21,10 @@ import (
 
 // Bounds on the agent health the receiver keeps (see internal/agentstate).
 const (
-	// maxAgents: far more agents than one collector serves; a sender
-	// inventing agent ids cannot grow the state past it.
-	maxAgents = 4096
+	// maxAgents: more agents than one collector serves; a sender inventing
+	// agent ids cannot grow the state past it. With 64 interfaces each the
+	// state stays under about 25 MB (BenchmarkStoreMemory in agentstate).
+	maxAgents = 1024
 	// agentTimeout forgets an agent (or interface) after this long without
 	// a report: twenty missed 15 s intervals.
 	agentTimeout = 5 * time.Minute
@@ -33,6 +35,9 @@ const (
 type agentHealth struct {
 	store *agentstate.Store
 	mb    *metadata.MetricsBuilder
+	// refused counts reports of agents refused for want of room, so that
+	// the warning is logged once per thousand rather than per record.
+	refused atomic.Int64
 }
 
 func newAgentHealth(cfg *Config, set receiver.Settings) agentHealth {
@@ -68,8 +73,10 @@ func (r *netifyReceiver) agentOutcome(b *ingest.Batch, i int, outcome string) st
 		return outcome
 	}
 	if !r.agents.store.Observe(b.Agent, rep, b.Received) {
-		r.logger.Warn("Too many agents reporting health; ignoring a new one until others go silent",
-			zap.String("agent", b.Agent), zap.Int("max_agents", maxAgents))
+		if n := r.agents.refused.Add(1); n%1000 == 1 {
+			r.logger.Warn("Too many agents reporting health; ignoring new ones until others go silent",
+				zap.String("agent", b.Agent), zap.Int("max_agents", maxAgents), zap.Int64("reports_ignored", n))
+		}
 		return outcomeSkipped
 	}
 	return outcomeAccepted

@@ -152,3 +152,33 @@ func TestOtherRecordsHaveNoAgentReport(t *testing.T) {
 	require.Empty(t, errs)
 	assert.Nil(t, recs[0].Agent)
 }
+
+// Whatever the input, decoding an agent record never panics and keeps to
+// the bounds on interfaces and names.
+func FuzzAgentRecords(f *testing.F) {
+	f.Add([]byte(agentStatusV5))
+	f.Add([]byte(interfaceStatsV5))
+	f.Add([]byte(`{"type":"agent_status","stats":{"a":{"raw":"1"}},"cpu_user":"1e3"}`))
+	f.Add(jsonToMsgpack(f, []byte(interfaceStatsV5)))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, ct := range []string{"application/json", "application/msgpack"} {
+			recs, _ := Decode(body, ct)
+			for _, r := range recs {
+				if r.Agent == nil {
+					continue
+				}
+				if len(r.Agent.Interfaces) > MaxAgentInterfaces {
+					t.Fatalf("%d interfaces", len(r.Agent.Interfaces))
+				}
+				for _, it := range r.Agent.Interfaces {
+					if len(it.Name) > MaxInterfaceLen {
+						t.Fatalf("interface name of %d bytes", len(it.Name))
+					}
+				}
+				if s := r.Agent.Status; s != nil && len(s.Version) > MaxAgentVersionLen {
+					t.Fatalf("version of %d bytes", len(s.Version))
+				}
+			}
+		}
+	})
+}
