@@ -64,6 +64,10 @@ unit: ## unit tests of the root module (race detector on)
 e2e: collector ## end-to-end tests of the e2e module against _build/otelcol-netify
 	@$(ENV) cd e2e && OTELCOL_BIN=$(OTELCOL_BIN) go test -race -count=1 ./...
 
+.PHONY: rules
+rules: ## check and unit-test the operator kit's Prometheus rules with promtool (the e2e tests run this too)
+	@$(ENV) cd deploy/prometheus && promtool check rules netify-rules.yaml && promtool test rules netify-rules.test.yaml
+
 .PHONY: test
 test: tools unit e2e ## everything CI runs: tools, unit tests, collector build, e2e tests
 

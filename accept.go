@@ -53,7 +53,7 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 		if o == flowtable.AppliedEvicting {
 			r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 1, reasonCapacity)
 		}
-		r.countRecords(ctx, b.Transport, b.Records[i].Type, outcomeNames[o], 1)
+		r.countRecords(ctx, b.Transport, b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o]), 1)
 	}
 	return len(b.Records), nil
 }
@@ -82,7 +82,7 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 	}
 	switch typ {
 	case "", record.TypeFlow, record.TypeFlowDPIUpdate, record.TypeFlowDPIComplete,
-		record.TypeFlowStats, record.TypeFlowPurge, record.TypeAgentStatus:
+		record.TypeFlowStats, record.TypeFlowPurge, record.TypeAgentStatus, record.TypeInterfaceStats:
 	default:
 		typ = "other"
 	}

@@ -75,6 +75,8 @@ func (r *netifyReceiver) flush(ctx context.Context) {
 		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(n), reasonIdle)
 	}
 	r.views.Expire(now)
+	// The agents' health follows the flows and views, in a batch of its own.
+	defer r.flushAgents(ctx)
 	if r.emitter.PerFlow.Enabled() {
 		r.table.BeginFlush(now)
 		for {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,39 +84,61 @@ func playGolden(t *testing.T, scenario, dir, temporality string, tweak func(*Con
 		next.fail(s.failWith)
 		before, callsBefore := len(next.AllMetrics()), next.calls
 		r.flush(context.Background())
-		file := filepath.Join(dir, fmt.Sprintf("flush-%d.yaml", flushes))
+		// A flush hands its points over in batches: per-flow points and
+		// view series (flush-N.yaml, merged), then the agents' health
+		// (agents-N.yaml). A golden file holds what the consumer took, and
+		// a flush of which it took nothing of a kind has no file of it.
+		files := map[string]string{
+			"flows":  filepath.Join(dir, fmt.Sprintf("flush-%d.yaml", flushes)),
+			"agents": filepath.Join(dir, fmt.Sprintf("agents-%d.yaml", flushes)),
+		}
 		if s.failWith != "" {
 			assert.Greater(t, next.calls, callsBefore, "flush %d (line %d) should have reached the consumer", flushes, s.line)
 		}
-		// A flush hands its points over in batches (per-flow points, then
-		// view series); its golden file holds what the consumer took of
-		// them, and a flush of which it took nothing has none.
-		all := next.AllMetrics()
-		if len(all) == before {
-			if !*updateGolden {
-				assert.NoFileExists(t, file, "flush %d (line %d) handed nothing over", flushes, s.line)
+		got := map[string]pmetric.Metrics{}
+		for _, md := range next.AllMetrics()[before:] {
+			kind := batchKind(md)
+			if _, ok := got[kind]; !ok {
+				got[kind] = pmetric.NewMetrics()
 			}
-			continue
+			md.ResourceMetrics().MoveAndAppendTo(got[kind].ResourceMetrics())
 		}
-		got := pmetric.NewMetrics()
-		for _, md := range all[before:] {
-			md.ResourceMetrics().MoveAndAppendTo(got.ResourceMetrics())
+		for kind, file := range files {
+			md, ok := got[kind]
+			switch {
+			case !ok && !*updateGolden:
+				assert.NoFileExists(t, file, "flush %d (line %d) handed over no %s", flushes, s.line, kind)
+			case !ok:
+			case *updateGolden:
+				require.NoError(t, golden.WriteMetrics(t, file, md, golden.SkipMetricTimestampNormalization()))
+			default:
+				want, err := golden.ReadMetrics(file)
+				require.NoError(t, err, "flush %d (line %d)", flushes, s.line)
+				require.NoError(t, pmetrictest.CompareMetrics(want, md,
+					pmetrictest.IgnoreResourceMetricsOrder(),
+					pmetrictest.IgnoreMetricsOrder(),
+					pmetrictest.IgnoreMetricDataPointsOrder(),
+				), "flush %d (line %d) differs from %s", flushes, s.line, file)
+			}
 		}
-		if *updateGolden {
-			require.NoError(t, golden.WriteMetrics(t, file, got, golden.SkipMetricTimestampNormalization()))
-			continue
-		}
-		want, err := golden.ReadMetrics(file)
-		require.NoError(t, err, "flush %d (line %d)", flushes, s.line)
-		require.NoError(t, pmetrictest.CompareMetrics(want, got,
-			pmetrictest.IgnoreResourceMetricsOrder(),
-			pmetrictest.IgnoreMetricsOrder(),
-			pmetrictest.IgnoreMetricDataPointsOrder(),
-		), "flush %d (line %d) differs from %s", flushes, s.line, file)
 	}
 	if !*updateGolden {
 		// No golden file may be left over from a flush the scenario lost.
-		_, err := os.Stat(filepath.Join(dir, fmt.Sprintf("flush-%d.yaml", flushes+1)))
-		assert.True(t, errors.Is(err, os.ErrNotExist), "golden files beyond the last flush in %s", dir)
+		for _, name := range []string{"flush-%d.yaml", "agents-%d.yaml"} {
+			_, err := os.Stat(filepath.Join(dir, fmt.Sprintf(name, flushes+1)))
+			assert.True(t, errors.Is(err, os.ErrNotExist), "golden files beyond the last flush in %s", dir)
+		}
 	}
+}
+
+// batchKind tells the agents' health batch from the flows' one.
+func batchKind(md pmetric.Metrics) string {
+	rms := md.ResourceMetrics()
+	if rms.Len() > 0 && rms.At(0).ScopeMetrics().Len() > 0 && rms.At(0).ScopeMetrics().At(0).Metrics().Len() > 0 {
+		name := rms.At(0).ScopeMetrics().At(0).Metrics().At(0).Name()
+		if strings.HasPrefix(name, "netify.agent.") || strings.HasPrefix(name, "netify.interface.") {
+			return "agents"
+		}
+	}
+	return "flows"
 }

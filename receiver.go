@@ -54,6 +54,8 @@ type netifyReceiver struct {
 
 	// flushMu serialises flushes (the ticker's and the final one).
 	flushMu sync.Mutex
+	// agents is the agents' health (agent_status, interface_stats).
+	agents agentHealth
 
 	closing atomic.Bool
 	// flushCtx is cancelled by Shutdown once its own context is done, so a
@@ -83,6 +85,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 		telemetry: tb,
 		views:     flowmetrics.NewViews(cfg.Views),
 		emitter:   newEmitter(cfg, set),
+		agents:    newAgentHealth(cfg, set),
 	}
 	r.views.OnOverflow = r.countOverflow
 	r.obs, err = receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
@@ -107,6 +110,9 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 	})
 	if err := r.registerGauges(); err != nil {
 		return err
+	}
+	if err := r.initOperatorTelemetry(ctx); err != nil {
+		return fmt.Errorf("registering flows limit gauge: %w", err)
 	}
 	r.stopFlush = make(chan struct{})
 	defer func() {

@@ -88,7 +88,7 @@ func TestScenarioTelemetry(t *testing.T) {
 		"accepted/flow_dpi_update/": 1,
 		"accepted/flow_purge/":      1,
 		"late/flow_purge/":          1,
-		"skipped/agent_status/":     1,
+		"accepted/agent_status/":    1,
 		"skipped/other/":            1,
 	}, int64Sum(t, tt, "otelcol_netifyflowstats_records"))
 

@@ -74,7 +74,8 @@ func loadScenario(t *testing.T, path string) []step {
 	return steps
 }
 
-// scriptedConsumer fails the next call when told to, and keeps what it took.
+// scriptedConsumer fails the calls of a flush when told to (a flush makes a
+// batch of flows and one of agent health), and keeps what it took.
 type scriptedConsumer struct {
 	consumertest.MetricsSink
 	mu       sync.Mutex
@@ -86,7 +87,6 @@ func (c *scriptedConsumer) ConsumeMetrics(ctx context.Context, md pmetric.Metric
 	c.mu.Lock()
 	c.calls++
 	err := c.failNext
-	c.failNext = nil
 	c.mu.Unlock()
 	if err != nil {
 		return err
@@ -102,6 +102,8 @@ func (c *scriptedConsumer) fail(kind string) {
 		c.failNext = fmt.Errorf("backend unavailable")
 	case "permanent":
 		c.failNext = consumererror.NewPermanent(fmt.Errorf("backend refused the data"))
+	default:
+		c.failNext = nil
 	}
 }
 

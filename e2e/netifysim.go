@@ -71,6 +71,13 @@ type SimTally struct {
 	TCPResets    int64            `json:"tcp_resets"`
 	TCPRetrans   int64            `json:"tcp_retrans"`
 	TCPSeqErrors int64            `json:"tcp_seq_errors"`
+	// Interface sums the interface_stats records' per-interval counters.
+	Interface struct {
+		Packets        int64 `json:"packets"`
+		WireBytes      int64 `json:"wire_bytes"`
+		TCPResets      int64 `json:"tcp_resets"`
+		CaptureDropped int64 `json:"capture_dropped"`
+	} `json:"interface"`
 }
 
 // SimRun is a netifysim process started by StartSimulator.

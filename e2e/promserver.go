@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,131 +18,157 @@ import (
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/syncbuf"
 )
 
-// PromServer is a real Prometheus (Debian's prometheus package, installed by
-// scripts/install-prometheus.sh) scraping targets on loopback, queried
-// through its HTTP API.
-type PromServer struct {
-	t    testing.TB
-	Addr string
-	cmd  *exec.Cmd
-	out  *syncbuf.Buffer
-}
-
-// PromTarget is one scrape job.
-type PromTarget struct {
-	Job, Addr string
-	// Path defaults to /metrics.
-	Path string
-}
-
-// StartPrometheus starts Prometheus scraping the targets every interval,
-// with its storage in a temporary directory and its rules, if any, from
-// ruleFiles. It is stopped when the test ends.
-func StartPrometheus(t testing.TB, interval time.Duration, targets []PromTarget, ruleFiles ...string) *PromServer {
+// ToolBinary is the path of a tool scripts/install-prometheus.sh installs
+// (prometheus, promtool). When it is missing the test is skipped, or fails
+// when CI=true: CI must never pass by skipping.
+func ToolBinary(t testing.TB, name string) string {
 	t.Helper()
-	bin, err := exec.LookPath("prometheus")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("prometheus not found (scripts/install-prometheus.sh installs it): %v", err)
+	for _, p := range []string{name, "/usr/bin/" + name} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
 		}
-		t.Skipf("prometheus not found: %v", err)
 	}
+	msg := name + " not found (install it with scripts/install-prometheus.sh or `make tools`)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// PromServer is a Prometheus server started by StartPrometheus.
+type PromServer struct {
+	t      testing.TB
+	URL    string // http://127.0.0.1:port
+	cmd    *exec.Cmd
+	output *syncbuf.Buffer
+	exited chan struct{}
+}
+
+// StartPrometheus starts the prometheus binary with config (YAML) on a free
+// loopback port, with its storage in a temporary directory, and waits until
+// it is ready. It is stopped when the test ends, its log shown on failure.
+func StartPrometheus(t testing.TB, config string) *PromServer {
+	t.Helper()
+	bin := ToolBinary(t, "prometheus")
 	dir := t.TempDir()
-	cfg := fmt.Sprintf("global:\n  scrape_interval: %s\n  evaluation_interval: %s\n", interval, interval)
-	if len(ruleFiles) > 0 {
-		cfg += "rule_files:\n"
-		for _, f := range ruleFiles {
-			cfg += fmt.Sprintf("  - %q\n", f)
-		}
-	}
-	cfg += "scrape_configs:\n"
-	for _, tg := range targets {
-		path := tg.Path
-		if path == "" {
-			path = "/metrics"
-		}
-		cfg += fmt.Sprintf("  - job_name: %q\n    metrics_path: %q\n    static_configs:\n      - targets: [%q]\n", tg.Job, path, tg.Addr)
-	}
 	cfgPath := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		t.Fatalf("writing the Prometheus config: %v", err)
 	}
-	p := &PromServer{t: t, Addr: FreeAddr(t), out: &syncbuf.Buffer{}}
+	addr := FreeAddr(t)
+	p := &PromServer{t: t, URL: "http://" + addr, output: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin,
 		"--config.file="+cfgPath,
 		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+p.Addr,
-		"--log.level=warn",
+		"--web.listen-address="+addr,
 	)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting prometheus: %v", err)
 	}
+	go func() {
+		_ = p.cmd.Wait()
+		close(p.exited)
+	}()
 	t.Cleanup(func() {
 		_ = p.cmd.Process.Kill()
-		_ = p.cmd.Wait()
+		<-p.exited
 		if t.Failed() {
-			t.Logf("prometheus output:\n%s", p.out.String())
+			t.Logf("prometheus output:\n%s", p.output.String())
 		}
 	})
-	deadline := time.Now().Add(StartupTimeout)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get("http://" + p.Addr + "/-/ready")
+		resp, err := http.Get(p.URL + "/-/ready")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return p
 			}
 		}
+		select {
+		case <-p.exited:
+			t.Fatalf("prometheus exited during start-up:\n%s", p.output.String())
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("prometheus not ready on %s: %v\n%s", p.Addr, err, p.out.String())
+			t.Fatalf("prometheus not ready after 30s:\n%s", p.output.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-// PromSample is one series of an instant query's result.
+// PromSample is one element of an instant query's result.
 type PromSample struct {
-	Labels map[string]string
-	Value  float64
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
 }
 
-// Query runs an instant query at time at (the zero time: now).
-func (p *PromServer) Query(expr string, at time.Time) ([]PromSample, error) {
-	q := url.Values{"query": {expr}}
+// Float is the sample's value.
+func (s PromSample) Float() float64 {
+	str, _ := s.Value[1].(string)
+	v, err := strconv.ParseFloat(str, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// Query runs an instant query through the HTTP API. A query Prometheus
+// rejects (a parse error, say) is an error; an empty result is not.
+func (p *PromServer) Query(ctx context.Context, query string) ([]PromSample, error) {
+	return p.QueryAt(ctx, query, time.Time{})
+}
+
+// QueryAt runs an instant query evaluated at time at (the zero time: now).
+func (p *PromServer) QueryAt(ctx context.Context, query string, at time.Time) ([]PromSample, error) {
+	q := url.Values{"query": {query}}
 	if !at.IsZero() {
 		q.Set("time", strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64))
 	}
-	resp, err := http.Get("http://" + p.Addr + "/api/v1/query?" + q.Encode())
+	u := p.URL + "/api/v1/query?" + q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("query %q: %w", query, err)
+	}
 	defer resp.Body.Close()
-	var body struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			ResultType string `json:"resultType"`
-			Result     []struct {
-				Metric map[string]string `json:"metric"`
-				Value  [2]any            `json:"value"`
-			} `json:"result"`
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("query %q: reading the answer: %w", query, err)
+	}
+	var ans struct {
+		Status    string `json:"status"`
+		ErrorType string `json:"errorType"`
+		Error     string `json:"error"`
+		Data      struct {
+			ResultType string          `json:"resultType"`
+			Result     json.RawMessage `json:"result"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return nil, fmt.Errorf("query %q: %w", expr, err)
+	if err := json.Unmarshal(body, &ans); err != nil {
+		return nil, fmt.Errorf("query %q: status %d, answer %q: %w", query, resp.StatusCode, body, err)
 	}
-	if body.Status != "success" {
-		return nil, fmt.Errorf("query %q: %s", expr, body.Error)
+	if ans.Status != "success" {
+		return nil, fmt.Errorf("query %q: %s: %s", query, ans.ErrorType, ans.Error)
 	}
-	var out []PromSample
-	for _, r := range body.Data.Result {
-		s, _ := r.Value[1].(string)
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("query %q: value %q: %w", expr, s, err)
+	switch ans.Data.ResultType {
+	case "vector":
+		var out []PromSample
+		if err := json.Unmarshal(ans.Data.Result, &out); err != nil {
+			return nil, fmt.Errorf("query %q: %w", query, err)
 		}
-		out = append(out, PromSample{Labels: r.Metric, Value: v})
+		return out, nil
+	case "scalar":
+		var v [2]any
+		if err := json.Unmarshal(ans.Data.Result, &v); err != nil {
+			return nil, fmt.Errorf("query %q: %w", query, err)
+		}
+		return []PromSample{{Value: v}}, nil
 	}
-	return out, nil
+	return nil, fmt.Errorf("query %q: result type %q, want a vector", query, ans.Data.ResultType)
 }

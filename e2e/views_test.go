@@ -51,7 +51,8 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 	data := struct{ HTTP, Prometheus string }{FreeAddr(t), FreeAddr(t)}
 	c := StartCollector(t, RenderConfig(t, viewsConfig, data))
 	c.WaitForTCP(data.HTTP)
-	prom := StartPrometheus(t, scrapeInterval, []PromTarget{{Job: "collector", Addr: data.Prometheus}})
+	prom := StartPrometheus(t, fmt.Sprintf("global:\n  scrape_interval: %s\nscrape_configs:\n  - job_name: collector\n    static_configs:\n      - targets: [%q]\n", scrapeInterval, data.Prometheus))
+	ctx := context.Background()
 	awaitQuery(t, prom, `up{job="collector"} == 1`, "Prometheus scraping the collector")
 
 	sim := StartSimulator(t, append(simWorkload("301"),
@@ -80,10 +81,10 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 
 	// Evaluate at the last scrape, so increase() needs no extrapolation past
 	// the last sample; the zero first samples need none before the first.
-	last, err := prom.Query(`max(timestamp(up{job="collector"}))`, time.Time{})
+	last, err := prom.Query(ctx, `max(timestamp(up{job="collector"}))`)
 	require.NoError(t, err)
 	require.Len(t, last, 1)
-	at := time.UnixMilli(int64(last[0].Value * 1000))
+	at := time.UnixMilli(int64(last[0].Float() * 1000))
 
 	for _, v := range views {
 		for _, m := range []struct {
@@ -94,11 +95,11 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 			{"packets_total", func(f FlowTotals) int64 { return f.TransmitPackets }, func(f FlowTotals) int64 { return f.ReceivePackets }},
 		} {
 			q := fmt.Sprintf(`sum by (netify_agent_id, network_io_direction) (increase(netify_view_%s_%s[10m]))`, v, m.family)
-			res, err := prom.Query(q, at)
+			res, err := prom.QueryAt(ctx, q, at)
 			require.NoError(t, err)
 			got := map[string]float64{}
 			for _, s := range res {
-				got[s.Labels["netify_agent_id"]+"/"+s.Labels["network_io_direction"]] = s.Value
+				got[s.Metric["netify_agent_id"]+"/"+s.Metric["network_io_direction"]] = s.Float()
 			}
 			for agent, w := range want {
 				for dir, n := range map[string]int64{"transmit": m.transmit(w), "receive": m.receive(w)} {
@@ -132,14 +133,14 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 					{fmt.Sprintf(`sum(increase(netify_view_%s_tcp_retransmissions_total{%s}[10m]))`, v, sel), tot.TCPRetrans},
 					{fmt.Sprintf(`sum(increase(netify_view_%s_flows_started_total{%s}[10m]))`, v, sel), k.FlowsStarted},
 				} {
-					res, err := prom.Query(c.expr, at)
+					res, err := prom.QueryAt(ctx, c.expr, at)
 					require.NoError(t, err)
 					require.Len(t, res, 1, "%s", c.expr)
 					if c.want == 0 {
-						assert.Zero(t, res[0].Value, "%s", c.expr)
+						assert.Zero(t, res[0].Float(), "%s", c.expr)
 						continue
 					}
-					assert.InEpsilon(t, float64(c.want), res[0].Value, 0.01, "%s", c.expr)
+					assert.InEpsilon(t, float64(c.want), res[0].Float(), 0.01, "%s", c.expr)
 				}
 			}
 		}
@@ -148,24 +149,24 @@ func TestViewsIncreaseInPrometheus(t *testing.T) {
 	// TCP health and flow counts are there for every key, from their first
 	// value too.
 	flows := flowsStarted(sum)
-	res, err := prom.Query(`sum(increase(netify_view_interface_flows_started_total[10m]))`, at)
+	res, err := prom.QueryAt(ctx, `sum(increase(netify_view_interface_flows_started_total[10m]))`, at)
 	require.NoError(t, err)
 	require.Len(t, res, 1)
-	assert.InEpsilon(t, float64(flows), res[0].Value, 0.01, "flows started over all agents")
+	assert.InEpsilon(t, float64(flows), res[0].Float(), 0.01, "flows started over all agents")
 
 	// Series follow the keys: each agent reports on one interface, so the
 	// interface view has at most 2 (internal or not) x 2 (directions)
 	// byte series per agent, whatever the number of flows.
-	res, err = prom.Query(`count by (netify_agent_id) (netify_view_interface_io_bytes_total)`, at)
+	res, err = prom.QueryAt(ctx, `count by (netify_agent_id) (netify_view_interface_io_bytes_total)`, at)
 	require.NoError(t, err)
 	require.Len(t, res, 3)
 	for _, s := range res {
-		assert.LessOrEqual(t, s.Value, 4.0, "interface series of agent %s", s.Labels["netify_agent_id"])
+		assert.LessOrEqual(t, s.Float(), 4.0, "interface series of agent %s", s.Metric["netify_agent_id"])
 	}
-	res, err = prom.Query(`count(netify_view_application_io_bytes_total)`, at)
+	res, err = prom.QueryAt(ctx, `count(netify_view_application_io_bytes_total)`, at)
 	require.NoError(t, err)
 	require.Len(t, res, 1)
-	assert.Less(t, res[0].Value, float64(2*flows), "application series are bounded by the applications, not by the %d flows", flows)
+	assert.Less(t, res[0].Float(), float64(2*flows), "application series are bounded by the applications, not by the %d flows", flows)
 }
 
 // promLabel is the Prometheus label name of an attribute key.
@@ -175,7 +176,7 @@ func promLabel(key string) string { return strings.NewReplacer(".", "_", "-", "_
 func awaitQuery(t *testing.T, p *PromServer, expr, what string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		res, err := p.Query(expr, time.Time{})
+		res, err := p.Query(context.Background(), expr)
 		return err == nil && len(res) > 0
 	}, StartupTimeout, 200*time.Millisecond, what)
 }

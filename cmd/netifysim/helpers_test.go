@@ -49,6 +49,9 @@ func tallyPayload(t *gen.Tally, payload []byte) error {
 	}
 	t.Records[m.Type]++
 	t.RecordsTotal++
+	if m.Type == gen.TypeInterfaceStats {
+		return tallyInterfaces(t, payload)
+	}
 	if !gen.CountsDeltas(m.Type) {
 		return nil
 	}
@@ -136,4 +139,29 @@ func keysOf[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// tallyInterfaces adds the counters of every interface of an
+// interface_stats payload.
+func tallyInterfaces(t *gen.Tally, payload []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &m); err != nil {
+		return err
+	}
+	for key, raw := range m {
+		if key == "type" {
+			continue
+		}
+		var c gen.InterfaceCounts
+		if err := json.Unmarshal(raw, &struct {
+			Packets        *uint64 `json:"raw"`
+			WireBytes      *uint64 `json:"wire_bytes"`
+			TCPResets      *uint64 `json:"tcp_resets"`
+			CaptureDropped *uint64 `json:"capture_dropped"`
+		}{&c.Packets, &c.WireBytes, &c.TCPResets, &c.CaptureDropped}); err != nil {
+			return fmt.Errorf("interface %s: %w", key, err)
+		}
+		t.Interface.Add(c)
+	}
+	return nil
 }

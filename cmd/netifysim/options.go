@@ -72,6 +72,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.gen.DigestLen, "digest-len", 40, "digest length in hex chars: 40 (SHA-1 style) or 16 (xxh64 style)")
 	dpiStats := fs.String("dpi-stats", "pending", "what flow_dpi_* records carry besides metadata: pending (stats pending since the last dispatch, not reset) or none")
 	fs.StringVar(&o.gen.AgentVersion, "agent-version", "5.2.1", "agent_version reported in agent_status")
+	fs.BoolVar(&o.gen.InterfaceStats, "interface-stats", true, "send interface_stats (per-interval counters of the agent's capture interface) after each agent_status")
 
 	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (0: until -intervals, SIGINT or SIGTERM)")
 	fs.IntVar(&o.intervals, "intervals", 0, "stop after this many update intervals (0: no limit)")

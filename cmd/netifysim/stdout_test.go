@@ -24,6 +24,9 @@ func TestStdoutSummaryIsTheSumOfTheOutput(t *testing.T) {
 	require.Equal(t, s.Total.Delivered, got)
 	require.Equal(t, s.Total.Generated, got)
 	require.Equal(t, int64(36), got.Records[gen.TypeAgentStatus])
+	require.Equal(t, int64(36), got.Records[gen.TypeInterfaceStats])
+	require.Positive(t, got.Interface.Packets)
+	require.Greater(t, got.Interface.Packets, got.LocalPackets+got.OtherPackets, "the interfaces see the flows' packets and a few more")
 	requireBalanced(t, s.Total)
 	for _, a := range s.Agents {
 		requireBalanced(t, a.Outcomes)
@@ -49,7 +52,7 @@ func TestVirtualClockOutputIsReproducible(t *testing.T) {
 // Per agent, the stream equals what gen produces for the same config.
 func TestOutputIsTheGeneratorStream(t *testing.T) {
 	out, _ := runMain(t, append(virtual, "-agent-ids", "only", "-flows", "5", "-intervals", "4", "-seed", "8")...)
-	want, err := gen.Stream(gen.Config{Seed: 8, AgentIDs: []string{"only"}, Flows: 5, Interval: 10 * time.Millisecond}, time.UnixMilli(1765893800000), 4)
+	want, err := gen.Stream(gen.Config{Seed: 8, AgentIDs: []string{"only"}, Flows: 5, Interval: 10 * time.Millisecond, InterfaceStats: true}, time.UnixMilli(1765893800000), 4)
 	require.NoError(t, err)
 	require.Equal(t, append(bytes.Join(want, []byte("\n")), '\n'), out)
 }
@@ -65,7 +68,7 @@ func TestPurgeOnExitEndsEveryFlow(t *testing.T) {
 			} `json:"flow"`
 		}
 		require.NoError(t, json.Unmarshal(line, &m))
-		if m.Type == gen.TypeAgentStatus {
+		if m.Type == gen.TypeAgentStatus || m.Type == gen.TypeInterfaceStats {
 			continue
 		}
 		open[m.Flow.DigestPrev[0]] = m.Type != gen.TypeFlowPurge

@@ -33,13 +33,15 @@ import "github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
 //	              "flow_dpi_update": 20, "flow_purge": 21, "flow_stats": 80},
 //	  "records_total": 178,
 //	  "local_bytes": 0, "other_bytes": 0, "local_packets": 0, "other_packets": 0,
-//	  "tcp_resets": 0, "tcp_retrans": 0, "tcp_seq_errors": 0
+//	  "tcp_resets": 0, "tcp_retrans": 0, "tcp_seq_errors": 0,
+//	  "interface": {"packets": 0, "wire_bytes": 0, "tcp_resets": 0, "capture_dropped": 0}
 //	}
 //
 // The byte, packet and tcp sums are exact sums of the per-interval deltas of
 // flow_stats and flow_purge records only; flow_dpi_* records repeat pending
 // deltas and are excluded, as a receiver must exclude them. "records" holds
-// only the types that occurred. For every agent and every field,
+// only the types that occurred. "interface" sums the interface_stats
+// records (per-interval counters; -interface-stats, on by default). For every agent and every field,
 // generated = delivered + failed + dropped.
 //
 // VIEWS holds, for each of the receiver's default views (interface,

@@ -9,6 +9,282 @@ import (
 	"go.opentelemetry.io/collector/filter"
 )
 
+// NetifyAgentCPUCountMetricConfig provides config for the netify.agent.cpu.count metric.
+type NetifyAgentCPUCountMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentCPUCountMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentCPUTimeMetricAttributeKey specifies the key of an attribute for the netify.agent.cpu.time metric.
+type NetifyAgentCPUTimeMetricAttributeKey string
+
+const (
+	NetifyAgentCPUTimeMetricAttributeKeyCPUMode NetifyAgentCPUTimeMetricAttributeKey = "cpu.mode"
+)
+
+// NetifyAgentCPUTimeMetricConfig provides config for the netify.agent.cpu.time metric.
+type NetifyAgentCPUTimeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                 `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyAgentCPUTimeMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyAgentCPUTimeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyAgentCPUTimeMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyAgentCPUTimeMetricAttributeKeyCPUMode:
+		default:
+			return fmt.Errorf("metric netify.agent.cpu.time doesn't have an attribute %v, valid attributes: [cpu.mode]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyAgentFlowsMetricConfig provides config for the netify.agent.flows metric.
+type NetifyAgentFlowsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentFlowsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentFlowsActiveMetricConfig provides config for the netify.agent.flows.active metric.
+type NetifyAgentFlowsActiveMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentFlowsActiveMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentFlowsPurgedMetricConfig provides config for the netify.agent.flows.purged metric.
+type NetifyAgentFlowsPurgedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentFlowsPurgedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentMemoryAllocatedMetricConfig provides config for the netify.agent.memory.allocated metric.
+type NetifyAgentMemoryAllocatedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentMemoryAllocatedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentMemoryRssMetricConfig provides config for the netify.agent.memory.rss metric.
+type NetifyAgentMemoryRssMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentMemoryRssMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentMemoryRssPeakMetricConfig provides config for the netify.agent.memory.rss.peak metric.
+type NetifyAgentMemoryRssPeakMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentMemoryRssPeakMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentReportTimeMetricConfig provides config for the netify.agent.report.time metric.
+type NetifyAgentReportTimeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentReportTimeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentUpdateIntervalMetricConfig provides config for the netify.agent.update_interval metric.
+type NetifyAgentUpdateIntervalMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+}
+
+func (ms *NetifyAgentUpdateIntervalMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+// NetifyAgentUptimeMetricAttributeKey specifies the key of an attribute for the netify.agent.uptime metric.
+type NetifyAgentUptimeMetricAttributeKey string
+
+const (
+	NetifyAgentUptimeMetricAttributeKeyAgentVersion NetifyAgentUptimeMetricAttributeKey = "netify.agent.version"
+)
+
+// NetifyAgentUptimeMetricConfig provides config for the netify.agent.uptime metric.
+type NetifyAgentUptimeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyAgentUptimeMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyAgentUptimeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyAgentUptimeMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyAgentUptimeMetricAttributeKeyAgentVersion:
+		default:
+			return fmt.Errorf("metric netify.agent.uptime doesn't have an attribute %v, valid attributes: [netify.agent.version]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // NetifyFlowDetectionPacketsMetricAttributeKey specifies the key of an attribute for the netify.flow.detection.packets metric.
 type NetifyFlowDetectionPacketsMetricAttributeKey string
 
@@ -462,21 +738,610 @@ func (ms *NetifyFlowTCPSequenceErrorsMetricConfig) Validate() error {
 	return nil
 }
 
+// NetifyInterfaceDiscardedMetricAttributeKey specifies the key of an attribute for the netify.interface.discarded metric.
+type NetifyInterfaceDiscardedMetricAttributeKey string
+
+const (
+	NetifyInterfaceDiscardedMetricAttributeKeyInterface NetifyInterfaceDiscardedMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceDiscardedMetricConfig provides config for the netify.interface.discarded metric.
+type NetifyInterfaceDiscardedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceDiscardedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceDiscardedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceDiscardedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceDiscardedMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.discarded doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceDiscardedIoMetricAttributeKey specifies the key of an attribute for the netify.interface.discarded.io metric.
+type NetifyInterfaceDiscardedIoMetricAttributeKey string
+
+const (
+	NetifyInterfaceDiscardedIoMetricAttributeKeyInterface NetifyInterfaceDiscardedIoMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceDiscardedIoMetricConfig provides config for the netify.interface.discarded.io metric.
+type NetifyInterfaceDiscardedIoMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                         `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceDiscardedIoMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceDiscardedIoMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceDiscardedIoMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceDiscardedIoMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.discarded.io doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceDroppedMetricAttributeKey specifies the key of an attribute for the netify.interface.dropped metric.
+type NetifyInterfaceDroppedMetricAttributeKey string
+
+const (
+	NetifyInterfaceDroppedMetricAttributeKeyInterface NetifyInterfaceDroppedMetricAttributeKey = "network.interface.name"
+	NetifyInterfaceDroppedMetricAttributeKeyDropStage NetifyInterfaceDroppedMetricAttributeKey = "netify.drop.stage"
+)
+
+// NetifyInterfaceDroppedMetricConfig provides config for the netify.interface.dropped metric.
+type NetifyInterfaceDroppedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceDroppedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceDroppedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceDroppedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceDroppedMetricAttributeKeyInterface, NetifyInterfaceDroppedMetricAttributeKeyDropStage:
+		default:
+			return fmt.Errorf("metric netify.interface.dropped doesn't have an attribute %v, valid attributes: [network.interface.name, netify.drop.stage]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceFilteredMetricAttributeKey specifies the key of an attribute for the netify.interface.filtered metric.
+type NetifyInterfaceFilteredMetricAttributeKey string
+
+const (
+	NetifyInterfaceFilteredMetricAttributeKeyInterface NetifyInterfaceFilteredMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceFilteredMetricConfig provides config for the netify.interface.filtered metric.
+type NetifyInterfaceFilteredMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                      `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceFilteredMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceFilteredMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceFilteredMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceFilteredMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.filtered doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceFrameLargestMetricAttributeKey specifies the key of an attribute for the netify.interface.frame.largest metric.
+type NetifyInterfaceFrameLargestMetricAttributeKey string
+
+const (
+	NetifyInterfaceFrameLargestMetricAttributeKeyInterface NetifyInterfaceFrameLargestMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceFrameLargestMetricConfig provides config for the netify.interface.frame.largest metric.
+type NetifyInterfaceFrameLargestMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceFrameLargestMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceFrameLargestMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceFrameLargestMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceFrameLargestMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.frame.largest doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceIoMetricAttributeKey specifies the key of an attribute for the netify.interface.io metric.
+type NetifyInterfaceIoMetricAttributeKey string
+
+const (
+	NetifyInterfaceIoMetricAttributeKeyInterface NetifyInterfaceIoMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceIoMetricConfig provides config for the netify.interface.io metric.
+type NetifyInterfaceIoMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceIoMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceIoMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceIoMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceIoMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.io doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceIPIoMetricAttributeKey specifies the key of an attribute for the netify.interface.ip.io metric.
+type NetifyInterfaceIPIoMetricAttributeKey string
+
+const (
+	NetifyInterfaceIPIoMetricAttributeKeyInterface NetifyInterfaceIPIoMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceIPIoMetricConfig provides config for the netify.interface.ip.io metric.
+type NetifyInterfaceIPIoMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                  `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceIPIoMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceIPIoMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceIPIoMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceIPIoMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.ip.io doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfacePacketsMetricAttributeKey specifies the key of an attribute for the netify.interface.packets metric.
+type NetifyInterfacePacketsMetricAttributeKey string
+
+const (
+	NetifyInterfacePacketsMetricAttributeKeyInterface NetifyInterfacePacketsMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfacePacketsMetricConfig provides config for the netify.interface.packets metric.
+type NetifyInterfacePacketsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfacePacketsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfacePacketsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfacePacketsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfacePacketsMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.packets doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceProtocolPacketsMetricAttributeKey specifies the key of an attribute for the netify.interface.protocol.packets metric.
+type NetifyInterfaceProtocolPacketsMetricAttributeKey string
+
+const (
+	NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface      NetifyInterfaceProtocolPacketsMetricAttributeKey = "network.interface.name"
+	NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol NetifyInterfaceProtocolPacketsMetricAttributeKey = "netify.packet.protocol"
+)
+
+// NetifyInterfaceProtocolPacketsMetricConfig provides config for the netify.interface.protocol.packets metric.
+type NetifyInterfaceProtocolPacketsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                             `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceProtocolPacketsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceProtocolPacketsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceProtocolPacketsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface, NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol:
+		default:
+			return fmt.Errorf("metric netify.interface.protocol.packets doesn't have an attribute %v, valid attributes: [network.interface.name, netify.packet.protocol]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceTCPResetsMetricAttributeKey specifies the key of an attribute for the netify.interface.tcp.resets metric.
+type NetifyInterfaceTCPResetsMetricAttributeKey string
+
+const (
+	NetifyInterfaceTCPResetsMetricAttributeKeyInterface NetifyInterfaceTCPResetsMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceTCPResetsMetricConfig provides config for the netify.interface.tcp.resets metric.
+type NetifyInterfaceTCPResetsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceTCPResetsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceTCPResetsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceTCPResetsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceTCPResetsMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.tcp.resets doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// NetifyInterfaceTCPSequenceErrorsMetricAttributeKey specifies the key of an attribute for the netify.interface.tcp.sequence_errors metric.
+type NetifyInterfaceTCPSequenceErrorsMetricAttributeKey string
+
+const (
+	NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface NetifyInterfaceTCPSequenceErrorsMetricAttributeKey = "network.interface.name"
+)
+
+// NetifyInterfaceTCPSequenceErrorsMetricConfig provides config for the netify.interface.tcp.sequence_errors metric.
+type NetifyInterfaceTCPSequenceErrorsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                               `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []NetifyInterfaceTCPSequenceErrorsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *NetifyInterfaceTCPSequenceErrorsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *NetifyInterfaceTCPSequenceErrorsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface:
+		default:
+			return fmt.Errorf("metric netify.interface.tcp.sequence_errors doesn't have an attribute %v, valid attributes: [network.interface.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // MetricsConfig provides config for netifyflowstats metrics.
 type MetricsConfig struct {
-	NetifyFlowDetectionPackets   NetifyFlowDetectionPacketsMetricConfig   `mapstructure:"netify.flow.detection.packets"`
-	NetifyFlowIo                 NetifyFlowIoMetricConfig                 `mapstructure:"netify.flow.io"`
-	NetifyFlowLifetimeIo         NetifyFlowLifetimeIoMetricConfig         `mapstructure:"netify.flow.lifetime.io"`
-	NetifyFlowLifetimePackets    NetifyFlowLifetimePacketsMetricConfig    `mapstructure:"netify.flow.lifetime.packets"`
-	NetifyFlowPackets            NetifyFlowPacketsMetricConfig            `mapstructure:"netify.flow.packets"`
-	NetifyFlowRate               NetifyFlowRateMetricConfig               `mapstructure:"netify.flow.rate"`
-	NetifyFlowTCPResets          NetifyFlowTCPResetsMetricConfig          `mapstructure:"netify.flow.tcp.resets"`
-	NetifyFlowTCPRetransmissions NetifyFlowTCPRetransmissionsMetricConfig `mapstructure:"netify.flow.tcp.retransmissions"`
-	NetifyFlowTCPSequenceErrors  NetifyFlowTCPSequenceErrorsMetricConfig  `mapstructure:"netify.flow.tcp.sequence_errors"`
+	NetifyAgentCPUCount              NetifyAgentCPUCountMetricConfig              `mapstructure:"netify.agent.cpu.count"`
+	NetifyAgentCPUTime               NetifyAgentCPUTimeMetricConfig               `mapstructure:"netify.agent.cpu.time"`
+	NetifyAgentFlows                 NetifyAgentFlowsMetricConfig                 `mapstructure:"netify.agent.flows"`
+	NetifyAgentFlowsActive           NetifyAgentFlowsActiveMetricConfig           `mapstructure:"netify.agent.flows.active"`
+	NetifyAgentFlowsPurged           NetifyAgentFlowsPurgedMetricConfig           `mapstructure:"netify.agent.flows.purged"`
+	NetifyAgentMemoryAllocated       NetifyAgentMemoryAllocatedMetricConfig       `mapstructure:"netify.agent.memory.allocated"`
+	NetifyAgentMemoryRss             NetifyAgentMemoryRssMetricConfig             `mapstructure:"netify.agent.memory.rss"`
+	NetifyAgentMemoryRssPeak         NetifyAgentMemoryRssPeakMetricConfig         `mapstructure:"netify.agent.memory.rss.peak"`
+	NetifyAgentReportTime            NetifyAgentReportTimeMetricConfig            `mapstructure:"netify.agent.report.time"`
+	NetifyAgentUpdateInterval        NetifyAgentUpdateIntervalMetricConfig        `mapstructure:"netify.agent.update_interval"`
+	NetifyAgentUptime                NetifyAgentUptimeMetricConfig                `mapstructure:"netify.agent.uptime"`
+	NetifyFlowDetectionPackets       NetifyFlowDetectionPacketsMetricConfig       `mapstructure:"netify.flow.detection.packets"`
+	NetifyFlowIo                     NetifyFlowIoMetricConfig                     `mapstructure:"netify.flow.io"`
+	NetifyFlowLifetimeIo             NetifyFlowLifetimeIoMetricConfig             `mapstructure:"netify.flow.lifetime.io"`
+	NetifyFlowLifetimePackets        NetifyFlowLifetimePacketsMetricConfig        `mapstructure:"netify.flow.lifetime.packets"`
+	NetifyFlowPackets                NetifyFlowPacketsMetricConfig                `mapstructure:"netify.flow.packets"`
+	NetifyFlowRate                   NetifyFlowRateMetricConfig                   `mapstructure:"netify.flow.rate"`
+	NetifyFlowTCPResets              NetifyFlowTCPResetsMetricConfig              `mapstructure:"netify.flow.tcp.resets"`
+	NetifyFlowTCPRetransmissions     NetifyFlowTCPRetransmissionsMetricConfig     `mapstructure:"netify.flow.tcp.retransmissions"`
+	NetifyFlowTCPSequenceErrors      NetifyFlowTCPSequenceErrorsMetricConfig      `mapstructure:"netify.flow.tcp.sequence_errors"`
+	NetifyInterfaceDiscarded         NetifyInterfaceDiscardedMetricConfig         `mapstructure:"netify.interface.discarded"`
+	NetifyInterfaceDiscardedIo       NetifyInterfaceDiscardedIoMetricConfig       `mapstructure:"netify.interface.discarded.io"`
+	NetifyInterfaceDropped           NetifyInterfaceDroppedMetricConfig           `mapstructure:"netify.interface.dropped"`
+	NetifyInterfaceFiltered          NetifyInterfaceFilteredMetricConfig          `mapstructure:"netify.interface.filtered"`
+	NetifyInterfaceFrameLargest      NetifyInterfaceFrameLargestMetricConfig      `mapstructure:"netify.interface.frame.largest"`
+	NetifyInterfaceIo                NetifyInterfaceIoMetricConfig                `mapstructure:"netify.interface.io"`
+	NetifyInterfaceIPIo              NetifyInterfaceIPIoMetricConfig              `mapstructure:"netify.interface.ip.io"`
+	NetifyInterfacePackets           NetifyInterfacePacketsMetricConfig           `mapstructure:"netify.interface.packets"`
+	NetifyInterfaceProtocolPackets   NetifyInterfaceProtocolPacketsMetricConfig   `mapstructure:"netify.interface.protocol.packets"`
+	NetifyInterfaceTCPResets         NetifyInterfaceTCPResetsMetricConfig         `mapstructure:"netify.interface.tcp.resets"`
+	NetifyInterfaceTCPSequenceErrors NetifyInterfaceTCPSequenceErrorsMetricConfig `mapstructure:"netify.interface.tcp.sequence_errors"`
 }
 
 func DefaultMetricsConfig() MetricsConfig {
 	return MetricsConfig{
+		NetifyAgentCPUCount: NetifyAgentCPUCountMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentCPUTime: NetifyAgentCPUTimeMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyAgentCPUTimeMetricAttributeKey{NetifyAgentCPUTimeMetricAttributeKeyCPUMode},
+		},
+		NetifyAgentFlows: NetifyAgentFlowsMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentFlowsActive: NetifyAgentFlowsActiveMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentFlowsPurged: NetifyAgentFlowsPurgedMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentMemoryAllocated: NetifyAgentMemoryAllocatedMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentMemoryRss: NetifyAgentMemoryRssMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentMemoryRssPeak: NetifyAgentMemoryRssPeakMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentReportTime: NetifyAgentReportTimeMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentUpdateInterval: NetifyAgentUpdateIntervalMetricConfig{
+			Enabled: true,
+		},
+		NetifyAgentUptime: NetifyAgentUptimeMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []NetifyAgentUptimeMetricAttributeKey{NetifyAgentUptimeMetricAttributeKeyAgentVersion},
+		},
 		NetifyFlowDetectionPackets: NetifyFlowDetectionPacketsMetricConfig{
 			Enabled:             false,
 			AggregationStrategy: AggregationStrategyAvg,
@@ -521,6 +1386,61 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             false,
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
+		},
+		NetifyInterfaceDiscarded: NetifyInterfaceDiscardedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceDiscardedMetricAttributeKey{NetifyInterfaceDiscardedMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceDiscardedIo: NetifyInterfaceDiscardedIoMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceDiscardedIoMetricAttributeKey{NetifyInterfaceDiscardedIoMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceDropped: NetifyInterfaceDroppedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceDroppedMetricAttributeKey{NetifyInterfaceDroppedMetricAttributeKeyInterface, NetifyInterfaceDroppedMetricAttributeKeyDropStage},
+		},
+		NetifyInterfaceFiltered: NetifyInterfaceFilteredMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceFilteredMetricAttributeKey{NetifyInterfaceFilteredMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceFrameLargest: NetifyInterfaceFrameLargestMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []NetifyInterfaceFrameLargestMetricAttributeKey{NetifyInterfaceFrameLargestMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceIo: NetifyInterfaceIoMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceIoMetricAttributeKey{NetifyInterfaceIoMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceIPIo: NetifyInterfaceIPIoMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceIPIoMetricAttributeKey{NetifyInterfaceIPIoMetricAttributeKeyInterface},
+		},
+		NetifyInterfacePackets: NetifyInterfacePacketsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfacePacketsMetricAttributeKey{NetifyInterfacePacketsMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceProtocolPackets: NetifyInterfaceProtocolPacketsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceProtocolPacketsMetricAttributeKey{NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface, NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol},
+		},
+		NetifyInterfaceTCPResets: NetifyInterfaceTCPResetsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceTCPResetsMetricAttributeKey{NetifyInterfaceTCPResetsMetricAttributeKeyInterface},
+		},
+		NetifyInterfaceTCPSequenceErrors: NetifyInterfaceTCPSequenceErrorsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []NetifyInterfaceTCPSequenceErrorsMetricAttributeKey{NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface},
 		},
 	}
 }

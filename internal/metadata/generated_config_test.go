@@ -26,6 +26,43 @@ func TestMetricsBuilderConfig(t *testing.T) {
 			name: "all_set",
 			want: MetricsBuilderConfig{
 				Metrics: MetricsConfig{
+					NetifyAgentCPUCount: NetifyAgentCPUCountMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentCPUTime: NetifyAgentCPUTimeMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyAgentCPUTimeMetricAttributeKey{NetifyAgentCPUTimeMetricAttributeKeyCPUMode},
+					},
+					NetifyAgentFlows: NetifyAgentFlowsMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentFlowsActive: NetifyAgentFlowsActiveMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentFlowsPurged: NetifyAgentFlowsPurgedMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentMemoryAllocated: NetifyAgentMemoryAllocatedMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentMemoryRss: NetifyAgentMemoryRssMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentMemoryRssPeak: NetifyAgentMemoryRssPeakMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentReportTime: NetifyAgentReportTimeMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentUpdateInterval: NetifyAgentUpdateIntervalMetricConfig{
+						Enabled: true,
+					},
+					NetifyAgentUptime: NetifyAgentUptimeMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []NetifyAgentUptimeMetricAttributeKey{NetifyAgentUptimeMetricAttributeKeyAgentVersion},
+					},
 					NetifyFlowDetectionPackets: NetifyFlowDetectionPacketsMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategyAvg,
@@ -70,6 +107,61 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
+					},
+					NetifyInterfaceDiscarded: NetifyInterfaceDiscardedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDiscardedMetricAttributeKey{NetifyInterfaceDiscardedMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceDiscardedIo: NetifyInterfaceDiscardedIoMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDiscardedIoMetricAttributeKey{NetifyInterfaceDiscardedIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceDropped: NetifyInterfaceDroppedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDroppedMetricAttributeKey{NetifyInterfaceDroppedMetricAttributeKeyInterface, NetifyInterfaceDroppedMetricAttributeKeyDropStage},
+					},
+					NetifyInterfaceFiltered: NetifyInterfaceFilteredMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceFilteredMetricAttributeKey{NetifyInterfaceFilteredMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceFrameLargest: NetifyInterfaceFrameLargestMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []NetifyInterfaceFrameLargestMetricAttributeKey{NetifyInterfaceFrameLargestMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceIo: NetifyInterfaceIoMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceIoMetricAttributeKey{NetifyInterfaceIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceIPIo: NetifyInterfaceIPIoMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceIPIoMetricAttributeKey{NetifyInterfaceIPIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfacePackets: NetifyInterfacePacketsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfacePacketsMetricAttributeKey{NetifyInterfacePacketsMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceProtocolPackets: NetifyInterfaceProtocolPacketsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceProtocolPacketsMetricAttributeKey{NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface, NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol},
+					},
+					NetifyInterfaceTCPResets: NetifyInterfaceTCPResetsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceTCPResetsMetricAttributeKey{NetifyInterfaceTCPResetsMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceTCPSequenceErrors: NetifyInterfaceTCPSequenceErrorsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceTCPSequenceErrorsMetricAttributeKey{NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface},
 					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
@@ -81,6 +173,43 @@ func TestMetricsBuilderConfig(t *testing.T) {
 			name: "none_set",
 			want: MetricsBuilderConfig{
 				Metrics: MetricsConfig{
+					NetifyAgentCPUCount: NetifyAgentCPUCountMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentCPUTime: NetifyAgentCPUTimeMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyAgentCPUTimeMetricAttributeKey{NetifyAgentCPUTimeMetricAttributeKeyCPUMode},
+					},
+					NetifyAgentFlows: NetifyAgentFlowsMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentFlowsActive: NetifyAgentFlowsActiveMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentFlowsPurged: NetifyAgentFlowsPurgedMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentMemoryAllocated: NetifyAgentMemoryAllocatedMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentMemoryRss: NetifyAgentMemoryRssMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentMemoryRssPeak: NetifyAgentMemoryRssPeakMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentReportTime: NetifyAgentReportTimeMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentUpdateInterval: NetifyAgentUpdateIntervalMetricConfig{
+						Enabled: false,
+					},
+					NetifyAgentUptime: NetifyAgentUptimeMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []NetifyAgentUptimeMetricAttributeKey{NetifyAgentUptimeMetricAttributeKeyAgentVersion},
+					},
 					NetifyFlowDetectionPackets: NetifyFlowDetectionPacketsMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategyAvg,
@@ -126,6 +255,61 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []NetifyFlowTCPSequenceErrorsMetricAttributeKey{NetifyFlowTCPSequenceErrorsMetricAttributeKeyInterface, NetifyFlowTCPSequenceErrorsMetricAttributeKeyInternal, NetifyFlowTCPSequenceErrorsMetricAttributeKeyFlowDigest},
 					},
+					NetifyInterfaceDiscarded: NetifyInterfaceDiscardedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDiscardedMetricAttributeKey{NetifyInterfaceDiscardedMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceDiscardedIo: NetifyInterfaceDiscardedIoMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDiscardedIoMetricAttributeKey{NetifyInterfaceDiscardedIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceDropped: NetifyInterfaceDroppedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceDroppedMetricAttributeKey{NetifyInterfaceDroppedMetricAttributeKeyInterface, NetifyInterfaceDroppedMetricAttributeKeyDropStage},
+					},
+					NetifyInterfaceFiltered: NetifyInterfaceFilteredMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceFilteredMetricAttributeKey{NetifyInterfaceFilteredMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceFrameLargest: NetifyInterfaceFrameLargestMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []NetifyInterfaceFrameLargestMetricAttributeKey{NetifyInterfaceFrameLargestMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceIo: NetifyInterfaceIoMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceIoMetricAttributeKey{NetifyInterfaceIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceIPIo: NetifyInterfaceIPIoMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceIPIoMetricAttributeKey{NetifyInterfaceIPIoMetricAttributeKeyInterface},
+					},
+					NetifyInterfacePackets: NetifyInterfacePacketsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfacePacketsMetricAttributeKey{NetifyInterfacePacketsMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceProtocolPackets: NetifyInterfaceProtocolPacketsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceProtocolPacketsMetricAttributeKey{NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface, NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol},
+					},
+					NetifyInterfaceTCPResets: NetifyInterfaceTCPResetsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceTCPResetsMetricAttributeKey{NetifyInterfaceTCPResetsMetricAttributeKeyInterface},
+					},
+					NetifyInterfaceTCPSequenceErrors: NetifyInterfaceTCPSequenceErrorsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []NetifyInterfaceTCPSequenceErrorsMetricAttributeKey{NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface},
+					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
 					NetifyAgentID: ResourceAttributeConfig{Enabled: false},
@@ -136,11 +320,36 @@ func TestMetricsBuilderConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := loadMetricsBuilderConfig(t, tt.name)
-			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(NetifyFlowDetectionPacketsMetricConfig{}, NetifyFlowIoMetricConfig{}, NetifyFlowLifetimeIoMetricConfig{}, NetifyFlowLifetimePacketsMetricConfig{}, NetifyFlowPacketsMetricConfig{}, NetifyFlowRateMetricConfig{}, NetifyFlowTCPResetsMetricConfig{}, NetifyFlowTCPRetransmissionsMetricConfig{}, NetifyFlowTCPSequenceErrorsMetricConfig{}, ResourceAttributeConfig{}))
+			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(NetifyAgentCPUCountMetricConfig{}, NetifyAgentCPUTimeMetricConfig{}, NetifyAgentFlowsMetricConfig{}, NetifyAgentFlowsActiveMetricConfig{}, NetifyAgentFlowsPurgedMetricConfig{}, NetifyAgentMemoryAllocatedMetricConfig{}, NetifyAgentMemoryRssMetricConfig{}, NetifyAgentMemoryRssPeakMetricConfig{}, NetifyAgentReportTimeMetricConfig{}, NetifyAgentUpdateIntervalMetricConfig{}, NetifyAgentUptimeMetricConfig{}, NetifyFlowDetectionPacketsMetricConfig{}, NetifyFlowIoMetricConfig{}, NetifyFlowLifetimeIoMetricConfig{}, NetifyFlowLifetimePacketsMetricConfig{}, NetifyFlowPacketsMetricConfig{}, NetifyFlowRateMetricConfig{}, NetifyFlowTCPResetsMetricConfig{}, NetifyFlowTCPRetransmissionsMetricConfig{}, NetifyFlowTCPSequenceErrorsMetricConfig{}, NetifyInterfaceDiscardedMetricConfig{}, NetifyInterfaceDiscardedIoMetricConfig{}, NetifyInterfaceDroppedMetricConfig{}, NetifyInterfaceFilteredMetricConfig{}, NetifyInterfaceFrameLargestMetricConfig{}, NetifyInterfaceIoMetricConfig{}, NetifyInterfaceIPIoMetricConfig{}, NetifyInterfacePacketsMetricConfig{}, NetifyInterfaceProtocolPacketsMetricConfig{}, NetifyInterfaceTCPResetsMetricConfig{}, NetifyInterfaceTCPSequenceErrorsMetricConfig{}, ResourceAttributeConfig{}))
 			require.Emptyf(t, diff, "Config mismatch (-expected +actual):\n%s", diff)
 		})
 	}
 }
+
+func TestNetifyAgentCPUTimeMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyAgentCPUTime
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyAgentCPUTimeMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.agent.cpu.time doesn't have an attribute invalid, valid attributes: [cpu.mode]")
+
+	cfg = DefaultMetricsConfig().NetifyAgentCPUTime
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyAgentUptimeMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyAgentUptime
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyAgentUptimeMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.agent.uptime doesn't have an attribute invalid, valid attributes: [netify.agent.version]")
+
+	cfg = DefaultMetricsConfig().NetifyAgentUptime
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
 func TestNetifyFlowDetectionPacketsMetricsConfig_Validate(t *testing.T) {
 	cfg := DefaultMetricsConfig().NetifyFlowDetectionPackets
 	require.NoError(t, cfg.Validate())
@@ -245,6 +454,138 @@ func TestNetifyFlowTCPSequenceErrorsMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric netify.flow.tcp.sequence_errors doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.flow.internal, netify.flow.digest]")
 
 	cfg = DefaultMetricsConfig().NetifyFlowTCPSequenceErrors
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceDiscardedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceDiscarded
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceDiscardedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.discarded doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceDiscarded
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceDiscardedIoMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceDiscardedIo
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceDiscardedIoMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.discarded.io doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceDiscardedIo
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceDroppedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceDropped
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceDroppedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.dropped doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.drop.stage]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceDropped
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceFilteredMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceFiltered
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceFilteredMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.filtered doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceFiltered
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceFrameLargestMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceFrameLargest
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceFrameLargestMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.frame.largest doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceFrameLargest
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceIoMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceIo
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceIoMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.io doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceIo
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceIPIoMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceIPIo
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceIPIoMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.ip.io doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceIPIo
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfacePacketsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfacePackets
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfacePacketsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.packets doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfacePackets
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceProtocolPacketsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceProtocolPackets
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceProtocolPacketsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.protocol.packets doesn't have an attribute invalid, valid attributes: [network.interface.name, netify.packet.protocol]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceProtocolPackets
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceTCPResetsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceTCPResets
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceTCPResetsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.tcp.resets doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceTCPResets
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestNetifyInterfaceTCPSequenceErrorsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().NetifyInterfaceTCPSequenceErrors
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []NetifyInterfaceTCPSequenceErrorsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric netify.interface.tcp.sequence_errors doesn't have an attribute invalid, valid attributes: [network.interface.name]")
+
+	cfg = DefaultMetricsConfig().NetifyInterfaceTCPSequenceErrors
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }

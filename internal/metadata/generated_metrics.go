@@ -19,6 +19,32 @@ const (
 	AggregationStrategyMax = "max"
 )
 
+// AttributeCPUMode specifies the value cpu_mode attribute.
+type AttributeCPUMode int
+
+const (
+	_ AttributeCPUMode = iota
+	AttributeCPUModeSystem
+	AttributeCPUModeUser
+)
+
+// String returns the string representation of the AttributeCPUMode.
+func (av AttributeCPUMode) String() string {
+	switch av {
+	case AttributeCPUModeSystem:
+		return "system"
+	case AttributeCPUModeUser:
+		return "user"
+	}
+	return ""
+}
+
+// MapAttributeCPUMode is a helper map of string to AttributeCPUMode attribute value.
+var MapAttributeCPUMode = map[string]AttributeCPUMode{
+	"system": AttributeCPUModeSystem,
+	"user":   AttributeCPUModeUser,
+}
+
 // AttributeDirection specifies the value direction attribute.
 type AttributeDirection int
 
@@ -45,7 +71,130 @@ var MapAttributeDirection = map[string]AttributeDirection{
 	"transmit": AttributeDirectionTransmit,
 }
 
+// AttributeDropStage specifies the value drop_stage attribute.
+type AttributeDropStage int
+
+const (
+	_ AttributeDropStage = iota
+	AttributeDropStageCapture
+	AttributeDropStageFlow
+	AttributeDropStageQueue
+)
+
+// String returns the string representation of the AttributeDropStage.
+func (av AttributeDropStage) String() string {
+	switch av {
+	case AttributeDropStageCapture:
+		return "capture"
+	case AttributeDropStageFlow:
+		return "flow"
+	case AttributeDropStageQueue:
+		return "queue"
+	}
+	return ""
+}
+
+// MapAttributeDropStage is a helper map of string to AttributeDropStage attribute value.
+var MapAttributeDropStage = map[string]AttributeDropStage{
+	"capture": AttributeDropStageCapture,
+	"flow":    AttributeDropStageFlow,
+	"queue":   AttributeDropStageQueue,
+}
+
+// AttributePacketProtocol specifies the value packet_protocol attribute.
+type AttributePacketProtocol int
+
+const (
+	_ AttributePacketProtocol = iota
+	AttributePacketProtocolEthernet
+	AttributePacketProtocolFragmented
+	AttributePacketProtocolIcmp
+	AttributePacketProtocolIgmp
+	AttributePacketProtocolIP
+	AttributePacketProtocolMpls
+	AttributePacketProtocolPppoe
+	AttributePacketProtocolTCP
+	AttributePacketProtocolUDP
+	AttributePacketProtocolVlan
+)
+
+// String returns the string representation of the AttributePacketProtocol.
+func (av AttributePacketProtocol) String() string {
+	switch av {
+	case AttributePacketProtocolEthernet:
+		return "ethernet"
+	case AttributePacketProtocolFragmented:
+		return "fragmented"
+	case AttributePacketProtocolIcmp:
+		return "icmp"
+	case AttributePacketProtocolIgmp:
+		return "igmp"
+	case AttributePacketProtocolIP:
+		return "ip"
+	case AttributePacketProtocolMpls:
+		return "mpls"
+	case AttributePacketProtocolPppoe:
+		return "pppoe"
+	case AttributePacketProtocolTCP:
+		return "tcp"
+	case AttributePacketProtocolUDP:
+		return "udp"
+	case AttributePacketProtocolVlan:
+		return "vlan"
+	}
+	return ""
+}
+
+// MapAttributePacketProtocol is a helper map of string to AttributePacketProtocol attribute value.
+var MapAttributePacketProtocol = map[string]AttributePacketProtocol{
+	"ethernet":   AttributePacketProtocolEthernet,
+	"fragmented": AttributePacketProtocolFragmented,
+	"icmp":       AttributePacketProtocolIcmp,
+	"igmp":       AttributePacketProtocolIgmp,
+	"ip":         AttributePacketProtocolIP,
+	"mpls":       AttributePacketProtocolMpls,
+	"pppoe":      AttributePacketProtocolPppoe,
+	"tcp":        AttributePacketProtocolTCP,
+	"udp":        AttributePacketProtocolUDP,
+	"vlan":       AttributePacketProtocolVlan,
+}
+
 var MetricsInfo = metricsInfo{
+	NetifyAgentCPUCount: metricInfo{
+		Name: "netify.agent.cpu.count",
+	},
+	NetifyAgentCPUTime: metricInfo{
+		Name:       "netify.agent.cpu.time",
+		Attributes: []string{"cpu_mode"},
+	},
+	NetifyAgentFlows: metricInfo{
+		Name: "netify.agent.flows",
+	},
+	NetifyAgentFlowsActive: metricInfo{
+		Name: "netify.agent.flows.active",
+	},
+	NetifyAgentFlowsPurged: metricInfo{
+		Name: "netify.agent.flows.purged",
+	},
+	NetifyAgentMemoryAllocated: metricInfo{
+		Name: "netify.agent.memory.allocated",
+	},
+	NetifyAgentMemoryRss: metricInfo{
+		Name: "netify.agent.memory.rss",
+	},
+	NetifyAgentMemoryRssPeak: metricInfo{
+		Name: "netify.agent.memory.rss.peak",
+	},
+	NetifyAgentReportTime: metricInfo{
+		Name: "netify.agent.report.time",
+	},
+	NetifyAgentUpdateInterval: metricInfo{
+		Name: "netify.agent.update_interval",
+	},
+	NetifyAgentUptime: metricInfo{
+		Name:       "netify.agent.uptime",
+		Attributes: []string{"agent_version"},
+	},
 	NetifyFlowDetectionPackets: metricInfo{
 		Name:       "netify.flow.detection.packets",
 		Attributes: []string{"interface", "internal", "flow_digest"},
@@ -82,23 +231,721 @@ var MetricsInfo = metricsInfo{
 		Name:       "netify.flow.tcp.sequence_errors",
 		Attributes: []string{"interface", "internal", "flow_digest"},
 	},
+	NetifyInterfaceDiscarded: metricInfo{
+		Name:       "netify.interface.discarded",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceDiscardedIo: metricInfo{
+		Name:       "netify.interface.discarded.io",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceDropped: metricInfo{
+		Name:       "netify.interface.dropped",
+		Attributes: []string{"interface", "drop_stage"},
+	},
+	NetifyInterfaceFiltered: metricInfo{
+		Name:       "netify.interface.filtered",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceFrameLargest: metricInfo{
+		Name:       "netify.interface.frame.largest",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceIo: metricInfo{
+		Name:       "netify.interface.io",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceIPIo: metricInfo{
+		Name:       "netify.interface.ip.io",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfacePackets: metricInfo{
+		Name:       "netify.interface.packets",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceProtocolPackets: metricInfo{
+		Name:       "netify.interface.protocol.packets",
+		Attributes: []string{"interface", "packet_protocol"},
+	},
+	NetifyInterfaceTCPResets: metricInfo{
+		Name:       "netify.interface.tcp.resets",
+		Attributes: []string{"interface"},
+	},
+	NetifyInterfaceTCPSequenceErrors: metricInfo{
+		Name:       "netify.interface.tcp.sequence_errors",
+		Attributes: []string{"interface"},
+	},
 }
 
 type metricsInfo struct {
-	NetifyFlowDetectionPackets   metricInfo
-	NetifyFlowIo                 metricInfo
-	NetifyFlowLifetimeIo         metricInfo
-	NetifyFlowLifetimePackets    metricInfo
-	NetifyFlowPackets            metricInfo
-	NetifyFlowRate               metricInfo
-	NetifyFlowTCPResets          metricInfo
-	NetifyFlowTCPRetransmissions metricInfo
-	NetifyFlowTCPSequenceErrors  metricInfo
+	NetifyAgentCPUCount              metricInfo
+	NetifyAgentCPUTime               metricInfo
+	NetifyAgentFlows                 metricInfo
+	NetifyAgentFlowsActive           metricInfo
+	NetifyAgentFlowsPurged           metricInfo
+	NetifyAgentMemoryAllocated       metricInfo
+	NetifyAgentMemoryRss             metricInfo
+	NetifyAgentMemoryRssPeak         metricInfo
+	NetifyAgentReportTime            metricInfo
+	NetifyAgentUpdateInterval        metricInfo
+	NetifyAgentUptime                metricInfo
+	NetifyFlowDetectionPackets       metricInfo
+	NetifyFlowIo                     metricInfo
+	NetifyFlowLifetimeIo             metricInfo
+	NetifyFlowLifetimePackets        metricInfo
+	NetifyFlowPackets                metricInfo
+	NetifyFlowRate                   metricInfo
+	NetifyFlowTCPResets              metricInfo
+	NetifyFlowTCPRetransmissions     metricInfo
+	NetifyFlowTCPSequenceErrors      metricInfo
+	NetifyInterfaceDiscarded         metricInfo
+	NetifyInterfaceDiscardedIo       metricInfo
+	NetifyInterfaceDropped           metricInfo
+	NetifyInterfaceFiltered          metricInfo
+	NetifyInterfaceFrameLargest      metricInfo
+	NetifyInterfaceIo                metricInfo
+	NetifyInterfaceIPIo              metricInfo
+	NetifyInterfacePackets           metricInfo
+	NetifyInterfaceProtocolPackets   metricInfo
+	NetifyInterfaceTCPResets         metricInfo
+	NetifyInterfaceTCPSequenceErrors metricInfo
 }
 
 type metricInfo struct {
 	Name       string
 	Attributes []string
+}
+
+type metricNetifyAgentCPUCount struct {
+	data     pmetric.Metric                  // data buffer for generated metric.
+	config   NetifyAgentCPUCountMetricConfig // metric config provided by user.
+	capacity int                             // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.cpu.count metric with initial data.
+func (m *metricNetifyAgentCPUCount) init() {
+	m.data.SetName("netify.agent.cpu.count")
+	m.data.SetDescription("CPU cores available to the agent (cpu_cores).")
+	m.data.SetUnit("{cpu}")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentCPUCount) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentCPUCount) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentCPUCount) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentCPUCount(cfg NetifyAgentCPUCountMetricConfig) metricNetifyAgentCPUCount {
+	m := metricNetifyAgentCPUCount{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentCPUTime struct {
+	data          pmetric.Metric                 // data buffer for generated metric.
+	config        NetifyAgentCPUTimeMetricConfig // metric config provided by user.
+	capacity      int                            // max observed number of data points added to the metric.
+	aggDataPoints []float64                      // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.agent.cpu.time metric with initial data.
+func (m *metricNetifyAgentCPUTime) init() {
+	m.data.SetName("netify.agent.cpu.time")
+	m.data.SetDescription("CPU time the agent process used since it started (cpu_user and cpu_system of agent_status, running totals). A drop starts a new series start time (the agent restarted).")
+	m.data.SetUnit("s")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyAgentCPUTime) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, cpuModeAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyAgentCPUTimeMetricAttributeKeyCPUMode) {
+		dp.Attributes().PutStr("cpu.mode", cpuModeAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentCPUTime) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentCPUTime) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetDoubleValue(m.data.Sum().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentCPUTime(cfg NetifyAgentCPUTimeMetricConfig) metricNetifyAgentCPUTime {
+	m := metricNetifyAgentCPUTime{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentFlows struct {
+	data     pmetric.Metric               // data buffer for generated metric.
+	config   NetifyAgentFlowsMetricConfig // metric config provided by user.
+	capacity int                          // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.flows metric with initial data.
+func (m *metricNetifyAgentFlows) init() {
+	m.data.SetName("netify.agent.flows")
+	m.data.SetDescription("Flows in the agent's flow table (flow_count).")
+	m.data.SetUnit("{flow}")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentFlows) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentFlows) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentFlows) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentFlows(cfg NetifyAgentFlowsMetricConfig) metricNetifyAgentFlows {
+	m := metricNetifyAgentFlows{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentFlowsActive struct {
+	data     pmetric.Metric                     // data buffer for generated metric.
+	config   NetifyAgentFlowsActiveMetricConfig // metric config provided by user.
+	capacity int                                // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.flows.active metric with initial data.
+func (m *metricNetifyAgentFlowsActive) init() {
+	m.data.SetName("netify.agent.flows.active")
+	m.data.SetDescription("Flows that carried packets in the agent's last update interval (flows_active).")
+	m.data.SetUnit("{flow}")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentFlowsActive) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentFlowsActive) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentFlowsActive) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentFlowsActive(cfg NetifyAgentFlowsActiveMetricConfig) metricNetifyAgentFlowsActive {
+	m := metricNetifyAgentFlowsActive{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentFlowsPurged struct {
+	data     pmetric.Metric                     // data buffer for generated metric.
+	config   NetifyAgentFlowsPurgedMetricConfig // metric config provided by user.
+	capacity int                                // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.flows.purged metric with initial data.
+func (m *metricNetifyAgentFlowsPurged) init() {
+	m.data.SetName("netify.agent.flows.purged")
+	m.data.SetDescription("Flows the agent purged, summed by the receiver from agent_status' per-interval flows_purged.")
+	m.data.SetUnit("{flow}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+}
+
+func (m *metricNetifyAgentFlowsPurged) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Sum().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentFlowsPurged) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentFlowsPurged) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentFlowsPurged(cfg NetifyAgentFlowsPurgedMetricConfig) metricNetifyAgentFlowsPurged {
+	m := metricNetifyAgentFlowsPurged{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentMemoryAllocated struct {
+	data     pmetric.Metric                         // data buffer for generated metric.
+	config   NetifyAgentMemoryAllocatedMetricConfig // metric config provided by user.
+	capacity int                                    // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.memory.allocated metric with initial data.
+func (m *metricNetifyAgentMemoryAllocated) init() {
+	m.data.SetName("netify.agent.memory.allocated")
+	m.data.SetDescription("Memory held by the agent's tcmalloc allocator (tcm_kb, builds with tcmalloc only).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentMemoryAllocated) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentMemoryAllocated) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentMemoryAllocated) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentMemoryAllocated(cfg NetifyAgentMemoryAllocatedMetricConfig) metricNetifyAgentMemoryAllocated {
+	m := metricNetifyAgentMemoryAllocated{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentMemoryRss struct {
+	data     pmetric.Metric                   // data buffer for generated metric.
+	config   NetifyAgentMemoryRssMetricConfig // metric config provided by user.
+	capacity int                              // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.memory.rss metric with initial data.
+func (m *metricNetifyAgentMemoryRss) init() {
+	m.data.SetName("netify.agent.memory.rss")
+	m.data.SetDescription("Resident memory of the agent process (memrss_kb, 5.x).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentMemoryRss) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentMemoryRss) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentMemoryRss) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentMemoryRss(cfg NetifyAgentMemoryRssMetricConfig) metricNetifyAgentMemoryRss {
+	m := metricNetifyAgentMemoryRss{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentMemoryRssPeak struct {
+	data     pmetric.Metric                       // data buffer for generated metric.
+	config   NetifyAgentMemoryRssPeakMetricConfig // metric config provided by user.
+	capacity int                                  // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.memory.rss.peak metric with initial data.
+func (m *metricNetifyAgentMemoryRssPeak) init() {
+	m.data.SetName("netify.agent.memory.rss.peak")
+	m.data.SetDescription("Peak resident memory of the agent process (maxrss_kb).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentMemoryRssPeak) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentMemoryRssPeak) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentMemoryRssPeak) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentMemoryRssPeak(cfg NetifyAgentMemoryRssPeakMetricConfig) metricNetifyAgentMemoryRssPeak {
+	m := metricNetifyAgentMemoryRssPeak{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentReportTime struct {
+	data     pmetric.Metric                    // data buffer for generated metric.
+	config   NetifyAgentReportTimeMetricConfig // metric config provided by user.
+	capacity int                               // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.report.time metric with initial data.
+func (m *metricNetifyAgentReportTime) init() {
+	m.data.SetName("netify.agent.report.time")
+	m.data.SetDescription("When the receiver got the agent's latest agent_status, in seconds since the Unix epoch. Kept after the agent stops reporting until the receiver forgets it, so an alert can compare it with the time.")
+	m.data.SetUnit("s")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentReportTime) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetIntValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentReportTime) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentReportTime) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentReportTime(cfg NetifyAgentReportTimeMetricConfig) metricNetifyAgentReportTime {
+	m := metricNetifyAgentReportTime{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentUpdateInterval struct {
+	data     pmetric.Metric                        // data buffer for generated metric.
+	config   NetifyAgentUpdateIntervalMetricConfig // metric config provided by user.
+	capacity int                                   // max observed number of data points added to the metric.
+}
+
+// init fills netify.agent.update_interval metric with initial data.
+func (m *metricNetifyAgentUpdateInterval) init() {
+	m.data.SetName("netify.agent.update_interval")
+	m.data.SetDescription("The agent's update interval (update_interval).")
+	m.data.SetUnit("s")
+	m.data.SetEmptyGauge()
+}
+
+func (m *metricNetifyAgentUpdateInterval) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64) {
+	if !m.config.Enabled {
+		return
+	}
+	dp := m.data.Gauge().DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	dp.SetDoubleValue(val)
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentUpdateInterval) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentUpdateInterval) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentUpdateInterval(cfg NetifyAgentUpdateIntervalMetricConfig) metricNetifyAgentUpdateInterval {
+	m := metricNetifyAgentUpdateInterval{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyAgentUptime struct {
+	data          pmetric.Metric                // data buffer for generated metric.
+	config        NetifyAgentUptimeMetricConfig // metric config provided by user.
+	capacity      int                           // max observed number of data points added to the metric.
+	aggDataPoints []int64                       // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.agent.uptime metric with initial data.
+func (m *metricNetifyAgentUptime) init() {
+	m.data.SetName("netify.agent.uptime")
+	m.data.SetDescription("Time since the agent started (uptime); carries the agent version.")
+	m.data.SetUnit("s")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyAgentUptime) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, agentVersionAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyAgentUptimeMetricAttributeKeyAgentVersion) {
+		dp.Attributes().PutStr("netify.agent.version", agentVersionAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyAgentUptime) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyAgentUptime) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetIntValue(m.data.Gauge().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyAgentUptime(cfg NetifyAgentUptimeMetricConfig) metricNetifyAgentUptime {
+	m := metricNetifyAgentUptime{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
 }
 
 type metricNetifyFlowDetectionPackets struct {
@@ -979,25 +1826,1052 @@ func newMetricNetifyFlowTCPSequenceErrors(cfg NetifyFlowTCPSequenceErrorsMetricC
 	return m
 }
 
+type metricNetifyInterfaceDiscarded struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        NetifyInterfaceDiscardedMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []int64                              // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.discarded metric with initial data.
+func (m *metricNetifyInterfaceDiscarded) init() {
+	m.data.SetName("netify.interface.discarded")
+	m.data.SetDescription("Packets the agent discarded before DPI (discarded). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceDiscarded) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceDiscardedMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceDiscarded) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceDiscarded) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceDiscarded(cfg NetifyInterfaceDiscardedMetricConfig) metricNetifyInterfaceDiscarded {
+	m := metricNetifyInterfaceDiscarded{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceDiscardedIo struct {
+	data          pmetric.Metric                         // data buffer for generated metric.
+	config        NetifyInterfaceDiscardedIoMetricConfig // metric config provided by user.
+	capacity      int                                    // max observed number of data points added to the metric.
+	aggDataPoints []int64                                // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.discarded.io metric with initial data.
+func (m *metricNetifyInterfaceDiscardedIo) init() {
+	m.data.SetName("netify.interface.discarded.io")
+	m.data.SetDescription("Bytes of the packets the agent discarded before DPI (discarded_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("By")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceDiscardedIo) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceDiscardedIoMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceDiscardedIo) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceDiscardedIo) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceDiscardedIo(cfg NetifyInterfaceDiscardedIoMetricConfig) metricNetifyInterfaceDiscardedIo {
+	m := metricNetifyInterfaceDiscardedIo{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceDropped struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        NetifyInterfaceDroppedMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []int64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.dropped metric with initial data.
+func (m *metricNetifyInterfaceDropped) init() {
+	m.data.SetName("netify.interface.dropped")
+	m.data.SetDescription("Packets the agent dropped, by stage (capture_dropped, queue_dropped, flow_dropped). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceDropped) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, dropStageAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceDroppedMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceDroppedMetricAttributeKeyDropStage) {
+		dp.Attributes().PutStr("netify.drop.stage", dropStageAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceDropped) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceDropped) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceDropped(cfg NetifyInterfaceDroppedMetricConfig) metricNetifyInterfaceDropped {
+	m := metricNetifyInterfaceDropped{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceFiltered struct {
+	data          pmetric.Metric                      // data buffer for generated metric.
+	config        NetifyInterfaceFilteredMetricConfig // metric config provided by user.
+	capacity      int                                 // max observed number of data points added to the metric.
+	aggDataPoints []int64                             // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.filtered metric with initial data.
+func (m *metricNetifyInterfaceFiltered) init() {
+	m.data.SetName("netify.interface.filtered")
+	m.data.SetDescription("Packets removed by the capture filter (capture_filtered). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceFiltered) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceFilteredMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceFiltered) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceFiltered) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceFiltered(cfg NetifyInterfaceFilteredMetricConfig) metricNetifyInterfaceFiltered {
+	m := metricNetifyInterfaceFiltered{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceFrameLargest struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        NetifyInterfaceFrameLargestMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []int64                                 // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.frame.largest metric with initial data.
+func (m *metricNetifyInterfaceFrameLargest) init() {
+	m.data.SetName("netify.interface.frame.largest")
+	m.data.SetDescription("Largest frame the agent saw on the interface in its last update interval (largest_bytes).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceFrameLargest) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceFrameLargestMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceFrameLargest) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceFrameLargest) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetIntValue(m.data.Gauge().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceFrameLargest(cfg NetifyInterfaceFrameLargestMetricConfig) metricNetifyInterfaceFrameLargest {
+	m := metricNetifyInterfaceFrameLargest{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceIo struct {
+	data          pmetric.Metric                // data buffer for generated metric.
+	config        NetifyInterfaceIoMetricConfig // metric config provided by user.
+	capacity      int                           // max observed number of data points added to the metric.
+	aggDataPoints []int64                       // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.io metric with initial data.
+func (m *metricNetifyInterfaceIo) init() {
+	m.data.SetName("netify.interface.io")
+	m.data.SetDescription("Bytes seen on the wire, frame overhead included (wire_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("By")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceIo) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceIoMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceIo) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceIo) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceIo(cfg NetifyInterfaceIoMetricConfig) metricNetifyInterfaceIo {
+	m := metricNetifyInterfaceIo{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceIPIo struct {
+	data          pmetric.Metric                  // data buffer for generated metric.
+	config        NetifyInterfaceIPIoMetricConfig // metric config provided by user.
+	capacity      int                             // max observed number of data points added to the metric.
+	aggDataPoints []int64                         // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.ip.io metric with initial data.
+func (m *metricNetifyInterfaceIPIo) init() {
+	m.data.SetName("netify.interface.ip.io")
+	m.data.SetDescription("Bytes of IP packets (ip_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("By")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceIPIo) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceIPIoMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceIPIo) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceIPIo) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceIPIo(cfg NetifyInterfaceIPIoMetricConfig) metricNetifyInterfaceIPIo {
+	m := metricNetifyInterfaceIPIo{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfacePackets struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        NetifyInterfacePacketsMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []int64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.packets metric with initial data.
+func (m *metricNetifyInterfacePackets) init() {
+	m.data.SetName("netify.interface.packets")
+	m.data.SetDescription("Packets captured on the interface (raw). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfacePackets) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfacePacketsMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfacePackets) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfacePackets) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfacePackets(cfg NetifyInterfacePacketsMetricConfig) metricNetifyInterfacePackets {
+	m := metricNetifyInterfacePackets{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceProtocolPackets struct {
+	data          pmetric.Metric                             // data buffer for generated metric.
+	config        NetifyInterfaceProtocolPacketsMetricConfig // metric config provided by user.
+	capacity      int                                        // max observed number of data points added to the metric.
+	aggDataPoints []int64                                    // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.protocol.packets metric with initial data.
+func (m *metricNetifyInterfaceProtocolPackets) init() {
+	m.data.SetName("netify.interface.protocol.packets")
+	m.data.SetDescription("Packets by encapsulation and protocol (ethernet, vlan, mpls, pppoe, fragmented, ip, tcp, udp, icmp, igmp). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceProtocolPackets) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string, packetProtocolAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceProtocolPacketsMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceProtocolPacketsMetricAttributeKeyPacketProtocol) {
+		dp.Attributes().PutStr("netify.packet.protocol", packetProtocolAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceProtocolPackets) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceProtocolPackets) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceProtocolPackets(cfg NetifyInterfaceProtocolPacketsMetricConfig) metricNetifyInterfaceProtocolPackets {
+	m := metricNetifyInterfaceProtocolPackets{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceTCPResets struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        NetifyInterfaceTCPResetsMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []int64                              // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.tcp.resets metric with initial data.
+func (m *metricNetifyInterfaceTCPResets) init() {
+	m.data.SetName("netify.interface.tcp.resets")
+	m.data.SetDescription("TCP segments with RST (tcp_resets). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceTCPResets) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceTCPResetsMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceTCPResets) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceTCPResets) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceTCPResets(cfg NetifyInterfaceTCPResetsMetricConfig) metricNetifyInterfaceTCPResets {
+	m := metricNetifyInterfaceTCPResets{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricNetifyInterfaceTCPSequenceErrors struct {
+	data          pmetric.Metric                               // data buffer for generated metric.
+	config        NetifyInterfaceTCPSequenceErrorsMetricConfig // metric config provided by user.
+	capacity      int                                          // max observed number of data points added to the metric.
+	aggDataPoints []int64                                      // slice containing number of aggregated datapoints at each index
+}
+
+// init fills netify.interface.tcp.sequence_errors metric with initial data.
+func (m *metricNetifyInterfaceTCPSequenceErrors) init() {
+	m.data.SetName("netify.interface.tcp.sequence_errors")
+	m.data.SetDescription("TCP sequence errors (tcp_seq_errors, tcp_seq_error before 5.x). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.")
+	m.data.SetUnit("{packet}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricNetifyInterfaceTCPSequenceErrors) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, NetifyInterfaceTCPSequenceErrorsMetricAttributeKeyInterface) {
+		dp.Attributes().PutStr("network.interface.name", interfaceAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricNetifyInterfaceTCPSequenceErrors) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricNetifyInterfaceTCPSequenceErrors) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricNetifyInterfaceTCPSequenceErrors(cfg NetifyInterfaceTCPSequenceErrorsMetricConfig) metricNetifyInterfaceTCPSequenceErrors {
+	m := metricNetifyInterfaceTCPSequenceErrors{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
 // MetricsBuilder provides an interface for scrapers to report metrics while taking care of all the transformations
 // required to produce metric representation defined in metadata and user config.
 type MetricsBuilder struct {
-	config                             MetricsBuilderConfig // config of the metrics builder.
-	startTime                          pcommon.Timestamp    // start time that will be applied to all recorded data points.
-	metricsCapacity                    int                  // maximum observed number of metrics per resource.
-	metricsBuffer                      pmetric.Metrics      // accumulates metrics data before emitting.
-	buildInfo                          component.BuildInfo  // contains version information.
-	resourceAttributeIncludeFilter     map[string]filter.Filter
-	resourceAttributeExcludeFilter     map[string]filter.Filter
-	metricNetifyFlowDetectionPackets   metricNetifyFlowDetectionPackets
-	metricNetifyFlowIo                 metricNetifyFlowIo
-	metricNetifyFlowLifetimeIo         metricNetifyFlowLifetimeIo
-	metricNetifyFlowLifetimePackets    metricNetifyFlowLifetimePackets
-	metricNetifyFlowPackets            metricNetifyFlowPackets
-	metricNetifyFlowRate               metricNetifyFlowRate
-	metricNetifyFlowTCPResets          metricNetifyFlowTCPResets
-	metricNetifyFlowTCPRetransmissions metricNetifyFlowTCPRetransmissions
-	metricNetifyFlowTCPSequenceErrors  metricNetifyFlowTCPSequenceErrors
+	config                                 MetricsBuilderConfig // config of the metrics builder.
+	startTime                              pcommon.Timestamp    // start time that will be applied to all recorded data points.
+	metricsCapacity                        int                  // maximum observed number of metrics per resource.
+	metricsBuffer                          pmetric.Metrics      // accumulates metrics data before emitting.
+	buildInfo                              component.BuildInfo  // contains version information.
+	resourceAttributeIncludeFilter         map[string]filter.Filter
+	resourceAttributeExcludeFilter         map[string]filter.Filter
+	metricNetifyAgentCPUCount              metricNetifyAgentCPUCount
+	metricNetifyAgentCPUTime               metricNetifyAgentCPUTime
+	metricNetifyAgentFlows                 metricNetifyAgentFlows
+	metricNetifyAgentFlowsActive           metricNetifyAgentFlowsActive
+	metricNetifyAgentFlowsPurged           metricNetifyAgentFlowsPurged
+	metricNetifyAgentMemoryAllocated       metricNetifyAgentMemoryAllocated
+	metricNetifyAgentMemoryRss             metricNetifyAgentMemoryRss
+	metricNetifyAgentMemoryRssPeak         metricNetifyAgentMemoryRssPeak
+	metricNetifyAgentReportTime            metricNetifyAgentReportTime
+	metricNetifyAgentUpdateInterval        metricNetifyAgentUpdateInterval
+	metricNetifyAgentUptime                metricNetifyAgentUptime
+	metricNetifyFlowDetectionPackets       metricNetifyFlowDetectionPackets
+	metricNetifyFlowIo                     metricNetifyFlowIo
+	metricNetifyFlowLifetimeIo             metricNetifyFlowLifetimeIo
+	metricNetifyFlowLifetimePackets        metricNetifyFlowLifetimePackets
+	metricNetifyFlowPackets                metricNetifyFlowPackets
+	metricNetifyFlowRate                   metricNetifyFlowRate
+	metricNetifyFlowTCPResets              metricNetifyFlowTCPResets
+	metricNetifyFlowTCPRetransmissions     metricNetifyFlowTCPRetransmissions
+	metricNetifyFlowTCPSequenceErrors      metricNetifyFlowTCPSequenceErrors
+	metricNetifyInterfaceDiscarded         metricNetifyInterfaceDiscarded
+	metricNetifyInterfaceDiscardedIo       metricNetifyInterfaceDiscardedIo
+	metricNetifyInterfaceDropped           metricNetifyInterfaceDropped
+	metricNetifyInterfaceFiltered          metricNetifyInterfaceFiltered
+	metricNetifyInterfaceFrameLargest      metricNetifyInterfaceFrameLargest
+	metricNetifyInterfaceIo                metricNetifyInterfaceIo
+	metricNetifyInterfaceIPIo              metricNetifyInterfaceIPIo
+	metricNetifyInterfacePackets           metricNetifyInterfacePackets
+	metricNetifyInterfaceProtocolPackets   metricNetifyInterfaceProtocolPackets
+	metricNetifyInterfaceTCPResets         metricNetifyInterfaceTCPResets
+	metricNetifyInterfaceTCPSequenceErrors metricNetifyInterfaceTCPSequenceErrors
 }
 
 // MetricBuilderOption applies changes to default metrics builder.
@@ -1019,21 +2893,43 @@ func WithStartTime(startTime pcommon.Timestamp) MetricBuilderOption {
 }
 func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, options ...MetricBuilderOption) *MetricsBuilder {
 	mb := &MetricsBuilder{
-		config:                             mbc,
-		startTime:                          pcommon.NewTimestampFromTime(time.Now()),
-		metricsBuffer:                      pmetric.NewMetrics(),
-		buildInfo:                          settings.BuildInfo,
-		metricNetifyFlowDetectionPackets:   newMetricNetifyFlowDetectionPackets(mbc.Metrics.NetifyFlowDetectionPackets),
-		metricNetifyFlowIo:                 newMetricNetifyFlowIo(mbc.Metrics.NetifyFlowIo),
-		metricNetifyFlowLifetimeIo:         newMetricNetifyFlowLifetimeIo(mbc.Metrics.NetifyFlowLifetimeIo),
-		metricNetifyFlowLifetimePackets:    newMetricNetifyFlowLifetimePackets(mbc.Metrics.NetifyFlowLifetimePackets),
-		metricNetifyFlowPackets:            newMetricNetifyFlowPackets(mbc.Metrics.NetifyFlowPackets),
-		metricNetifyFlowRate:               newMetricNetifyFlowRate(mbc.Metrics.NetifyFlowRate),
-		metricNetifyFlowTCPResets:          newMetricNetifyFlowTCPResets(mbc.Metrics.NetifyFlowTCPResets),
-		metricNetifyFlowTCPRetransmissions: newMetricNetifyFlowTCPRetransmissions(mbc.Metrics.NetifyFlowTCPRetransmissions),
-		metricNetifyFlowTCPSequenceErrors:  newMetricNetifyFlowTCPSequenceErrors(mbc.Metrics.NetifyFlowTCPSequenceErrors),
-		resourceAttributeIncludeFilter:     make(map[string]filter.Filter),
-		resourceAttributeExcludeFilter:     make(map[string]filter.Filter),
+		config:                                 mbc,
+		startTime:                              pcommon.NewTimestampFromTime(time.Now()),
+		metricsBuffer:                          pmetric.NewMetrics(),
+		buildInfo:                              settings.BuildInfo,
+		metricNetifyAgentCPUCount:              newMetricNetifyAgentCPUCount(mbc.Metrics.NetifyAgentCPUCount),
+		metricNetifyAgentCPUTime:               newMetricNetifyAgentCPUTime(mbc.Metrics.NetifyAgentCPUTime),
+		metricNetifyAgentFlows:                 newMetricNetifyAgentFlows(mbc.Metrics.NetifyAgentFlows),
+		metricNetifyAgentFlowsActive:           newMetricNetifyAgentFlowsActive(mbc.Metrics.NetifyAgentFlowsActive),
+		metricNetifyAgentFlowsPurged:           newMetricNetifyAgentFlowsPurged(mbc.Metrics.NetifyAgentFlowsPurged),
+		metricNetifyAgentMemoryAllocated:       newMetricNetifyAgentMemoryAllocated(mbc.Metrics.NetifyAgentMemoryAllocated),
+		metricNetifyAgentMemoryRss:             newMetricNetifyAgentMemoryRss(mbc.Metrics.NetifyAgentMemoryRss),
+		metricNetifyAgentMemoryRssPeak:         newMetricNetifyAgentMemoryRssPeak(mbc.Metrics.NetifyAgentMemoryRssPeak),
+		metricNetifyAgentReportTime:            newMetricNetifyAgentReportTime(mbc.Metrics.NetifyAgentReportTime),
+		metricNetifyAgentUpdateInterval:        newMetricNetifyAgentUpdateInterval(mbc.Metrics.NetifyAgentUpdateInterval),
+		metricNetifyAgentUptime:                newMetricNetifyAgentUptime(mbc.Metrics.NetifyAgentUptime),
+		metricNetifyFlowDetectionPackets:       newMetricNetifyFlowDetectionPackets(mbc.Metrics.NetifyFlowDetectionPackets),
+		metricNetifyFlowIo:                     newMetricNetifyFlowIo(mbc.Metrics.NetifyFlowIo),
+		metricNetifyFlowLifetimeIo:             newMetricNetifyFlowLifetimeIo(mbc.Metrics.NetifyFlowLifetimeIo),
+		metricNetifyFlowLifetimePackets:        newMetricNetifyFlowLifetimePackets(mbc.Metrics.NetifyFlowLifetimePackets),
+		metricNetifyFlowPackets:                newMetricNetifyFlowPackets(mbc.Metrics.NetifyFlowPackets),
+		metricNetifyFlowRate:                   newMetricNetifyFlowRate(mbc.Metrics.NetifyFlowRate),
+		metricNetifyFlowTCPResets:              newMetricNetifyFlowTCPResets(mbc.Metrics.NetifyFlowTCPResets),
+		metricNetifyFlowTCPRetransmissions:     newMetricNetifyFlowTCPRetransmissions(mbc.Metrics.NetifyFlowTCPRetransmissions),
+		metricNetifyFlowTCPSequenceErrors:      newMetricNetifyFlowTCPSequenceErrors(mbc.Metrics.NetifyFlowTCPSequenceErrors),
+		metricNetifyInterfaceDiscarded:         newMetricNetifyInterfaceDiscarded(mbc.Metrics.NetifyInterfaceDiscarded),
+		metricNetifyInterfaceDiscardedIo:       newMetricNetifyInterfaceDiscardedIo(mbc.Metrics.NetifyInterfaceDiscardedIo),
+		metricNetifyInterfaceDropped:           newMetricNetifyInterfaceDropped(mbc.Metrics.NetifyInterfaceDropped),
+		metricNetifyInterfaceFiltered:          newMetricNetifyInterfaceFiltered(mbc.Metrics.NetifyInterfaceFiltered),
+		metricNetifyInterfaceFrameLargest:      newMetricNetifyInterfaceFrameLargest(mbc.Metrics.NetifyInterfaceFrameLargest),
+		metricNetifyInterfaceIo:                newMetricNetifyInterfaceIo(mbc.Metrics.NetifyInterfaceIo),
+		metricNetifyInterfaceIPIo:              newMetricNetifyInterfaceIPIo(mbc.Metrics.NetifyInterfaceIPIo),
+		metricNetifyInterfacePackets:           newMetricNetifyInterfacePackets(mbc.Metrics.NetifyInterfacePackets),
+		metricNetifyInterfaceProtocolPackets:   newMetricNetifyInterfaceProtocolPackets(mbc.Metrics.NetifyInterfaceProtocolPackets),
+		metricNetifyInterfaceTCPResets:         newMetricNetifyInterfaceTCPResets(mbc.Metrics.NetifyInterfaceTCPResets),
+		metricNetifyInterfaceTCPSequenceErrors: newMetricNetifyInterfaceTCPSequenceErrors(mbc.Metrics.NetifyInterfaceTCPSequenceErrors),
+		resourceAttributeIncludeFilter:         make(map[string]filter.Filter),
+		resourceAttributeExcludeFilter:         make(map[string]filter.Filter),
 	}
 	if mbc.ResourceAttributes.NetifyAgentID.MetricsInclude != nil {
 		mb.resourceAttributeIncludeFilter["netify.agent.id"] = filter.CreateFilter(mbc.ResourceAttributes.NetifyAgentID.MetricsInclude)
@@ -1110,6 +3006,17 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	ils.Scope().SetName(ScopeName)
 	ils.Scope().SetVersion(mb.buildInfo.Version)
 	ils.Metrics().EnsureCapacity(mb.metricsCapacity)
+	mb.metricNetifyAgentCPUCount.emit(ils.Metrics())
+	mb.metricNetifyAgentCPUTime.emit(ils.Metrics())
+	mb.metricNetifyAgentFlows.emit(ils.Metrics())
+	mb.metricNetifyAgentFlowsActive.emit(ils.Metrics())
+	mb.metricNetifyAgentFlowsPurged.emit(ils.Metrics())
+	mb.metricNetifyAgentMemoryAllocated.emit(ils.Metrics())
+	mb.metricNetifyAgentMemoryRss.emit(ils.Metrics())
+	mb.metricNetifyAgentMemoryRssPeak.emit(ils.Metrics())
+	mb.metricNetifyAgentReportTime.emit(ils.Metrics())
+	mb.metricNetifyAgentUpdateInterval.emit(ils.Metrics())
+	mb.metricNetifyAgentUptime.emit(ils.Metrics())
 	mb.metricNetifyFlowDetectionPackets.emit(ils.Metrics())
 	mb.metricNetifyFlowIo.emit(ils.Metrics())
 	mb.metricNetifyFlowLifetimeIo.emit(ils.Metrics())
@@ -1119,6 +3026,17 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	mb.metricNetifyFlowTCPResets.emit(ils.Metrics())
 	mb.metricNetifyFlowTCPRetransmissions.emit(ils.Metrics())
 	mb.metricNetifyFlowTCPSequenceErrors.emit(ils.Metrics())
+	mb.metricNetifyInterfaceDiscarded.emit(ils.Metrics())
+	mb.metricNetifyInterfaceDiscardedIo.emit(ils.Metrics())
+	mb.metricNetifyInterfaceDropped.emit(ils.Metrics())
+	mb.metricNetifyInterfaceFiltered.emit(ils.Metrics())
+	mb.metricNetifyInterfaceFrameLargest.emit(ils.Metrics())
+	mb.metricNetifyInterfaceIo.emit(ils.Metrics())
+	mb.metricNetifyInterfaceIPIo.emit(ils.Metrics())
+	mb.metricNetifyInterfacePackets.emit(ils.Metrics())
+	mb.metricNetifyInterfaceProtocolPackets.emit(ils.Metrics())
+	mb.metricNetifyInterfaceTCPResets.emit(ils.Metrics())
+	mb.metricNetifyInterfaceTCPSequenceErrors.emit(ils.Metrics())
 
 	for _, op := range options {
 		op.apply(rm)
@@ -1148,6 +3066,61 @@ func (mb *MetricsBuilder) Emit(options ...ResourceMetricsOption) pmetric.Metrics
 	metrics := mb.metricsBuffer
 	mb.metricsBuffer = pmetric.NewMetrics()
 	return metrics
+}
+
+// RecordNetifyAgentCPUCountDataPoint adds a data point to netify.agent.cpu.count metric.
+func (mb *MetricsBuilder) RecordNetifyAgentCPUCountDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentCPUCount.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentCPUTimeDataPoint adds a data point to netify.agent.cpu.time metric.
+func (mb *MetricsBuilder) RecordNetifyAgentCPUTimeDataPoint(ts pcommon.Timestamp, val float64, cpuModeAttributeValue AttributeCPUMode) {
+	mb.metricNetifyAgentCPUTime.recordDataPoint(mb.startTime, ts, val, cpuModeAttributeValue.String())
+}
+
+// RecordNetifyAgentFlowsDataPoint adds a data point to netify.agent.flows metric.
+func (mb *MetricsBuilder) RecordNetifyAgentFlowsDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentFlows.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentFlowsActiveDataPoint adds a data point to netify.agent.flows.active metric.
+func (mb *MetricsBuilder) RecordNetifyAgentFlowsActiveDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentFlowsActive.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentFlowsPurgedDataPoint adds a data point to netify.agent.flows.purged metric.
+func (mb *MetricsBuilder) RecordNetifyAgentFlowsPurgedDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentFlowsPurged.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentMemoryAllocatedDataPoint adds a data point to netify.agent.memory.allocated metric.
+func (mb *MetricsBuilder) RecordNetifyAgentMemoryAllocatedDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentMemoryAllocated.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentMemoryRssDataPoint adds a data point to netify.agent.memory.rss metric.
+func (mb *MetricsBuilder) RecordNetifyAgentMemoryRssDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentMemoryRss.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentMemoryRssPeakDataPoint adds a data point to netify.agent.memory.rss.peak metric.
+func (mb *MetricsBuilder) RecordNetifyAgentMemoryRssPeakDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentMemoryRssPeak.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentReportTimeDataPoint adds a data point to netify.agent.report.time metric.
+func (mb *MetricsBuilder) RecordNetifyAgentReportTimeDataPoint(ts pcommon.Timestamp, val int64) {
+	mb.metricNetifyAgentReportTime.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentUpdateIntervalDataPoint adds a data point to netify.agent.update_interval metric.
+func (mb *MetricsBuilder) RecordNetifyAgentUpdateIntervalDataPoint(ts pcommon.Timestamp, val float64) {
+	mb.metricNetifyAgentUpdateInterval.recordDataPoint(mb.startTime, ts, val)
+}
+
+// RecordNetifyAgentUptimeDataPoint adds a data point to netify.agent.uptime metric.
+func (mb *MetricsBuilder) RecordNetifyAgentUptimeDataPoint(ts pcommon.Timestamp, val int64, agentVersionAttributeValue string) {
+	mb.metricNetifyAgentUptime.recordDataPoint(mb.startTime, ts, val, agentVersionAttributeValue)
 }
 
 // RecordNetifyFlowDetectionPacketsDataPoint adds a data point to netify.flow.detection.packets metric.
@@ -1193,6 +3166,61 @@ func (mb *MetricsBuilder) RecordNetifyFlowTCPRetransmissionsDataPoint(ts pcommon
 // RecordNetifyFlowTCPSequenceErrorsDataPoint adds a data point to netify.flow.tcp.sequence_errors metric.
 func (mb *MetricsBuilder) RecordNetifyFlowTCPSequenceErrorsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, internalAttributeValue bool, flowDigestAttributeValue string) {
 	mb.metricNetifyFlowTCPSequenceErrors.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, internalAttributeValue, flowDigestAttributeValue)
+}
+
+// RecordNetifyInterfaceDiscardedDataPoint adds a data point to netify.interface.discarded metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceDiscardedDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceDiscarded.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceDiscardedIoDataPoint adds a data point to netify.interface.discarded.io metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceDiscardedIoDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceDiscardedIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceDroppedDataPoint adds a data point to netify.interface.dropped metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceDroppedDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, dropStageAttributeValue AttributeDropStage) {
+	mb.metricNetifyInterfaceDropped.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, dropStageAttributeValue.String())
+}
+
+// RecordNetifyInterfaceFilteredDataPoint adds a data point to netify.interface.filtered metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceFilteredDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceFiltered.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceFrameLargestDataPoint adds a data point to netify.interface.frame.largest metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceFrameLargestDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceFrameLargest.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceIoDataPoint adds a data point to netify.interface.io metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceIoDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceIPIoDataPoint adds a data point to netify.interface.ip.io metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceIPIoDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceIPIo.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfacePacketsDataPoint adds a data point to netify.interface.packets metric.
+func (mb *MetricsBuilder) RecordNetifyInterfacePacketsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfacePackets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceProtocolPacketsDataPoint adds a data point to netify.interface.protocol.packets metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceProtocolPacketsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string, packetProtocolAttributeValue AttributePacketProtocol) {
+	mb.metricNetifyInterfaceProtocolPackets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue, packetProtocolAttributeValue.String())
+}
+
+// RecordNetifyInterfaceTCPResetsDataPoint adds a data point to netify.interface.tcp.resets metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceTCPResetsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceTCPResets.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
+}
+
+// RecordNetifyInterfaceTCPSequenceErrorsDataPoint adds a data point to netify.interface.tcp.sequence_errors metric.
+func (mb *MetricsBuilder) RecordNetifyInterfaceTCPSequenceErrorsDataPoint(ts pcommon.Timestamp, val int64, interfaceAttributeValue string) {
+	mb.metricNetifyInterfaceTCPSequenceErrors.recordDataPoint(mb.startTime, ts, val, interfaceAttributeValue)
 }
 
 // Reset resets metrics builder to its initial state. It should be used when external metrics source is restarted,

@@ -67,6 +67,8 @@ func TestMetricsBuilder(t *testing.T) {
 			settings.Logger = zap.New(observedZapCore)
 			mb := NewMetricsBuilder(loadMetricsBuilderConfig(t, tt.name), settings, WithStartTime(start))
 			aggMap := make(map[string]string) // contains the aggregation strategies for each metric name
+			aggMap["netify.agent.cpu.time"] = mb.metricNetifyAgentCPUTime.config.AggregationStrategy
+			aggMap["netify.agent.uptime"] = mb.metricNetifyAgentUptime.config.AggregationStrategy
 			aggMap["netify.flow.detection.packets"] = mb.metricNetifyFlowDetectionPackets.config.AggregationStrategy
 			aggMap["netify.flow.io"] = mb.metricNetifyFlowIo.config.AggregationStrategy
 			aggMap["netify.flow.lifetime.io"] = mb.metricNetifyFlowLifetimeIo.config.AggregationStrategy
@@ -76,6 +78,17 @@ func TestMetricsBuilder(t *testing.T) {
 			aggMap["netify.flow.tcp.resets"] = mb.metricNetifyFlowTCPResets.config.AggregationStrategy
 			aggMap["netify.flow.tcp.retransmissions"] = mb.metricNetifyFlowTCPRetransmissions.config.AggregationStrategy
 			aggMap["netify.flow.tcp.sequence_errors"] = mb.metricNetifyFlowTCPSequenceErrors.config.AggregationStrategy
+			aggMap["netify.interface.discarded"] = mb.metricNetifyInterfaceDiscarded.config.AggregationStrategy
+			aggMap["netify.interface.discarded.io"] = mb.metricNetifyInterfaceDiscardedIo.config.AggregationStrategy
+			aggMap["netify.interface.dropped"] = mb.metricNetifyInterfaceDropped.config.AggregationStrategy
+			aggMap["netify.interface.filtered"] = mb.metricNetifyInterfaceFiltered.config.AggregationStrategy
+			aggMap["netify.interface.frame.largest"] = mb.metricNetifyInterfaceFrameLargest.config.AggregationStrategy
+			aggMap["netify.interface.io"] = mb.metricNetifyInterfaceIo.config.AggregationStrategy
+			aggMap["netify.interface.ip.io"] = mb.metricNetifyInterfaceIPIo.config.AggregationStrategy
+			aggMap["netify.interface.packets"] = mb.metricNetifyInterfacePackets.config.AggregationStrategy
+			aggMap["netify.interface.protocol.packets"] = mb.metricNetifyInterfaceProtocolPackets.config.AggregationStrategy
+			aggMap["netify.interface.tcp.resets"] = mb.metricNetifyInterfaceTCPResets.config.AggregationStrategy
+			aggMap["netify.interface.tcp.sequence_errors"] = mb.metricNetifyInterfaceTCPSequenceErrors.config.AggregationStrategy
 
 			expectedWarnings := 0
 			if tt.metricsSet != testDataSetReag {
@@ -84,6 +97,45 @@ func TestMetricsBuilder(t *testing.T) {
 
 			defaultMetricsCount := 0
 			allMetricsCount := 0
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentCPUCountDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentCPUTimeDataPoint(ts, 1, AttributeCPUModeSystem)
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyAgentCPUTimeDataPoint(ts, 3, AttributeCPUModeUser)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentFlowsDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentFlowsActiveDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentFlowsPurgedDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentMemoryAllocatedDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentMemoryRssDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentMemoryRssPeakDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentReportTimeDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentUpdateIntervalDataPoint(ts, 1)
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyAgentUptimeDataPoint(ts, 1, "agent_version-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyAgentUptimeDataPoint(ts, 3, "agent_version-val-2")
+			}
 
 			allMetricsCount++
 			mb.RecordNetifyFlowDetectionPacketsDataPoint(ts, 1, "interface-val", true, "flow_digest-val")
@@ -138,12 +190,80 @@ func TestMetricsBuilder(t *testing.T) {
 			if tt.name == "reaggregate_set" {
 				mb.RecordNetifyFlowTCPSequenceErrorsDataPoint(ts, 3, "interface-val-2", false, "flow_digest-val-2")
 			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceDiscardedDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceDiscardedDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceDiscardedIoDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceDiscardedIoDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceDroppedDataPoint(ts, 1, "interface-val", AttributeDropStageCapture)
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceDroppedDataPoint(ts, 3, "interface-val-2", AttributeDropStageFlow)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceFilteredDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceFilteredDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceFrameLargestDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceFrameLargestDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceIoDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceIoDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceIPIoDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceIPIoDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfacePacketsDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfacePacketsDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceProtocolPacketsDataPoint(ts, 1, "interface-val", AttributePacketProtocolEthernet)
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceProtocolPacketsDataPoint(ts, 3, "interface-val-2", AttributePacketProtocolFragmented)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceTCPResetsDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceTCPResetsDataPoint(ts, 3, "interface-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordNetifyInterfaceTCPSequenceErrorsDataPoint(ts, 1, "interface-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordNetifyInterfaceTCPSequenceErrorsDataPoint(ts, 3, "interface-val-2")
+			}
 
 			rb := mb.NewResourceBuilder()
 			rb.SetNetifyAgentID("netify.agent.id-val")
 			res := rb.Emit()
 			metrics := mb.Emit(WithResource(res))
 			if tt.name == "reaggregate_set" {
+				assert.Empty(t, mb.metricNetifyAgentCPUTime.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyAgentUptime.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowDetectionPackets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowIo.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowLifetimeIo.aggDataPoints)
@@ -153,6 +273,17 @@ func TestMetricsBuilder(t *testing.T) {
 				assert.Empty(t, mb.metricNetifyFlowTCPResets.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowTCPRetransmissions.aggDataPoints)
 				assert.Empty(t, mb.metricNetifyFlowTCPSequenceErrors.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceDiscarded.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceDiscardedIo.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceDropped.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceFiltered.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceFrameLargest.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceIo.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceIPIo.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfacePackets.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceProtocolPackets.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceTCPResets.aggDataPoints)
+				assert.Empty(t, mb.metricNetifyInterfaceTCPSequenceErrors.aggDataPoints)
 			}
 
 			if tt.expectEmpty {
@@ -180,6 +311,200 @@ func TestMetricsBuilder(t *testing.T) {
 			validatedMetrics := make(map[string]bool)
 			for _, mi := range allMetricsList {
 				switch mi.Name() {
+				case "netify.agent.cpu.count":
+					assert.False(t, validatedMetrics["netify.agent.cpu.count"], "Found a duplicate in the metrics slice: netify.agent.cpu.count")
+					validatedMetrics["netify.agent.cpu.count"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "CPU cores available to the agent (cpu_cores).", mi.Description())
+					assert.Equal(t, "{cpu}", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.cpu.time":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.agent.cpu.time"], "Found a duplicate in the metrics slice: netify.agent.cpu.time")
+						validatedMetrics["netify.agent.cpu.time"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "CPU time the agent process used since it started (cpu_user and cpu_system of agent_status, running totals). A drop starts a new series start time (the agent restarted).", mi.Description())
+						assert.Equal(t, "s", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						cpuModeAttrVal, ok := dp.Attributes().Get("cpu.mode")
+						assert.True(t, ok)
+						assert.Equal(t, "system", cpuModeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.agent.cpu.time"], "Found a duplicate in the metrics slice: netify.agent.cpu.time")
+						validatedMetrics["netify.agent.cpu.time"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "CPU time the agent process used since it started (cpu_user and cpu_system of agent_status, running totals). A drop starts a new series start time (the agent restarted).", mi.Description())
+						assert.Equal(t, "s", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["netify.agent.cpu.time"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("cpu.mode")
+						assert.False(t, ok)
+					}
+				case "netify.agent.flows":
+					assert.False(t, validatedMetrics["netify.agent.flows"], "Found a duplicate in the metrics slice: netify.agent.flows")
+					validatedMetrics["netify.agent.flows"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "Flows in the agent's flow table (flow_count).", mi.Description())
+					assert.Equal(t, "{flow}", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.flows.active":
+					assert.False(t, validatedMetrics["netify.agent.flows.active"], "Found a duplicate in the metrics slice: netify.agent.flows.active")
+					validatedMetrics["netify.agent.flows.active"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "Flows that carried packets in the agent's last update interval (flows_active).", mi.Description())
+					assert.Equal(t, "{flow}", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.flows.purged":
+					assert.False(t, validatedMetrics["netify.agent.flows.purged"], "Found a duplicate in the metrics slice: netify.agent.flows.purged")
+					validatedMetrics["netify.agent.flows.purged"] = true
+					assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+					assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+					assert.Equal(t, "Flows the agent purged, summed by the receiver from agent_status' per-interval flows_purged.", mi.Description())
+					assert.Equal(t, "{flow}", mi.Unit())
+					assert.True(t, mi.Sum().IsMonotonic())
+					assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+					dp := mi.Sum().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.memory.allocated":
+					assert.False(t, validatedMetrics["netify.agent.memory.allocated"], "Found a duplicate in the metrics slice: netify.agent.memory.allocated")
+					validatedMetrics["netify.agent.memory.allocated"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "Memory held by the agent's tcmalloc allocator (tcm_kb, builds with tcmalloc only).", mi.Description())
+					assert.Equal(t, "By", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.memory.rss":
+					assert.False(t, validatedMetrics["netify.agent.memory.rss"], "Found a duplicate in the metrics slice: netify.agent.memory.rss")
+					validatedMetrics["netify.agent.memory.rss"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "Resident memory of the agent process (memrss_kb, 5.x).", mi.Description())
+					assert.Equal(t, "By", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.memory.rss.peak":
+					assert.False(t, validatedMetrics["netify.agent.memory.rss.peak"], "Found a duplicate in the metrics slice: netify.agent.memory.rss.peak")
+					validatedMetrics["netify.agent.memory.rss.peak"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "Peak resident memory of the agent process (maxrss_kb).", mi.Description())
+					assert.Equal(t, "By", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.report.time":
+					assert.False(t, validatedMetrics["netify.agent.report.time"], "Found a duplicate in the metrics slice: netify.agent.report.time")
+					validatedMetrics["netify.agent.report.time"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "When the receiver got the agent's latest agent_status, in seconds since the Unix epoch. Kept after the agent stops reporting until the receiver forgets it, so an alert can compare it with the time.", mi.Description())
+					assert.Equal(t, "s", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+					assert.Equal(t, int64(1), dp.IntValue())
+				case "netify.agent.update_interval":
+					assert.False(t, validatedMetrics["netify.agent.update_interval"], "Found a duplicate in the metrics slice: netify.agent.update_interval")
+					validatedMetrics["netify.agent.update_interval"] = true
+					assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+					assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+					assert.Equal(t, "The agent's update interval (update_interval).", mi.Description())
+					assert.Equal(t, "s", mi.Unit())
+					dp := mi.Gauge().DataPoints().At(0)
+					assert.Equal(t, start, dp.StartTimestamp())
+					assert.Equal(t, ts, dp.Timestamp())
+					assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+					assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+				case "netify.agent.uptime":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.agent.uptime"], "Found a duplicate in the metrics slice: netify.agent.uptime")
+						validatedMetrics["netify.agent.uptime"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Time since the agent started (uptime); carries the agent version.", mi.Description())
+						assert.Equal(t, "s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						agentVersionAttrVal, ok := dp.Attributes().Get("netify.agent.version")
+						assert.True(t, ok)
+						assert.Equal(t, "agent_version-val", agentVersionAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.agent.uptime"], "Found a duplicate in the metrics slice: netify.agent.uptime")
+						validatedMetrics["netify.agent.uptime"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Time since the agent started (uptime); carries the agent version.", mi.Description())
+						assert.Equal(t, "s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.agent.uptime"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("netify.agent.version")
+						assert.False(t, ok)
+					}
 				case "netify.flow.detection.packets":
 					if tt.name != "reaggregate_set" {
 						assert.False(t, validatedMetrics["netify.flow.detection.packets"], "Found a duplicate in the metrics slice: netify.flow.detection.packets")
@@ -671,6 +996,496 @@ func TestMetricsBuilder(t *testing.T) {
 						_, ok = dp.Attributes().Get("netify.flow.internal")
 						assert.False(t, ok)
 						_, ok = dp.Attributes().Get("netify.flow.digest")
+						assert.False(t, ok)
+					}
+				case "netify.interface.discarded":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.discarded"], "Found a duplicate in the metrics slice: netify.interface.discarded")
+						validatedMetrics["netify.interface.discarded"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets the agent discarded before DPI (discarded). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.discarded"], "Found a duplicate in the metrics slice: netify.interface.discarded")
+						validatedMetrics["netify.interface.discarded"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets the agent discarded before DPI (discarded). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.discarded"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.discarded.io":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.discarded.io"], "Found a duplicate in the metrics slice: netify.interface.discarded.io")
+						validatedMetrics["netify.interface.discarded.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes of the packets the agent discarded before DPI (discarded_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.discarded.io"], "Found a duplicate in the metrics slice: netify.interface.discarded.io")
+						validatedMetrics["netify.interface.discarded.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes of the packets the agent discarded before DPI (discarded_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.discarded.io"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.dropped":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.dropped"], "Found a duplicate in the metrics slice: netify.interface.dropped")
+						validatedMetrics["netify.interface.dropped"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets the agent dropped, by stage (capture_dropped, queue_dropped, flow_dropped). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+						dropStageAttrVal, ok := dp.Attributes().Get("netify.drop.stage")
+						assert.True(t, ok)
+						assert.Equal(t, "capture", dropStageAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.dropped"], "Found a duplicate in the metrics slice: netify.interface.dropped")
+						validatedMetrics["netify.interface.dropped"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets the agent dropped, by stage (capture_dropped, queue_dropped, flow_dropped). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.dropped"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.drop.stage")
+						assert.False(t, ok)
+					}
+				case "netify.interface.filtered":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.filtered"], "Found a duplicate in the metrics slice: netify.interface.filtered")
+						validatedMetrics["netify.interface.filtered"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets removed by the capture filter (capture_filtered). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.filtered"], "Found a duplicate in the metrics slice: netify.interface.filtered")
+						validatedMetrics["netify.interface.filtered"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets removed by the capture filter (capture_filtered). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.filtered"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.frame.largest":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.frame.largest"], "Found a duplicate in the metrics slice: netify.interface.frame.largest")
+						validatedMetrics["netify.interface.frame.largest"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Largest frame the agent saw on the interface in its last update interval (largest_bytes).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.frame.largest"], "Found a duplicate in the metrics slice: netify.interface.frame.largest")
+						validatedMetrics["netify.interface.frame.largest"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Largest frame the agent saw on the interface in its last update interval (largest_bytes).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.frame.largest"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.io":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.io"], "Found a duplicate in the metrics slice: netify.interface.io")
+						validatedMetrics["netify.interface.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes seen on the wire, frame overhead included (wire_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.io"], "Found a duplicate in the metrics slice: netify.interface.io")
+						validatedMetrics["netify.interface.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes seen on the wire, frame overhead included (wire_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.io"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.ip.io":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.ip.io"], "Found a duplicate in the metrics slice: netify.interface.ip.io")
+						validatedMetrics["netify.interface.ip.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes of IP packets (ip_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.ip.io"], "Found a duplicate in the metrics slice: netify.interface.ip.io")
+						validatedMetrics["netify.interface.ip.io"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Bytes of IP packets (ip_bytes). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.ip.io"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.packets":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.packets"], "Found a duplicate in the metrics slice: netify.interface.packets")
+						validatedMetrics["netify.interface.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets captured on the interface (raw). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.packets"], "Found a duplicate in the metrics slice: netify.interface.packets")
+						validatedMetrics["netify.interface.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets captured on the interface (raw). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.packets"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.protocol.packets":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.protocol.packets"], "Found a duplicate in the metrics slice: netify.interface.protocol.packets")
+						validatedMetrics["netify.interface.protocol.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets by encapsulation and protocol (ethernet, vlan, mpls, pppoe, fragmented, ip, tcp, udp, icmp, igmp). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+						packetProtocolAttrVal, ok := dp.Attributes().Get("netify.packet.protocol")
+						assert.True(t, ok)
+						assert.Equal(t, "ethernet", packetProtocolAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.protocol.packets"], "Found a duplicate in the metrics slice: netify.interface.protocol.packets")
+						validatedMetrics["netify.interface.protocol.packets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Packets by encapsulation and protocol (ethernet, vlan, mpls, pppoe, fragmented, ip, tcp, udp, icmp, igmp). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.protocol.packets"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("netify.packet.protocol")
+						assert.False(t, ok)
+					}
+				case "netify.interface.tcp.resets":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.tcp.resets"], "Found a duplicate in the metrics slice: netify.interface.tcp.resets")
+						validatedMetrics["netify.interface.tcp.resets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "TCP segments with RST (tcp_resets). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.tcp.resets"], "Found a duplicate in the metrics slice: netify.interface.tcp.resets")
+						validatedMetrics["netify.interface.tcp.resets"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "TCP segments with RST (tcp_resets). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.tcp.resets"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
+						assert.False(t, ok)
+					}
+				case "netify.interface.tcp.sequence_errors":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["netify.interface.tcp.sequence_errors"], "Found a duplicate in the metrics slice: netify.interface.tcp.sequence_errors")
+						validatedMetrics["netify.interface.tcp.sequence_errors"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "TCP sequence errors (tcp_seq_errors, tcp_seq_error before 5.x). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						interfaceAttrVal, ok := dp.Attributes().Get("network.interface.name")
+						assert.True(t, ok)
+						assert.Equal(t, "interface-val", interfaceAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["netify.interface.tcp.sequence_errors"], "Found a duplicate in the metrics slice: netify.interface.tcp.sequence_errors")
+						validatedMetrics["netify.interface.tcp.sequence_errors"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "TCP sequence errors (tcp_seq_errors, tcp_seq_error before 5.x). Summed by the receiver from the agent's per-interval counts, cumulative from when the receiver first saw the interface.", mi.Description())
+						assert.Equal(t, "{packet}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["netify.interface.tcp.sequence_errors"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("network.interface.name")
 						assert.False(t, ok)
 					}
 				}

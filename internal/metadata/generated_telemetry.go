@@ -30,6 +30,7 @@ type TelemetryBuilder struct {
 	registrations                    []metric.Registration
 	NetifyflowstatsDatapointsDropped metric.Int64Counter
 	NetifyflowstatsFlowsEvicted      metric.Int64Counter
+	NetifyflowstatsFlowsLimit        metric.Int64ObservableGauge
 	NetifyflowstatsFlowsTracked      metric.Int64ObservableGauge
 	NetifyflowstatsRecords           metric.Int64Counter
 	NetifyflowstatsViewsOverflow     metric.Int64Counter
@@ -45,6 +46,21 @@ type telemetryBuilderOptionFunc func(mb *TelemetryBuilder)
 
 func (tbof telemetryBuilderOptionFunc) apply(mb *TelemetryBuilder) {
 	tbof(mb)
+}
+
+// RegisterNetifyflowstatsFlowsLimitCallback sets callback for observable NetifyflowstatsFlowsLimit metric.
+func (builder *TelemetryBuilder) RegisterNetifyflowstatsFlowsLimitCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.NetifyflowstatsFlowsLimit, obs: o})
+		return nil
+	}, builder.NetifyflowstatsFlowsLimit)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
 }
 
 // RegisterNetifyflowstatsFlowsTrackedCallback sets callback for observable NetifyflowstatsFlowsTracked metric.
@@ -114,6 +130,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.NetifyflowstatsFlowsEvicted, err = builder.meter.Int64Counter(
 		"otelcol_netifyflowstats_flows_evicted",
 		metric.WithDescription("Flows removed from the flow table to make room for new ones (flows.max reached) or expired after flows.idle_timeout without a record, by reason. [Development]"),
+		metric.WithUnit("{flow}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.NetifyflowstatsFlowsLimit, err = builder.meter.Int64ObservableGauge(
+		"otelcol_netifyflowstats_flows_limit",
+		metric.WithDescription("The most flows the flow table holds (flows.max); flows_tracked near it means new flows will evict old ones or be refused. [Development]"),
 		metric.WithUnit("{flow}"),
 	)
 	errs = errors.Join(errs, err)

@@ -53,6 +53,20 @@ func AssertEqualNetifyflowstatsFlowsEvicted(t *testing.T, tt *componenttest.Tele
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualNetifyflowstatsFlowsLimit(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_netifyflowstats_flows_limit",
+		Description: "The most flows the flow table holds (flows.max); flows_tracked near it means new flows will evict old ones or be refused. [Development]",
+		Unit:        "{flow}",
+		Data: metricdata.Gauge[int64]{
+			DataPoints: dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_netifyflowstats_flows_limit")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualNetifyflowstatsFlowsTracked(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_netifyflowstats_flows_tracked",

@@ -94,9 +94,10 @@ func TestDecodeJSONValues(t *testing.T) {
 			r.HasInterface, r.Interface, r.Digest, r.DigestPrev = true, `eth0"`, "ab", []string{"cd"}
 		})},
 		{"unknown fields ignored", `{"type":"flow_stats","x":{"y":[1,{}]},"flow":{"digest":"d","total_local_bytes":5,"z":null}}`, base},
-		{"agent_status keeps its type and update interval", `{"type":"agent_status","agent_version":"5.2.1","timestamp":1772665318,"update_interval":15,"uptime":3600,"flow_count":12,"flows_active":3,"flows_purged":9,"cpu_cores":4}`, Record{Type: TypeAgentStatus, UpdateIntervalSeconds: 15}},
+		{"agent_status keeps its type and update interval", `{"type":"agent_status","agent_version":"5.2.1","update_interval":15}`, Record{Type: TypeAgentStatus, UpdateIntervalSeconds: 15,
+			Agent: &AgentReport{Status: &AgentStatus{Version: "5.2.1", HasUpdateInterval: true, UpdateInterval: 15}}}},
 		{"legacy flow_status not validated", `{"type":"flow_status","flow":"not an object","internal":"maybe"}`, Record{Type: "flow_status"}},
-		{"unknown type not validated", `{"type":"interface_stats","interface":5}`, Record{Type: "interface_stats"}},
+		{"unknown type not validated", `{"type":"endpoints","interface":5}`, Record{Type: "endpoints"}},
 		{"dpi update", `{"type":"flow_dpi_update","flow":{"digest":"d","local_bytes":1}}`, with(func(r *Record) {
 			r.Type, r.HasStats, r.LocalBytes = TypeFlowDPIUpdate, true, 1
 		})},

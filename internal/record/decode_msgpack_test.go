@@ -58,7 +58,8 @@ func TestDecodeMsgpackValues(t *testing.T) {
 			Record{Type: TypeFlow, HasInterface: true, Interface: "eth0", HasInternal: true, Digest: "d"}},
 		{"non-string keys ignored", map[string]any{"type": "flow", "flow": map[any]any{1: "x", "digest": "d"}},
 			Record{Type: TypeFlow, Digest: "d"}},
-		{"agent_status", map[string]any{"type": "agent_status", "uptime": 5, "flow_count": "x"}, Record{Type: TypeAgentStatus}},
+		{"agent_status", map[string]any{"type": "agent_status", "uptime": 5, "flow_count": "3"}, Record{Type: TypeAgentStatus,
+			Agent: &AgentReport{Status: &AgentStatus{HasUptime: true, Uptime: 5, HasFlowCount: true, FlowCount: 3}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,7 +25,13 @@ func decodeJSONRecord(frame []byte, base int64) (Record, error) {
 	}
 	var w wireRecord
 	w.readJSON(frame)
-	return w.build()
+	r, err := w.build()
+	if err == nil && IsAgentReport(r.Type) {
+		if r.Agent, err = decodeAgentJSON(frame, r.Type); err != nil {
+			return Record{}, err
+		}
+	}
+	return r, err
 }
 
 func (w *wireRecord) readJSON(b []byte) {

@@ -59,7 +59,7 @@ func TestDecodedStringsAreCopies(t *testing.T) {
 	want := []Record{
 		{Type: TypeFlowPurge, HasInterface: true, Interface: "eth0", Reason: "closed",
 			Digest: "abcdef", DigestPrev: []string{"012345", "6789ab"}},
-		{Type: "interface_stats"},
+		{Type: TypeInterfaceStats, Agent: &AgentReport{Interfaces: []InterfaceStats{}}},
 	}
 	jsFlow := `{"type":"flow_purge","interface":"eth0","reason":"closed","flow":{"digest":"abcdef","digest_prev":["012345","6789ab"]}}`
 	jsOther := `{"type":"interface_stats"}`

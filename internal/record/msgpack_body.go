@@ -102,10 +102,14 @@ func (m *mpBody) notObject() error {
 
 func (m *mpBody) record() error {
 	var w wireRecord
+	start := m.pos()
 	if err := m.readRecord(&w); err != nil {
 		return err
 	}
 	rec, err := w.build()
+	if err == nil && IsAgentReport(rec.Type) {
+		rec.Agent, err = decodeAgentMsgpack(m.data[start:m.pos()], rec.Type)
+	}
 	if err != nil {
 		m.fail(err)
 		return nil

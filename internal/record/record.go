@@ -64,6 +64,10 @@ type Record struct {
 	// the agent dispatches flow_stats. Zero when absent.
 	UpdateIntervalSeconds uint64
 
+	// Agent is what agent_status and interface_stats say about the agent
+	// (see agent_records.go); nil for other types.
+	Agent *AgentReport
+
 	// Epoch milliseconds; zero when absent.
 	FirstSeenAtMillis int64
 	LastSeenAtMillis  int64

@@ -99,7 +99,7 @@ func TestStreamJSON(t *testing.T) {
 			[]streamResult{ok(goodRec("a")), ok(goodRec("b"))}},
 		{"object with length and more is a record",
 			`{"length": 1, "type": "agent_status"}` + "\n",
-			[]streamResult{ok(Record{Type: TypeAgentStatus})}},
+			[]streamResult{ok(Record{Type: TypeAgentStatus, Agent: &AgentReport{Status: &AgentStatus{}}})}},
 		{"back to back split anywhere", goodLine("a") + goodLine("b") + "  " + goodLine("c"),
 			[]streamResult{ok(goodRec("a")), ok(goodRec("b")), ok(goodRec("c"))}},
 		{"oversize record skipped",

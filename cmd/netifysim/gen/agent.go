@@ -27,6 +27,9 @@ type Agent struct {
 
 	flowsStarted int64
 	flowsPurged  int64
+
+	// cpuUser and cpuSystem are the running CPU totals agent_status reports.
+	cpuUser, cpuSystem float64
 }
 
 // agentStreams separates each agent's random streams from the id stream so
@@ -113,11 +116,53 @@ func (a *Agent) Tick(now time.Time) []Record {
 	}
 	a.flows = kept
 
-	out := make([]Record, 0, len(events)+len(purges)+len(stats)+1)
+	out := make([]Record, 0, len(events)+len(purges)+len(stats)+2)
 	out = append(out, events...)
 	out = append(out, purges...)
 	out = append(out, stats...)
-	return append(out, a.status(now, len(stats), len(purges)))
+	out = append(out, a.status(now, len(stats), len(purges)))
+	if a.cfg.InterfaceStats {
+		var sum Delta
+		var tcpPackets uint64
+		for _, rs := range [][]Record{purges, stats} {
+			for _, r := range rs {
+				sum.Add(r.Delta)
+				if f, _ := r.Msg["flow"].(map[string]any); f != nil && f["tcp"] != nil {
+					tcpPackets += r.Delta.Packets()
+				}
+			}
+		}
+		out = append(out, a.interfaceStats(sum, tcpPackets))
+	}
+	return out
+}
+
+// interfaceStats is the interval's interface_stats of the agent's capture
+// interface: the packets and bytes of the flows it dispatched, plus a few
+// packets no flow carries (ARP), Ethernet framing, and some capture drops.
+// The simulated flows are TCP (with a tcp object) or UDP.
+// Derived from the tick, not the RNG, so that turning it on does not change
+// the flows' traffic.
+func (a *Agent) interfaceStats(sum Delta, tcpPackets uint64) Record {
+	const ethernetHeader = 14
+	ip, ipBytes := sum.Packets(), sum.Bytes()
+	arp := uint64(a.tick % 3)
+	c := InterfaceCounts{
+		Packets:        ip + arp,
+		WireBytes:      ipBytes + ethernetHeader*ip + 60*arp,
+		TCPResets:      sum.TCPResets,
+		CaptureDropped: uint64(a.tick % 2),
+	}
+	counters := map[string]any{
+		"raw": c.Packets, "ethernet": c.Packets, "ip": ip, "ip_bytes": ipBytes,
+		"tcp": tcpPackets, "udp": ip - tcpPackets,
+		"wire_bytes": c.WireBytes, "tcp_resets": c.TCPResets, "tcp_seq_errors": sum.TCPSeqErrors,
+		"capture_dropped": c.CaptureDropped, "queue_dropped": uint64(0), "flow_dropped": uint64(0),
+		"capture_filtered": uint64(0), "discarded": uint64(0), "discarded_bytes": uint64(0),
+		"largest_bytes": uint64(1514),
+	}
+	msg := map[string]any{"type": TypeInterfaceStats, a.iface: counters}
+	return Record{Agent: a.id, Type: TypeInterfaceStats, Iface: c, Msg: msg}
 }
 
 // PurgeAll ends every flow in the table with a flow_purge (reason expired,
@@ -206,15 +251,22 @@ func (a *Agent) status(now time.Time, active, purged int) Record {
 	if interval == math.Trunc(interval) {
 		updateInterval = int64(interval)
 	}
+	// The CPU times are the process's running totals, as getrusage gives
+	// them: each interval adds to them. Three RNG draws, in this order, as
+	// always, so that the flows' traffic does not change.
+	a.cpuSystem += math.Round(a.rng.Float64()*50) / 1000
+	a.cpuUser += math.Round(a.rng.Float64()*200) / 1000
+	maxRSS := int64(40000 + a.rng.IntN(20000))
 	msg := map[string]any{
 		"agent_version":   a.cfg.AgentVersion,
 		"cpu_cores":       int64(2),
-		"cpu_system":      math.Round(a.rng.Float64()*50) / 100,
-		"cpu_user":        math.Round(a.rng.Float64()*200) / 100,
+		"cpu_system":      math.Round(a.cpuSystem*1000) / 1000,
+		"cpu_user":        math.Round(a.cpuUser*1000) / 1000,
 		"flow_count":      int64(len(a.flows)),
 		"flows_active":    int64(active),
 		"flows_purged":    int64(purged),
-		"maxrss_kb":       int64(40000 + a.rng.IntN(20000)),
+		"maxrss_kb":       maxRSS,
+		"memrss_kb":       maxRSS * 9 / 10,
 		"timestamp":       now.Unix(),
 		"type":            TypeAgentStatus,
 		"update_interval": updateInterval,

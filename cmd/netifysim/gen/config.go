@@ -52,6 +52,10 @@ type Config struct {
 	// (0, the default: only the built-in applications). For runs that must
 	// exceed a view's series cap.
 	Apps int
+	// InterfaceStats adds an interface_stats record (5.x core plugin) after
+	// each agent_status, with the interval's counters of the agent's
+	// capture interface.
+	InterfaceStats bool
 }
 
 const (

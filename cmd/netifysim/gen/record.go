@@ -16,6 +16,7 @@ const (
 	TypeFlowStats       = "flow_stats"
 	TypeFlowPurge       = "flow_purge"
 	TypeAgentStatus     = "agent_status"
+	TypeInterfaceStats  = "interface_stats"
 )
 
 // Delta is the per-interval counters a record carries. Its JSON names and
@@ -69,6 +70,8 @@ type Record struct {
 	// Meta is the classification a flow, flow_dpi_update or
 	// flow_dpi_complete record carries; nil for other records.
 	Meta *Meta
+	// Iface is what an interface_stats record carries (zero for others).
+	Iface InterfaceCounts
 	// Msg is the record; values are strings, bools, int64, uint64, float64,
 	// []string and nested map[string]any.
 	Msg map[string]any

@@ -11,6 +11,26 @@ type Tally struct {
 
 	// Delta is the sum of the counted records' deltas.
 	Delta
+
+	// Interface sums the counters of interface_stats records.
+	Interface InterfaceCounts `json:"interface"`
+}
+
+// InterfaceCounts are the interface_stats counters a receiver should sum:
+// the agent reports them per update interval.
+type InterfaceCounts struct {
+	Packets        uint64 `json:"packets"`         // raw
+	WireBytes      uint64 `json:"wire_bytes"`      // wire_bytes
+	TCPResets      uint64 `json:"tcp_resets"`      // tcp_resets
+	CaptureDropped uint64 `json:"capture_dropped"` // capture_dropped
+}
+
+// Add adds o to c.
+func (c *InterfaceCounts) Add(o InterfaceCounts) {
+	c.Packets += o.Packets
+	c.WireBytes += o.WireBytes
+	c.TCPResets += o.TCPResets
+	c.CaptureDropped += o.CaptureDropped
 }
 
 // CountsDeltas reports whether a record type's deltas belong in the sums.
@@ -25,6 +45,7 @@ func (t *Tally) Add(r *Record) {
 	}
 	t.Records[r.Type]++
 	t.RecordsTotal++
+	t.Interface.Add(r.Iface)
 	if !CountsDeltas(r.Type) {
 		return
 	}
@@ -41,4 +62,5 @@ func (t *Tally) Merge(o Tally) {
 	}
 	t.RecordsTotal += o.RecordsTotal
 	t.Delta.Add(o.Delta)
+	t.Interface.Add(o.Interface)
 }

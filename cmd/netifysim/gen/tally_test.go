@@ -43,3 +43,56 @@ func TestTallyEqualsSumOverPayloads(t *testing.T) {
 	require.Equal(t, 2*tally.LocalBytes, merged.LocalBytes)
 	require.Equal(t, 2*tally.Records[TypeFlowStats], merged.Records[TypeFlowStats])
 }
+
+// interface_stats follows agent_status; its packets are the interval's flow
+// packets plus the tick's ARP packets, and turning it on leaves the flows'
+// records as they were.
+func TestInterfaceStatsCountTheIntervalsFlows(t *testing.T) {
+	cfg := Config{Seed: 3, Flows: 12}
+	with := cfg
+	with.InterfaceStats = true
+	plain := records(t, cfg, 10)
+	recs := records(t, with, 10)
+	var flows []Record
+	var tally Tally
+	var interval Delta
+	ticks := uint64(0)
+	for i := range recs {
+		r := &recs[i]
+		tally.Add(r)
+		switch r.Type {
+		case TypeInterfaceStats:
+			ticks++
+			require.Equal(t, TypeAgentStatus, recs[i-1].Type)
+			require.Equal(t, interval.Packets()+ticks%3, r.Iface.Packets, "interval %d", ticks)
+			require.Equal(t, interval.Bytes()+14*interval.Packets()+60*(ticks%3), r.Iface.WireBytes)
+			require.Equal(t, interval.TCPResets, r.Iface.TCPResets)
+			interval = Delta{}
+		default:
+			flows = append(flows, *r)
+			if CountsDeltas(r.Type) {
+				interval.Add(r.Delta)
+			}
+		}
+	}
+	require.Equal(t, uint64(10), ticks)
+	require.Equal(t, plain, flows)
+	require.Equal(t, int64(10), tally.Records[TypeInterfaceStats])
+	require.Greater(t, tally.Interface.Packets, tally.Packets())
+}
+
+// agent_status' CPU times are running totals: they never go down.
+func TestAgentStatusCPUIsARunningTotal(t *testing.T) {
+	prevUser, prevSystem := -1.0, -1.0
+	for _, r := range records(t, Config{Seed: 2, Flows: 3}, 30) {
+		if r.Type != TypeAgentStatus {
+			continue
+		}
+		user, system := r.Msg["cpu_user"].(float64), r.Msg["cpu_system"].(float64)
+		require.GreaterOrEqual(t, user, prevUser)
+		require.GreaterOrEqual(t, system, prevSystem)
+		require.Less(t, r.Msg["memrss_kb"].(int64), r.Msg["maxrss_kb"].(int64))
+		prevUser, prevSystem = user, system
+	}
+	require.Positive(t, prevUser)
+}
