@@ -119,3 +119,66 @@ func (c *countingConsumer) ConsumeMetrics(_ context.Context, md pmetric.Metrics)
 	c.points += md.DataPointCount()
 	return nil
 }
+
+// BenchmarkFlushLockWait measures how long an input waits to hand one record
+// to the table while a flush of N changed flows runs (per-flow metrics and
+// the default views on): the longest wait of a goroutine that delivers one
+// record after another during the flush, as max-wait-ms. The
+// 1,000,000-flow case is only run when selected:
+// -bench 'FlushLockWait/flows=1000000' -benchtime 1x.
+func BenchmarkFlushLockWait(b *testing.B) {
+	for _, flows := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("flows=%d", flows), func(b *testing.B) {
+			if flows >= 1_000_000 && !strings.Contains(benchFilter(), "1000000") {
+				b.Skip("select with -bench 'FlushLockWait/flows=1000000'")
+			}
+			r := newTestReceiver(b, temporalityCumulative, &countingConsumer{}, func(cfg *Config) {
+				enablePerFlow(cfg)
+				cfg.Flows.Max = flows + 1
+				cfg.ZeroHold = 0
+			})
+			recs := make([]record.Record, flows)
+			for i := range recs {
+				recs[i] = benchRecord(i)
+			}
+			var worst time.Duration
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				for j := 0; j < len(recs); j += 1000 {
+					for k := j; k < min(j+1000, len(recs)); k++ {
+						recs[k].LastSeenAtMillis++
+					}
+					batch := ingest.Batch{Agent: "a", Transport: "http", Received: scenarioEpoch.Add(time.Duration(i) * time.Second), Records: recs[j:min(j+1000, len(recs))]}
+					if _, err := r.Accept(context.Background(), batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				probe := benchRecord(flows)
+				done := make(chan struct{})
+				waited := make(chan time.Duration)
+				go func() {
+					var longest time.Duration
+					for n := 0; ; n++ {
+						select {
+						case <-done:
+							waited <- longest
+							return
+						default:
+						}
+						probe.LastSeenAtMillis++
+						start := time.Now()
+						_, _ = r.Accept(context.Background(), ingest.Batch{Agent: "probe", Transport: "http", Received: scenarioEpoch, Records: []record.Record{probe}})
+						longest = max(longest, time.Since(start))
+					}
+				}()
+				b.StartTimer()
+				r.flush(context.Background())
+				b.StopTimer()
+				close(done)
+				worst = max(worst, <-waited)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(worst.Microseconds())/1000, "max-wait-ms")
+		})
+	}
+}

@@ -120,3 +120,15 @@ func BenchmarkCommit(b *testing.B) {
 		})
 	}
 }
+
+func TestExpireFreesManyFlowsInBatches(t *testing.T) {
+	const n = 3*expireBatch + 5
+	tb := New(Config{MaxFlows: n + 1, IdleTimeout: time.Minute})
+	out := make([]Outcome, 1)
+	for i := 0; i < n; i++ {
+		require.NoError(t, tb.ApplyBatch("a", []record.Record{*stats(fmt.Sprintf("%x", i), nil, 1, 0)}, at(0), false, out))
+	}
+	apply(t, tb, "a", stats("recent", nil, 1, 0), at(30))
+	assert.Equal(t, n, tb.Expire(at(61)))
+	assert.Equal(t, 1, tb.Len(), "the recent flow stays")
+}

@@ -319,18 +319,35 @@ func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
 // Expire frees flows that have seen no record for the idle timeout and have
 // nothing left to send; it returns how many.
 func (t *Table) Expire(now time.Time) int {
+	n := 0
+	for {
+		freed, more := t.expireSome(now)
+		n += freed
+		if !more {
+			return n
+		}
+	}
+}
+
+// expireBatch bounds the flows one hold of the lock frees, so that the
+// inputs never wait long behind an expiry of many flows.
+const expireBatch = 4096
+
+func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := 0
 	for e := t.clean.Front(); e != nil; {
 		f := e.Value.(*Flow)
 		if now.Sub(f.lastUpdate) < t.cfg.IdleTimeout {
-			break
+			return freed, false
+		}
+		if freed == expireBatch {
+			return freed, true
 		}
 		e = e.Next()
 		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
-		n++
+		freed++
 	}
-	return n
+	return freed, false
 }
