@@ -20,20 +20,7 @@ receivers:
     http:
       endpoint: {{.HTTP}}
     flush_interval: 200ms
-    # Per-flow metrics (off by default) with no views: these tests check
-    # every flow's sums against the simulator.
-    views: []
-    zero_hold: 0s
-    metrics:
-      netify.flow.io: {enabled: true}
-      netify.flow.packets: {enabled: true}
-      netify.flow.rate: {enabled: true}
-      netify.flow.tcp.resets: {enabled: true}
-      netify.flow.tcp.retransmissions: {enabled: true}
-      netify.flow.tcp.sequence_errors: {enabled: true}
-      netify.flow.lifetime.io: {enabled: true}
-      netify.flow.lifetime.packets: {enabled: true}
-exporters:
+` + perFlowOnly + `exporters:
   prometheus:
     endpoint: {{.Prometheus}}
     resource_constant_labels:

@@ -8,6 +8,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// perFlowOnly is the receiver settings of the tests that check every flow's
+// sums against the simulator: the per-flow metrics (off by default) on, no
+// views, no zero hold.
+const perFlowOnly = `    views: []
+    zero_hold: 0s
+    metrics:
+      netify.flow.io: {enabled: true}
+      netify.flow.packets: {enabled: true}
+      netify.flow.rate: {enabled: true}
+      netify.flow.tcp.resets: {enabled: true}
+      netify.flow.tcp.retransmissions: {enabled: true}
+      netify.flow.tcp.sequence_errors: {enabled: true}
+      netify.flow.lifetime.io: {enabled: true}
+      netify.flow.lifetime.packets: {enabled: true}
+`
+
 // flowsConfig runs the receiver with the inputs a test asks for into the
 // Prometheus exporter and both OTLP exporters, which send to the test's
 // OTLPSink. The HTTP input is always on (it is the receiver's default).
@@ -36,20 +52,7 @@ receivers:
       agent_id_topic_level: 1
 {{- end}}
     flush_interval: {{.Flush}}
-    # Per-flow metrics (off by default) with no views: these tests check
-    # every flow's sums against the simulator.
-    views: []
-    zero_hold: 0s
-    metrics:
-      netify.flow.io: {enabled: true}
-      netify.flow.packets: {enabled: true}
-      netify.flow.rate: {enabled: true}
-      netify.flow.tcp.resets: {enabled: true}
-      netify.flow.tcp.retransmissions: {enabled: true}
-      netify.flow.tcp.sequence_errors: {enabled: true}
-      netify.flow.lifetime.io: {enabled: true}
-      netify.flow.lifetime.packets: {enabled: true}
-exporters:
+` + perFlowOnly + `exporters:
   prometheus:
     endpoint: {{.Prometheus}}
     resource_constant_labels:
