@@ -63,7 +63,7 @@ func loadScenario(t *testing.T, path string) []step {
 		case line == "@flush" || strings.HasPrefix(line, "@flush "):
 			fail := strings.TrimSpace(strings.TrimPrefix(line, "@flush"))
 			require.Contains(t, []string{"", "retryable", "permanent"}, fail, "%s:%d", path, n)
-			steps = append(steps, step{line: n, flush: true, failWith: fail})
+			steps = append(steps, step{line: n, at: at, flush: true, failWith: fail})
 		case strings.HasPrefix(line, "@"):
 			t.Fatalf("%s:%d: unknown directive %q", path, n, line)
 		default:

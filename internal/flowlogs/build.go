@@ -109,7 +109,8 @@ func putFlowAttributes(m pcommon.Map, r *Record) {
 }
 
 // body is a one-line summary for people reading the log:
-// "closed tcp 192.168.4.44:35636 -> 192.200.0.102:443 netify.tailscale".
+// "closed tcp 192.168.4.44:35636 -> 192.200.0.102:443 netify.tailscale", or
+// "idle flow 77aa00bb11cc22dd" while the agent told nothing of the flow.
 func body(r *Record) string {
 	var b strings.Builder
 	if r.Ended != 0 {
@@ -118,13 +119,18 @@ func body(r *Record) string {
 		b.WriteString("active")
 	}
 	meta := &r.Attrs.Meta
-	b.WriteByte(' ')
-	b.WriteString(flowmetrics.Transport(meta.IPProtocol))
+	told := false
+	if meta.IPProtocol != 0 {
+		b.WriteByte(' ')
+		b.WriteString(flowmetrics.Transport(meta.IPProtocol))
+		told = true
+	}
 	if meta.LocalAddr.IsValid() || meta.OtherAddr.IsValid() {
 		b.WriteByte(' ')
 		b.WriteString(endpoint(meta.LocalAddr.IsValid(), meta.LocalAddr.String(), meta.LocalPort))
 		b.WriteString(" -> ")
 		b.WriteString(endpoint(meta.OtherAddr.IsValid(), meta.OtherAddr.String(), meta.OtherPort))
+		told = true
 	}
 	if meta.ApplicationID != 0 {
 		b.WriteByte(' ')
@@ -133,6 +139,11 @@ func body(r *Record) string {
 		} else {
 			b.WriteString(strconv.FormatUint(uint64(meta.ApplicationID), 10))
 		}
+		told = true
+	}
+	if !told {
+		b.WriteString(" flow ")
+		b.WriteString(r.Digest)
 	}
 	return b.String()
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
@@ -127,7 +126,7 @@ func TestBuildWritesOneResourcePerAgent(t *testing.T) {
 	for _, k := range []string{"network.transport", "network.type", "network.local.address", "network.peer.port", "netify.flow.local_origin"} {
 		assert.NotContains(t, bare, k)
 	}
-	assert.Equal(t, "expired unknown", lrs.At(1).Body().Str())
+	assert.Equal(t, "expired flow d3", lrs.At(1).Body().Str())
 }
 
 func TestFiltersAndMinBytes(t *testing.T) {
@@ -195,7 +194,7 @@ func TestLongFlowProgressRecords(t *testing.T) {
 	assert.Equal(t, EventProgress, lr.EventName())
 	_, hasReason := lr.Attributes().Get(AttrEndReason)
 	assert.False(t, hasReason)
-	assert.Equal(t, "active unknown", lr.Body().Str())
+	assert.Equal(t, "active flow 10a9", lr.Body().Str())
 }
 
 func TestConfigValidateNamesTheKey(t *testing.T) {
@@ -210,5 +209,3 @@ func TestConfigValidateNamesTheKey(t *testing.T) {
 		assert.ErrorContains(t, err, want)
 	}
 }
-
-var _ = plog.NewLogs
