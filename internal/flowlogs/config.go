@@ -58,7 +58,9 @@ func NewDefaultConfig() Config {
 func (c *Config) Validate() error {
 	var errs []error
 	if _, err := flowmetrics.CompileFilters(c.Filter); err != nil {
-		errs = append(errs, fmt.Errorf("logs.%w", err))
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			errs = append(errs, fmt.Errorf("logs.%w", e))
+		}
 	}
 	if c.LongFlowInterval < 0 {
 		errs = append(errs, fmt.Errorf("logs.long_flow_interval must not be negative, got %s", c.LongFlowInterval))

@@ -1,6 +1,7 @@
 package flowmetrics
 
 import (
+	"errors"
 	"fmt"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -22,16 +23,21 @@ func (at *Attribute) IsInt() bool { return at.kind == kindInt }
 // condition, as in a view's filter.
 type Filters []filter
 
-// CompileFilters compiles a filter list; each error names the condition's
-// index.
+// CompileFilters compiles a filter list; it reports every bad condition,
+// each error naming the condition's index.
 func CompileFilters(cs []FilterConfig) (Filters, error) {
 	fs := make(Filters, 0, len(cs))
+	var errs []error
 	for i, c := range cs {
 		f, err := compileFilter(c)
 		if err != nil {
-			return nil, fmt.Errorf("filter[%d]: %w", i, err)
+			errs = append(errs, fmt.Errorf("filter[%d]: %w", i, err))
+			continue
 		}
 		fs = append(fs, f)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return fs, nil
 }
