@@ -183,11 +183,11 @@ func TestLogsScenarioTelemetry(t *testing.T) {
 		r.logs.fail(s.failWith)
 		r.flush(context.Background())
 	}
-	metadatatest.AssertEqualNetifyflowstatsLogsEmitted(t, tt, []metricdata.DataPoint[int64]{{Value: 6}}, metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualNetifyflowstatsLogsEmitted(t, tt, []metricdata.DataPoint[int64]{{Value: 7}}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualNetifyflowstatsLogsDropped(t, tt, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "refused"))},
 	}, metricdatatest.IgnoreTimestamp())
-	assert.Equal(t, 6, r.logs.LogRecordCount())
+	assert.Equal(t, 7, r.logs.LogRecordCount())
 }
 
 // A rate bound of one record a second drops the rest of a burst, counted.

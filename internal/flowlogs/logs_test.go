@@ -209,3 +209,20 @@ func TestConfigValidateNamesTheKey(t *testing.T) {
 		assert.ErrorContains(t, err, want)
 	}
 }
+
+// An agent reusing an ended flow's tuple starts a new flow under the same
+// entry: its record carries its own totals and start, not the sum of both.
+func TestReusedTupleRecordsEachLife(t *testing.T) {
+	f := newFixture(t, NewDefaultConfig())
+	f.apply("a", 0, stats("d1", 100, 200))
+	f.apply("a", 15, purge("d1", "closed", 10, 20))
+	f.apply("a", 30, stats("d1", 1, 2))
+	f.apply("a", 45, purge("d1", "expired", 3, 4))
+	recs := f.queued()
+	require.Len(t, recs, 2)
+	assert.Equal(t, flowtable.Counters{LocalBytes: 110, OtherBytes: 220, LocalPackets: 2, OtherPackets: 3, TCPResets: 1, TCPRetrans: 1}, recs[0].Sum)
+	assert.Equal(t, flowtable.Counters{LocalBytes: 4, OtherBytes: 6, LocalPackets: 2, OtherPackets: 3, TCPResets: 1, TCPRetrans: 1}, recs[1].Sum)
+	assert.Equal(t, at(30), recs[1].FirstSeen, "the second life began with the report that revived the entry")
+	assert.Equal(t, flowtable.EndExpired, recs[1].Ended)
+	assert.Empty(t, f.logs.lives, "an ended life leaves no state behind")
+}

@@ -29,10 +29,19 @@ type Logs struct {
 	// progress holds, per active flow, when its last progress record was
 	// made (or when it started); only with longEvery set.
 	progress map[*flowtable.Flow]time.Time
+	// lives holds, for a flow entry the agent reused (a tuple that ended
+	// and started again), what its earlier lives summed and when this one
+	// began: a record covers one life.
+	lives map[*flowtable.Flow]life
 	// limiter is nil without a rate bound.
 	limiter *rate.Limiter
 	queue   ring
 	drops   Drops
+}
+
+type life struct {
+	before flowtable.Counters
+	start  time.Time
 }
 
 // New compiles a validated configuration.
@@ -43,6 +52,7 @@ func New(cfg Config) *Logs {
 		minBytes:  cfg.MinBytes,
 		longEvery: cfg.LongFlowInterval,
 		queue:     newRing(max(cfg.QueueSize, 1)),
+		lives:     map[*flowtable.Flow]life{},
 	}
 	if l.longEvery > 0 {
 		l.progress = map[*flowtable.Flow]time.Time{}
@@ -56,23 +66,36 @@ func New(cfg Config) *Logs {
 // Observe implements flowtable.Observer. It runs under the table's lock:
 // it copies a few fields of the flow and nothing more.
 func (l *Logs) Observe(u *flowtable.Update) {
-	if u.Ended == flowtable.NotEnded && l.longEvery <= 0 {
+	if u.Ended == flowtable.NotEnded && !u.Started && l.longEvery <= 0 {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f := u.Flow
+	if u.Started {
+		// The table keeps summing a reused entry; what it had before this
+		// record belongs to the earlier life.
+		before := f.Sum()
+		before.Sub(u.Delta)
+		if before != (flowtable.Counters{}) {
+			l.lives[f] = life{before: before, start: u.Time}
+		}
+	}
 	if u.Ended != flowtable.NotEnded {
 		if l.progress != nil {
 			delete(l.progress, f)
 		}
 		l.consider(u)
+		delete(l.lives, f)
+		return
+	}
+	if l.longEvery <= 0 {
 		return
 	}
 	last, ok := l.progress[f]
 	if u.Started || !ok {
-		l.progress[f] = f.FirstSeen()
-		last = f.FirstSeen()
+		last = l.firstSeen(f)
+		l.progress[f] = last
 	}
 	if u.Time.Sub(last) >= l.longEvery {
 		l.progress[f] = u.Time
@@ -82,7 +105,12 @@ func (l *Logs) Observe(u *flowtable.Update) {
 
 func (l *Logs) consider(u *flowtable.Update) {
 	f := u.Flow
-	if s := f.Sum(); s.LocalBytes+s.OtherBytes < l.minBytes {
+	rec := recordOf(u)
+	if lf, ok := l.lives[f]; ok {
+		rec.Sum.Sub(lf.before)
+		rec.FirstSeen = lf.start
+	}
+	if rec.Sum.LocalBytes+rec.Sum.OtherBytes < l.minBytes {
 		return
 	}
 	if !l.filters.Pass(f.Attrs()) {
@@ -94,9 +122,17 @@ func (l *Logs) consider(u *flowtable.Update) {
 		l.drops.Rate++
 		return
 	}
-	if !l.queue.push(recordOf(u)) {
+	if !l.queue.push(rec) {
 		l.drops.Queue++
 	}
+}
+
+// firstSeen is when the flow's current life began.
+func (l *Logs) firstSeen(f *flowtable.Flow) time.Time {
+	if lf, ok := l.lives[f]; ok {
+		return lf.start
+	}
+	return f.FirstSeen()
 }
 
 // Peek appends up to max of the oldest queued records to dst; Commit removes
