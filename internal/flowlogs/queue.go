@@ -1,22 +1,35 @@
 package flowlogs
 
-// ring is a bounded FIFO of records.
+// ring is a bounded FIFO of records. It grows as records wait, up to its
+// bound, so that a quiet receiver does not hold the bound's memory.
 type ring struct {
-	buf  []Record
-	head int
-	n    int
+	buf   []Record
+	head  int
+	n     int
+	bound int
 }
 
-func newRing(size int) ring { return ring{buf: make([]Record, size)} }
+func newRing(bound int) ring { return ring{bound: bound} }
 
-// push appends r, or reports false when the ring is full.
+// push appends r, or reports false when the ring holds its bound.
 func (q *ring) push(r Record) bool {
 	if q.n == len(q.buf) {
-		return false
+		if q.n >= q.bound {
+			return false
+		}
+		q.grow()
 	}
 	q.buf[(q.head+q.n)%len(q.buf)] = r
 	q.n++
 	return true
+}
+
+func (q *ring) grow() {
+	buf := make([]Record, min(q.bound, max(64, 2*len(q.buf))))
+	for i := range q.n {
+		buf[i] = q.buf[(q.head+i)%len(q.buf)]
+	}
+	q.buf, q.head = buf, 0
 }
 
 // peek appends up to max records from the front to dst.
@@ -33,6 +46,8 @@ func (q *ring) drop(n int) {
 	for i := 0; i < n; i++ {
 		q.buf[(q.head+i)%len(q.buf)] = Record{} // let go of the strings
 	}
-	q.head = (q.head + n) % len(q.buf)
+	if n > 0 {
+		q.head = (q.head + n) % len(q.buf)
+	}
 	q.n -= n
 }
