@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -48,7 +50,12 @@ service:
       exporters: [otlp_http/logs]
   telemetry:
     metrics:
-      level: none
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: {{.TelemetryHost}}
+                port: {{.TelemetryPort}}
 `
 
 // TestFlowLogsHTTP: three simulated agents post to one receiver serving a
@@ -59,9 +66,13 @@ service:
 func TestFlowLogsHTTP(t *testing.T) {
 	CollectorBinary(t)
 	metrics, logs := StartOTLPSink(t), StartOTLPLogsSink(t)
+	telemetry := FreeAddr(t)
+	host, port, err := net.SplitHostPort(telemetry)
+	require.NoError(t, err)
 	data := map[string]string{
 		"HTTP": FreeAddr(t), "Health": FreeAddr(t), "Flush": flushInterval,
 		"OTLPGRPC": metrics.GRPCEndpoint, "OTLPLogs": logs.Endpoint,
+		"TelemetryHost": host, "TelemetryPort": port,
 	}
 	c := StartCollector(t, RenderConfig(t, flowLogsConfig, data))
 	c.WaitForHTTP("http://" + data["Health"] + "/")
@@ -110,6 +121,18 @@ func TestFlowLogsHTTP(t *testing.T) {
 		assert.Contains(t, []any{"tcp", "udp", "icmp"}, r.Attributes["network.transport"], "%+v", key)
 	}
 	t.Logf("%d log records, one per finished flow, each with the simulator's totals", len(recs))
+
+	// The receiver's own count of what it handed to the logs pipeline, as
+	// the collector's Prometheus reader renders it.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fams, err := Scrape(ctx, "http://"+telemetry+"/metrics")
+	require.NoError(t, err)
+	assert.Equal(t, float64(len(truth)), fams.Sum("otelcol_netifyflowstats_logs_emitted", nil), "families: %v", fams.Names())
+	assert.Equal(t, float64(len(truth)), fams.Sum("otelcol_receiver_accepted_log_records", map[string]string{"receiver": "netifyflowstats"}))
+	for _, s := range fams.Samples("otelcol_netifyflowstats_logs_dropped") {
+		assert.Zero(t, s.Value, "log records dropped: %v", s.Labels)
+	}
 }
 
 // requireTruthMatchesSummary checks that the replayed generator is the run
