@@ -207,3 +207,28 @@ func TestLogsRateBoundCounted(t *testing.T) {
 		{Value: 2, Attributes: attribute.NewSet(attribute.String("reason", "rate"))},
 	}, metricdatatest.IgnoreTimestamp())
 }
+
+// At shutdown there is no next flush: records the logs pipeline fails to
+// take on the final flush are dropped and counted, not kept.
+func TestLogsFinalFlushFailureCounted(t *testing.T) {
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
+	set := receivertest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tt.NewTelemetrySettings()
+	r := newLogsReceiver(t, set, nil)
+	playRecord(t, r, step{agent: "a", record: []byte(
+		`{"type":"flow_purge","reason":"closed","interface":"lan","internal":false,"flow":{"digest":"abc1","local_bytes":1,"other_bytes":1}}`)})
+	r.logs.fail("retryable")
+	r.flush(context.Background())
+	assert.Equal(t, 1, r.logs.calls)
+	assert.Equal(t, 1, r.netifyReceiver.logs.Len(), "a retryable failure keeps the record queued")
+
+	r.logs.fail("retryable")
+	require.NoError(t, r.Shutdown(context.Background()))
+	assert.Equal(t, 2, r.logs.calls, "the final flush tried again")
+	assert.Zero(t, r.netifyReceiver.logs.Len())
+	assert.Zero(t, r.logs.LogRecordCount())
+	metadatatest.AssertEqualNetifyflowstatsLogsDropped(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "refused"))},
+	}, metricdatatest.IgnoreTimestamp())
+}
