@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowlogs"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
@@ -50,6 +51,9 @@ type Config struct {
 	// increase(), which never count a series' first sample, count its first
 	// bytes. Set it to at least the scrape interval; 0 turns it off.
 	ZeroHold time.Duration `mapstructure:"zero_hold"`
+	// Logs shapes the flow log records (one per finished flow) a logs
+	// pipeline using the receiver gets.
+	Logs flowlogs.Config `mapstructure:"logs"`
 
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowlogs"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
@@ -41,6 +42,7 @@ func NewFactory() receiver.Factory {
 		metadata.Type,
 		createDefaultConfig,
 		receiver.WithMetrics(createMetricsReceiver, metadata.MetricsStability),
+		receiver.WithLogs(createLogsReceiver, metadata.LogsStability),
 	)
 }
 
@@ -64,10 +66,14 @@ func createDefaultConfig() component.Config {
 		},
 		Views:                flowmetrics.DefaultViews(),
 		ZeroHold:             defaultZeroHold,
+		Logs:                 flowlogs.NewDefaultConfig(),
 		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
 	}
 }
 
+// createMetricsReceiver and createLogsReceiver return the one receiver
+// instance of a configuration (see shared.go): a receiver ID used in a
+// metrics and a logs pipeline has one set of inputs and one flow table.
 func createMetricsReceiver(_ context.Context, set receiver.Settings, cfg component.Config, next consumer.Metrics) (receiver.Metrics, error) {
-	return newReceiver(set, cfg.(*Config), next)
+	return receivers.get(set, cfg.(*Config), func(r *netifyReceiver) { r.next = next })
 }

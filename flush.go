@@ -75,7 +75,10 @@ func (r *netifyReceiver) flush(ctx context.Context) {
 		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(n), reasonIdle)
 	}
 	r.views.Expire(now)
-	// The agents' health follows the flows and views, in a batch of its own.
+	// After the expiry above (whose flows get records too), whichever way
+	// the metrics part below returns: the flow logs, and before them the
+	// agents' health, in batches of their own.
+	defer r.flushLogs(ctx)
 	defer r.flushAgents(ctx)
 	if r.emitter.PerFlow.Enabled() {
 		r.table.BeginFlush(now)
@@ -108,7 +111,7 @@ func (r *netifyReceiver) flush(ctx context.Context) {
 // send hands one batch to the next consumer and reports whether it is done
 // with: taken, or refused for good (counted as dropped).
 func (r *netifyReceiver) send(ctx context.Context, md pmetric.Metrics, points int) bool {
-	if points == 0 {
+	if points == 0 || r.next == nil {
 		return true
 	}
 	opCtx := r.obs.StartMetricsOp(ctx)

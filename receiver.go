@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowlogs"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
@@ -37,6 +38,11 @@ type netifyReceiver struct {
 	next   consumer.Metrics
 	logger *zap.Logger
 	now    func() time.Time
+
+	// nextLogs is the logs pipeline's consumer, nil when no logs pipeline
+	// uses the receiver; logs then is nil too.
+	nextLogs consumer.Logs
+	logs     *flowlogs.Logs
 
 	table     *flowtable.Table
 	telemetry *metadata.TelemetryBuilder
@@ -106,7 +112,7 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 		IdleTimeout: r.cfg.Flows.IdleTimeout,
 		PerFlow:     r.emitter.PerFlow.Enabled(),
 		ZeroHold:    r.emitter.ZeroHold,
-		Observer:    r.views,
+		Observer:    r.observer(),
 	})
 	if err := r.registerGauges(); err != nil {
 		return err

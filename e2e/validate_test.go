@@ -21,7 +21,7 @@ func TestExampleConfigsValidate(t *testing.T) {
 	configs := CollectorConfigs(t)
 	// Guard against the glob silently matching less than what ships.
 	want := []string{
-		"examples/local-demo.yaml", "examples/prometheus.yaml", "examples/otlp-backend.yaml",
+		"examples/local-demo.yaml", "examples/prometheus.yaml", "examples/otlp-backend.yaml", "examples/flow-logs.yaml",
 		"examples/k8s-node-agent.yaml", "examples/gateway-deltatocumulative.yaml",
 		"deploy/otelcol-netify.yaml", "deploy/kubernetes/configmap.yaml", "deploy/helm/values.yaml",
 	}

@@ -32,6 +32,8 @@ type TelemetryBuilder struct {
 	NetifyflowstatsFlowsEvicted      metric.Int64Counter
 	NetifyflowstatsFlowsLimit        metric.Int64ObservableGauge
 	NetifyflowstatsFlowsTracked      metric.Int64ObservableGauge
+	NetifyflowstatsLogsDropped       metric.Int64Counter
+	NetifyflowstatsLogsEmitted       metric.Int64Counter
 	NetifyflowstatsRecords           metric.Int64Counter
 	NetifyflowstatsViewsOverflow     metric.Int64Counter
 	NetifyflowstatsViewsSeries       metric.Int64ObservableGauge
@@ -143,6 +145,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_netifyflowstats_flows_tracked",
 		metric.WithDescription("Flows held in the flow table. [Development]"),
 		metric.WithUnit("{flow}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.NetifyflowstatsLogsDropped, err = builder.meter.Int64Counter(
+		"otelcol_netifyflowstats_logs_dropped",
+		metric.WithDescription("Flow log records dropped, by reason (rate, past logs.max_per_second; queue, logs.queue_size full; refused, the next consumer refused them with a permanent error or failed on the final flush). [Development]"),
+		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.NetifyflowstatsLogsEmitted, err = builder.meter.Int64Counter(
+		"otelcol_netifyflowstats_logs_emitted",
+		metric.WithDescription("Flow log records handed to the next consumer of the logs pipeline and taken by it. [Development]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.NetifyflowstatsRecords, err = builder.meter.Int64Counter(

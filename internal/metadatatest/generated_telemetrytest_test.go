@@ -34,6 +34,8 @@ func TestSetupTelemetry(t *testing.T) {
 	}))
 	tb.NetifyflowstatsDatapointsDropped.Add(context.Background(), 1)
 	tb.NetifyflowstatsFlowsEvicted.Add(context.Background(), 1)
+	tb.NetifyflowstatsLogsDropped.Add(context.Background(), 1)
+	tb.NetifyflowstatsLogsEmitted.Add(context.Background(), 1)
 	tb.NetifyflowstatsRecords.Add(context.Background(), 1)
 	tb.NetifyflowstatsViewsOverflow.Add(context.Background(), 1)
 	AssertEqualNetifyflowstatsDatapointsDropped(t, testTel,
@@ -46,6 +48,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualNetifyflowstatsFlowsTracked(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualNetifyflowstatsLogsDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualNetifyflowstatsLogsEmitted(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualNetifyflowstatsRecords(t, testTel,
