@@ -55,6 +55,11 @@ var goldenModes = []struct {
 			Name: "external_hosts", GroupBy: []string{"host"}, MaxSeries: 2,
 			Measures: []string{flowmetrics.MeasureIO, flowmetrics.MeasureFlows},
 			Filter:   []flowmetrics.FilterConfig{{Attribute: "internal", In: []string{"false"}}},
+		}, flowmetrics.ViewConfig{
+			// Every other attribute, each rendered as documented.
+			Name: "endpoints", Measures: []string{flowmetrics.MeasureIO},
+			GroupBy: []string{"ip_version", "application_category", "protocol_category", "domain_category",
+				"local_address", "local_port", "other_address", "other_port", "other_type", "local_origin", "vlan"},
 		})
 		cfg.Metrics.NetifyFlowIo.Enabled = true
 		cfg.PerFlowAttributes = []string{"application", "transport"}
