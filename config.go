@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
@@ -45,15 +45,7 @@ type Config struct {
 
 // HTTPConfig is the HTTP input: confighttp's server settings plus where the
 // records are posted and where the agent's identity is found.
-type HTTPConfig struct {
-	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
-	// Path the agent posts to. Requests to Path/<agent id> carry the agent's
-	// identity in the URL (an HTTP sink URL templated with ${uuid_agent}).
-	Path string `mapstructure:"path"`
-	// AgentIDHeader names the request header holding the agent's identity
-	// (an HTTP sink header templated with ${uuid_agent}).
-	AgentIDHeader string `mapstructure:"agent_id_header"`
-}
+type HTTPConfig = httpin.Config
 
 // FlowsConfig bounds the flow table.
 type FlowsConfig struct {

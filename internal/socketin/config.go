@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -84,6 +85,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("socket::endpoints[%d]::endpoint: %q is listed twice", i, ep.Endpoint)
 		}
 		seen[ep.Endpoint] = true
+		if err := ingest.CheckAgentID(ep.agentID(), "the configuration"); err != nil {
+			return fmt.Errorf("socket::endpoints[%d]::agent_id: %w", i, err)
+		}
 		if _, err := ep.streamFormat(); err != nil {
 			return fmt.Errorf("socket::endpoints[%d]::format: %w", i, err)
 		}
