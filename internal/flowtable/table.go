@@ -30,6 +30,11 @@ type Config struct {
 	IdleTimeout time.Duration
 }
 
+type agentInterval struct {
+	every time.Duration
+	seen  time.Time
+}
+
 type flowKey struct {
 	agent  string
 	digest string
@@ -42,8 +47,9 @@ type Table struct {
 	mu    sync.Mutex
 	index map[flowKey]*flow
 	// intervals holds each agent's update_interval from its agent_status
-	// records; at most MaxFlows agents.
-	intervals map[string]time.Duration
+	// records; at most MaxFlows agents, each forgotten by Expire once its
+	// agent_status stopped for the idle timeout.
+	intervals map[string]agentInterval
 	count     int
 	// dirty holds flows changed since they were last handed downstream;
 	// clean holds the rest. Both are least recently updated first (see
@@ -54,7 +60,7 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*flow), intervals: make(map[string]time.Duration)}
+	return &Table{cfg: cfg, index: make(map[flowKey]*flow), intervals: make(map[string]agentInterval)}
 }
 
 // Len is the number of flows tracked.
@@ -152,7 +158,7 @@ const maxUpdateInterval = time.Hour
 
 func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*flow]bool) Outcome {
 	if !r.IsFlow() {
-		t.noteInterval(agent, r)
+		t.noteInterval(agent, r, now)
 		return Skipped
 	}
 	outcome := Applied
@@ -163,7 +169,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 			t.evictOldestClean(keep) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now, t.intervals[agent])
+		f = newFlow(agent, r, now, t.intervals[agent].every)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -178,7 +184,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 
 // noteInterval remembers an agent's update interval, which dates the start
 // of a flow first seen through a periodic report (see seriesStart).
-func (t *Table) noteInterval(agent string, r *record.Record) {
+func (t *Table) noteInterval(agent string, r *record.Record, now time.Time) {
 	if r.Type != record.TypeAgentStatus || r.UpdateIntervalSeconds == 0 {
 		return
 	}
@@ -187,7 +193,7 @@ func (t *Table) noteInterval(agent string, r *record.Record) {
 		return
 	}
 	if _, known := t.intervals[agent]; known || len(t.intervals) < t.cfg.MaxFlows {
-		t.intervals[agent] = d
+		t.intervals[agent] = agentInterval{every: d, seen: now}
 	}
 }
 
@@ -278,6 +284,11 @@ func (t *Table) Expire(now time.Time) int {
 		e = e.Next()
 		t.remove(f)
 		n++
+	}
+	for agent, iv := range t.intervals {
+		if now.Sub(iv.seen) >= t.cfg.IdleTimeout+iv.every {
+			delete(t.intervals, agent)
+		}
 	}
 	return n
 }
