@@ -1,6 +1,7 @@
 package socketin
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,8 @@ func TestValidate(t *testing.T) {
 		"unix without path": {func(c *Config) { c.Endpoints[0].Endpoint = "unix://host" }, []string{"endpoints[0]::endpoint", `"unix://host"`}},
 		"duplicate":         {func(c *Config) { c.Endpoints[1].Endpoint = c.Endpoints[0].Endpoint }, []string{"endpoints[1]::endpoint", "twice"}},
 		"format":            {func(c *Config) { c.Endpoints[1].Format = "xml" }, []string{"endpoints[1]::format", `"xml"`}},
+		"agent id":          {func(c *Config) { c.Endpoints[1].AgentID = "a\nb" }, []string{"endpoints[1]::agent_id", "control character U+000A"}},
+		"long endpoint id":  {func(c *Config) { c.Endpoints[0].Endpoint = "unix:///" + strings.Repeat("s", 130) }, []string{"endpoints[0]::agent_id", "at most 128"}},
 		"idle":              {func(c *Config) { c.IdleTimeout = 0 }, []string{"socket::idle_timeout", "0s"}},
 		"dial":              {func(c *Config) { c.DialTimeout = -time.Second }, []string{"socket::dial_timeout", "-1s"}},
 		"max record":        {func(c *Config) { c.MaxRecordBytes = 0 }, []string{"socket::max_record_bytes", "0"}},
