@@ -14,14 +14,14 @@ import (
 
 func TestCheckAgentID(t *testing.T) {
 	for id, want := range map[string]string{
-		"agent-7":                    "",
-		strings.Repeat("é", 64):      "",
-		"":                           "agent id from src is empty",
-		strings.Repeat("a", 129):     "agent id from src is 129 bytes, at most 128",
-		"agent\x01one":               "agent id from src contains control character U+0001",
-		"agent\none":                 "agent id from src contains control character U+000A",
-		"agent\u0085":                "agent id from src contains control character U+0085",
-		"agent\xff":                  "agent id from src is not valid UTF-8",
+		"agent-7":                "",
+		strings.Repeat("é", 64):  "",
+		"":                       "agent id from src is empty",
+		strings.Repeat("a", 129): "agent id from src is 129 bytes, at most 128",
+		"agent\x01one":           "agent id from src contains control character U+0001",
+		"agent\none":             "agent id from src contains control character U+000A",
+		"agent\u0085":            "agent id from src contains control character U+0085",
+		"agent\xff":              "agent id from src is not valid UTF-8",
 	} {
 		err := CheckAgentID(id, "src")
 		if want == "" {
