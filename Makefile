@@ -78,6 +78,21 @@ bench-compare: ## compare two benchmark files: make bench-compare OLD=a.txt NEW=
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=old.txt NEW=new.txt" >&2; exit 2; }
 	@$(ENV) benchstat $(OLD) $(NEW)
 
+# Every fuzz target, as package:Target. `go test` runs their seed corpora
+# (testdata/fuzz and f.Add); `make fuzz` fuzzes each for FUZZTIME.
+FUZZ_TARGETS := ./internal/record:FuzzDecode ./internal/record:FuzzStreamFraming \
+	./internal/httpin:FuzzHandler \
+	./internal/mqttin:FuzzUnwrapPayload ./internal/mqttin:FuzzLimitConn
+FUZZTIME ?= 30s
+
+.PHONY: fuzz
+fuzz: ## fuzz every target for FUZZTIME each (default 30s); fails on a crash or an allocation over its bound
+	@$(ENV) for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
+		go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
+
 .PHONY: docker
 docker: ## build the container image netify-otel/otelcol-netify:dev
 	docker build -f deploy/Dockerfile -t netify-otel/otelcol-netify:dev .

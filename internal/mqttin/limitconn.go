@@ -104,6 +104,10 @@ func (c *limitConn) Read(p []byte) (int, error) {
 
 const packetPublish = 3
 
+// maxControlPacket bounds the packets other than PUBLISH a broker sends
+// (CONNACK, PUBACK..., SUBACK: a few bytes each).
+const maxControlPacket = 64 << 10
+
 // nextPacket reads a packet's fixed header and decides what to hand on.
 func (c *limitConn) nextPacket() error {
 	c.out = c.out[:0]
@@ -114,6 +118,11 @@ func (c *limitConn) nextPacket() error {
 	remaining, lenBytes, err := readRemainingLength(c.r)
 	if err != nil {
 		return err
+	}
+	if first>>4 != packetPublish && remaining > maxControlPacket {
+		// A broker sends no other packet anywhere near this size; Paho would
+		// allocate whatever the length says.
+		return fmt.Errorf("mqtt: packet of type %d with %d bytes, at most %d", first>>4, remaining, maxControlPacket)
 	}
 	if first>>4 != packetPublish || remaining <= c.max {
 		c.out = append(append(c.out, first), lenBytes...)
