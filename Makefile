@@ -93,6 +93,15 @@ fuzz: ## fuzz every target for FUZZTIME each (default 30s); fails on a crash or 
 		go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
 
+SOAK_AGENTS  ?= 200
+SOAK_FLOWS   ?= 5000
+SOAK_SECONDS ?= 300
+
+.PHONY: soak
+soak: ## long soak: SOAK_AGENTS x SOAK_FLOWS over socket and HTTP for SOAK_SECONDS, printing heap, goroutines and throughput each second
+	@$(ENV) SOAK_AGENTS=$(SOAK_AGENTS) SOAK_FLOWS=$(SOAK_FLOWS) SOAK_SECONDS=$(SOAK_SECONDS) \
+		go test -count=1 -run='^TestSoak$$' -v -timeout=$$(( $(SOAK_SECONDS) + 600 ))s . | grep -E 'soak:|^(ok|FAIL|---)'
+
 .PHONY: docker
 docker: ## build the container image netify-otel/otelcol-netify:dev
 	docker build -f deploy/Dockerfile -t netify-otel/otelcol-netify:dev .
