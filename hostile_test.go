@@ -17,8 +17,11 @@ import (
 )
 
 // Defaults that bound what a slow or idle peer can hold.
+// They survive loading a configuration that does not set them.
 func TestDefaultHTTPServerTimeouts(t *testing.T) {
-	h := createDefaultConfig().(*Config).HTTP.Get()
+	cfg, err := loadConfig(t, "")
+	require.NoError(t, err)
+	h := cfg.HTTP.Get()
 	assert.Equal(t, 10*time.Second, h.ServerConfig.ReadHeaderTimeout)
 	assert.Equal(t, 30*time.Second, h.ServerConfig.ReadTimeout)
 	assert.Equal(t, time.Minute, h.ServerConfig.Keepalive.Get().IdleTimeout)
