@@ -71,6 +71,16 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("http.agent_id_header %q is not a valid header name", h.AgentIDHeader))
 		}
 	}
+	if s := cfg.Socket.Get(); s != nil {
+		for _, err := range s.Problems() {
+			errs = append(errs, fmt.Errorf("socket::%w", err))
+		}
+	}
+	if m := cfg.MQTT.Get(); m != nil {
+		for _, err := range m.Problems() {
+			errs = append(errs, fmt.Errorf("mqtt::%w", err))
+		}
+	}
 	switch cfg.Temporality {
 	case temporalityCumulative, temporalityDelta:
 	default:

@@ -31,7 +31,7 @@ type Input struct {
 
 // New checks cfg and builds an Input.
 func New(cfg Config, set ingest.Settings) (*Input, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
 	if set.Sink == nil {
