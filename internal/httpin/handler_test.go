@@ -432,3 +432,27 @@ func TestHandlerMsgpackBody(t *testing.T) {
 	assert.Equal(t, Answer{Accepted: 1}, a)
 	assert.Equal(t, []string{"ab"}, f.digests())
 }
+
+// A sender naming no agent id is logged once per address, in bounded
+// memory.
+func TestHandlerLogsAnonymousSendersOncePerPeer(t *testing.T) {
+	f := newFixture()
+	send := func(peer string) {
+		r := post(testPath, "application/json", flowStats("ab"))
+		r.RemoteAddr = peer + ":4000"
+		w, a := f.serve(t, r)
+		require.Equal(t, http.StatusOK, w.Code, a)
+	}
+	send("198.51.100.1")
+	send("198.51.100.1")
+	send("198.51.100.2")
+	logged := f.logs.FilterMessageSnippet("named no agent id").All()
+	require.Len(t, logged, 2)
+	assert.Equal(t, "198.51.100.1", logged[0].ContextMap()["peer"])
+	assert.Equal(t, "198.51.100.2", logged[1].ContextMap()["peer"])
+
+	for i := range maxAnonymousPeers + 10 {
+		send(fmt.Sprintf("10.0.%d.%d", i/256, i%256))
+	}
+	assert.LessOrEqual(t, len(f.h.anonymous.seen), maxAnonymousPeers)
+}
