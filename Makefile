@@ -96,10 +96,13 @@ fuzz: ## fuzz every target for FUZZTIME each (default 30s); fails on a crash or 
 SOAK_AGENTS  ?= 200
 SOAK_FLOWS   ?= 5000
 SOAK_SECONDS ?= 300
+# Each agent reports all its flows every SOAK_INTERVAL_MS, as a real agent's
+# 15 s update interval.
+SOAK_INTERVAL_MS ?= 15000
 
 .PHONY: soak
 soak: ## long soak: SOAK_AGENTS x SOAK_FLOWS over socket and HTTP for SOAK_SECONDS, printing heap, goroutines and throughput each second
-	@$(ENV) SOAK_AGENTS=$(SOAK_AGENTS) SOAK_FLOWS=$(SOAK_FLOWS) SOAK_SECONDS=$(SOAK_SECONDS) \
+	@$(ENV) SOAK_AGENTS=$(SOAK_AGENTS) SOAK_FLOWS=$(SOAK_FLOWS) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_INTERVAL_MS=$(SOAK_INTERVAL_MS) \
 		go test -count=1 -run='^TestSoak$$' -v -timeout=$$(( $(SOAK_SECONDS) + 600 ))s . | grep -E 'soak:|^(ok|FAIL|---)'
 
 .PHONY: docker

@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -124,6 +125,13 @@ type inputReceiver struct {
 // enables, and a flush interval long enough that only the test flushes.
 func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 	t.Helper()
+	return startInputReceiverTo(t, tweak, nil)
+}
+
+// startInputReceiverTo is startInputReceiver handing the metrics to next
+// instead of a sink that keeps them (a long run would keep them all).
+func startInputReceiverTo(t *testing.T, tweak func(*Config), next consumer.Metrics) *inputReceiver {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.HTTP = configoptional.None[HTTPConfig]()
 	cfg.FlushInterval = time.Hour
@@ -135,7 +143,10 @@ func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	ir := &inputReceiver{sink: &consumertest.MetricsSink{}, tt: tt, host: ingesttest.NewStatusHost()}
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, ir.sink)
+	if next == nil {
+		next = ir.sink
+	}
+	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, next)
 	require.NoError(t, err)
 	ir.netifyReceiver = r
 	require.NoError(t, r.Start(context.Background(), ir.host))

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer/consumertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
@@ -41,9 +42,12 @@ func soakSetting(name string, def int) int {
 
 // TestSoak streams flow_stats from agents over the socket and HTTP inputs
 // for a while, sampling the heap, the goroutines and the throughput every
-// second, and fails if either bound is crossed or a record is lost. The
-// test command runs a short one (20 agents x 500 flows, 20 s); `make soak`
-// runs SOAK_AGENTS x SOAK_FLOWS for SOAK_SECONDS.
+// second, and fails if either bound is crossed or a record is lost. Each
+// agent sends a flow_stats for every one of its flows, then waits
+// SOAK_INTERVAL_MS (the agent's update interval; 1 s here, 15 s by
+// default on a real agent). The test command runs a short one (20 agents x
+// 500 flows, 20 s); `make soak` runs SOAK_AGENTS x SOAK_FLOWS for
+// SOAK_SECONDS. The flushes go to a consumer that keeps nothing.
 func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak skipped in -short")
@@ -59,7 +63,8 @@ func TestSoak(t *testing.T) {
 		sockets = append(sockets, listenSocketAgent(t, "tcp"))
 	}
 	maxFlows := agents * flows
-	ir := startInputReceiver(t, func(c *Config) {
+	interval := time.Duration(soakSetting("SOAK_INTERVAL_MS", 1000)) * time.Millisecond
+	ir := startInputReceiverTo(t, func(c *Config) {
 		d := createDefaultConfig().(*Config).HTTP.Get()
 		d.ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
 		c.HTTP = configoptional.Some(*d)
@@ -70,9 +75,8 @@ func TestSoak(t *testing.T) {
 		s.DialTimeout = 5 * time.Second
 		c.Socket = configoptional.Some(s)
 		c.Flows.Max = maxFlows
-		c.FlushInterval = 2 * time.Second
 		c.Flows.IdleTimeout = time.Hour
-	})
+	}, consumertest.NewNop())
 	heapBound := soakHeap() + uint64(maxFlows)*soakBytesPerFlow + soakFixedHeap
 	goroutineBound := runtime.NumGoroutine() + agents*soakGoroutinesPerPeer + soakFixedGoroutines
 
@@ -99,6 +103,7 @@ func TestSoak(t *testing.T) {
 					return
 				}
 				sent.Add(int64(flows))
+				pace(ctx, interval)
 			}
 		}(conn, body(i))
 	}
@@ -121,6 +126,7 @@ func TestSoak(t *testing.T) {
 					return
 				}
 				sent.Add(int64(flows))
+				pace(ctx, interval)
 			}
 		}(body(socketAgents + i))
 	}
@@ -139,7 +145,6 @@ func TestSoak(t *testing.T) {
 			done = true
 		case <-tick.C:
 		}
-		ir.sink.Reset() // the test's sink keeps what it is given; a collector's exporter would not
 		heap, g, n := soakHeap(), runtime.NumGoroutine(), taken()
 		peakHeap, peakGoroutines = max(peakHeap, heap), max(peakGoroutines, g)
 		t.Logf("soak: t=%3.0fs heap=%4d MiB goroutines=%4d flows=%7d records=%9d rate=%7d/s",
@@ -154,6 +159,15 @@ func TestSoak(t *testing.T) {
 	assert.LessOrEqual(t, ir.table.Len(), maxFlows)
 	t.Logf("soak: %d records in %s (%.0f/s); peak heap %d MiB, peak goroutines %d",
 		sent.Load(), duration, float64(sent.Load())/duration.Seconds(), peakHeap>>20, peakGoroutines)
+}
+
+// pace waits one report interval, as an agent does between its flow_stats
+// dispatches, or until ctx ends.
+func pace(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
 }
 
 // soakHeap is the live heap after a collection.
