@@ -103,7 +103,7 @@ SOAK_INTERVAL_MS ?= 15000
 .PHONY: soak
 soak: ## long soak: SOAK_AGENTS x SOAK_FLOWS over socket and HTTP for SOAK_SECONDS, printing heap, goroutines and throughput each second
 	@$(ENV) SOAK_AGENTS=$(SOAK_AGENTS) SOAK_FLOWS=$(SOAK_FLOWS) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_INTERVAL_MS=$(SOAK_INTERVAL_MS) \
-		go test -count=1 -run='^TestSoak$$' -v -timeout=$$(( $(SOAK_SECONDS) + 600 ))s . | grep --line-buffered -E 'soak:|^(ok|FAIL|---)'
+		go test -count=1 -run='^TestSoak$$' -v -timeout=$$(( $(SOAK_SECONDS) + 600 ))s . | grep --line-buffered -E 'soak|Error|^(ok|FAIL|---)'
 
 .PHONY: docker
 docker: ## build the container image netify-otel/otelcol-netify:dev
