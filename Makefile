@@ -81,6 +81,7 @@ bench-compare: ## compare two benchmark files: make bench-compare OLD=a.txt NEW=
 # Every fuzz target, as package:Target. `go test` runs their seed corpora
 # (testdata/fuzz and f.Add); `make fuzz` fuzzes each for FUZZTIME.
 FUZZ_TARGETS := ./internal/record:FuzzDecode ./internal/record:FuzzStreamFraming \
+	./internal/flowtable:FuzzTableSequences \
 	./internal/httpin:FuzzHandler \
 	./internal/mqttin:FuzzUnwrapPayload ./internal/mqttin:FuzzLimitConn
 FUZZTIME ?= 30s
