@@ -82,6 +82,34 @@ bench-compare: ## compare two benchmark files: make bench-compare OLD=a.txt NEW=
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=old.txt NEW=new.txt" >&2; exit 2; }
 	@$(ENV) benchstat $(OLD) $(NEW)
 
+# Every fuzz target, as package:Target. `go test` runs their seed corpora
+# (testdata/fuzz and f.Add); `make fuzz` fuzzes each for FUZZTIME.
+FUZZ_TARGETS := ./internal/record:FuzzDecode ./internal/record:FuzzStreamFraming \
+	./internal/flowtable:FuzzTableSequences \
+	./internal/httpin:FuzzHandler \
+	./internal/mqttin:FuzzUnwrapPayload ./internal/mqttin:FuzzLimitConn
+FUZZTIME ?= 30s
+
+.PHONY: fuzz
+fuzz: ## fuzz every target for FUZZTIME each (default 30s); fails on a crash or an allocation over its bound
+	@$(ENV) for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
+		go test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
+
+SOAK_AGENTS  ?= 200
+SOAK_FLOWS   ?= 5000
+SOAK_SECONDS ?= 300
+# Each agent reports all its flows every SOAK_INTERVAL_MS, as a real agent's
+# 15 s update interval.
+SOAK_INTERVAL_MS ?= 15000
+
+.PHONY: soak
+soak: ## long soak: SOAK_AGENTS x SOAK_FLOWS over socket and HTTP for SOAK_SECONDS, printing heap, goroutines and throughput each second
+	@$(ENV) SOAK_AGENTS=$(SOAK_AGENTS) SOAK_FLOWS=$(SOAK_FLOWS) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_INTERVAL_MS=$(SOAK_INTERVAL_MS) \
+		go test -count=1 -run='^TestSoak$$' -v -timeout=$$(( $(SOAK_SECONDS) + 600 ))s . | grep --line-buffered -E 'soak|Error|^(ok|FAIL|---)'
+
 .PHONY: docker
 docker: ## build the container image netify-otel/otelcol-netify:dev
 	docker build -f deploy/Dockerfile -t netify-otel/otelcol-netify:dev .

@@ -58,15 +58,16 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 	return len(b.Records), nil
 }
 
-// Malformed counts and logs records an input could not decode.
-func (r *netifyReceiver) Malformed(ctx context.Context, transport, agent string, errs []error) {
-	if len(errs) == 0 {
-		return
-	}
-	r.countRecords(ctx, transport, "", outcomeMalformed, len(errs))
-	r.logger.Warn("Malformed records refused",
-		zap.String("transport", transport), zap.String("agent", agent),
-		zap.Int("count", len(errs)), zap.Error(errs[0]))
+// Malformed implements ingest.Counter: records an input refused (the input
+// logs why).
+func (r *netifyReceiver) Malformed(ctx context.Context, transport string, n int) {
+	r.countRecords(ctx, transport, "", outcomeMalformed, n)
+}
+
+// Skipped implements ingest.Counter: records of types the receiver does
+// not take, counted by the input without reaching the sink.
+func (r *netifyReceiver) Skipped(ctx context.Context, transport string, n int) {
+	r.countRecords(ctx, transport, "other", outcomeSkipped, n)
 }
 
 var reasonCapacity = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "capacity")))
@@ -98,4 +99,7 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opt.(metric.AddOption))
 }
 
-var _ ingest.Sink = (*netifyReceiver)(nil)
+var (
+	_ ingest.Sink    = (*netifyReceiver)(nil)
+	_ ingest.Counter = (*netifyReceiver)(nil)
+)

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowlogs"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
@@ -63,15 +63,7 @@ type Config struct {
 
 // HTTPConfig is the HTTP input: confighttp's server settings plus where the
 // records are posted and where the agent's identity is found.
-type HTTPConfig struct {
-	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
-	// Path the agent posts to. Requests to Path/<agent id> carry the agent's
-	// identity in the URL (an HTTP sink URL templated with ${uuid_agent}).
-	Path string `mapstructure:"path"`
-	// AgentIDHeader names the request header holding the agent's identity
-	// (an HTTP sink header templated with ${uuid_agent}).
-	AgentIDHeader string `mapstructure:"agent_id_header"`
-}
+type HTTPConfig = httpin.Config
 
 // FlowsConfig bounds the flow table.
 type FlowsConfig struct {
@@ -95,6 +87,16 @@ func (cfg *Config) Validate() error {
 		}
 		if h.AgentIDHeader != "" && strings.ContainsAny(h.AgentIDHeader, " :\t\r\n") {
 			errs = append(errs, fmt.Errorf("http.agent_id_header %q is not a valid header name", h.AgentIDHeader))
+		}
+	}
+	if s := cfg.Socket.Get(); s != nil {
+		for _, err := range s.Problems() {
+			errs = append(errs, fmt.Errorf("socket::%w", err))
+		}
+	}
+	if m := cfg.MQTT.Get(); m != nil {
+		for _, err := range m.Problems() {
+			errs = append(errs, fmt.Errorf("mqtt::%w", err))
 		}
 	}
 	switch cfg.Temporality {

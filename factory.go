@@ -34,6 +34,14 @@ const (
 	defaultZeroHold = time.Minute
 	// A flow_stats record is ~500 bytes; batch senders may post thousands.
 	defaultMaxRequestBodySize = 8 << 20
+	// A sender gets this long for its headers, and for a whole request:
+	// 8 MiB in 30 s is 2.2 Mbit/s. Without a bound a peer trickling one
+	// byte a second holds a connection (and a descriptor) forever.
+	defaultReadHeaderTimeout = 10 * time.Second
+	defaultReadTimeout       = 30 * time.Second
+	// An idle keep-alive connection is closed after a minute: the agent
+	// posts every 15 s, so its connection stays up.
+	defaultHTTPIdleTimeout = time.Minute
 )
 
 // NewFactory creates the netifyflowstats receiver factory.
@@ -50,6 +58,9 @@ func createDefaultConfig() component.Config {
 	server := confighttp.NewDefaultServerConfig()
 	server.NetAddr = confignet.AddrConfig{Transport: confignet.TransportTypeTCP, Endpoint: defaultEndpoint}
 	server.MaxRequestBodySize = defaultMaxRequestBodySize
+	server.ReadHeaderTimeout = defaultReadHeaderTimeout
+	server.ReadTimeout = defaultReadTimeout
+	server.Keepalive = configoptional.Some(confighttp.KeepaliveServerConfig{IdleTimeout: defaultHTTPIdleTimeout})
 	return &Config{
 		HTTP: configoptional.Some(HTTPConfig{
 			ServerConfig:  server,

@@ -19,11 +19,13 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
@@ -123,6 +125,13 @@ type inputReceiver struct {
 // enables, and a flush interval long enough that only the test flushes.
 func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 	t.Helper()
+	return startInputReceiverTo(t, tweak, nil)
+}
+
+// startInputReceiverTo is startInputReceiver handing the metrics to next
+// instead of a sink that keeps them (a long run would keep them all).
+func startInputReceiverTo(t *testing.T, tweak func(*Config), next consumer.Metrics) *inputReceiver {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.HTTP = configoptional.None[HTTPConfig]()
 	cfg.FlushInterval = time.Hour
@@ -135,7 +144,10 @@ func startInputReceiver(t *testing.T, tweak func(*Config)) *inputReceiver {
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	ir := &inputReceiver{sink: &consumertest.MetricsSink{}, tt: tt, host: ingesttest.NewStatusHost()}
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, ir.sink)
+	if next == nil {
+		next = ir.sink
+	}
+	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, next)
 	require.NoError(t, err)
 	ir.netifyReceiver = r
 	require.NoError(t, r.Start(context.Background(), ir.host))
@@ -212,7 +224,8 @@ func feedHTTP(t *testing.T, recs []gen.Record) *inputReceiver {
 			body:        recs[i].JSON(),
 		})
 		require.Equal(t, http.StatusOK, status, "record %d (%s): %+v", i, recs[i].Type, a)
-		require.Equal(t, 1, a.Accepted, "record %d (%s)", i, recs[i].Type)
+		// Every record of the stream is mapped: flows' and agents' health.
+		require.Equal(t, httpin.Answer{Accepted: 1}, a, "record %d (%s)", i, recs[i].Type)
 	}
 	// Each POST returned after its record was applied; nothing to wait for.
 	require.EqualValues(t, len(recs), ir.taken(t, "http"))

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
@@ -21,16 +19,11 @@ import (
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
-
-// input is what the socket and MQTT inputs have in common.
-type input interface {
-	Start(ctx context.Context, host component.Host) error
-	Shutdown(ctx context.Context) error
-}
 
 type netifyReceiver struct {
 	set    receiver.Settings
@@ -68,11 +61,10 @@ type netifyReceiver struct {
 	// flush blocked in the next consumer cannot hold Shutdown forever.
 	flushCtx    context.Context
 	cancelFlush context.CancelFunc
-	httpServer  *http.Server
 	// httpAddr is where the HTTP input listens (the port chosen when the
 	// endpoint asks for :0).
 	httpAddr  net.Addr
-	inputs    []input
+	inputs    []ingest.Input
 	stopFlush chan struct{}
 	wg        sync.WaitGroup
 }
@@ -127,32 +119,8 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 		}
 	}()
 
-	if h := r.cfg.HTTP.Get(); h != nil {
-		if err := r.startHTTP(ctx, host, h); err != nil {
-			return err
-		}
-	}
-	// One status for the receiver: an input's OK must not hide another's error.
-	status := newStatusAggregator(host)
-	if s := r.cfg.Socket.Get(); s != nil {
-		in, err := socketin.New(*s, r, r.set.TelemetrySettings, r.decodeError)
-		if err != nil {
-			return fmt.Errorf("socket input: %w", err)
-		}
-		r.inputs = append(r.inputs, in)
-		if err := in.Start(ctx, status.hostFor(socketin.Transport)); err != nil {
-			return fmt.Errorf("starting socket input: %w", err)
-		}
-	}
-	if m := r.cfg.MQTT.Get(); m != nil {
-		in, err := mqttin.New(*m, r, r.set.TelemetrySettings, r.decodeError)
-		if err != nil {
-			return fmt.Errorf("mqtt input: %w", err)
-		}
-		r.inputs = append(r.inputs, in)
-		if err := in.Start(ctx, status.hostFor(mqttin.Transport)); err != nil {
-			return fmt.Errorf("starting mqtt input: %w", err)
-		}
+	if err := r.startInputs(ctx, host); err != nil {
+		return err
 	}
 
 	r.wg.Add(1)
@@ -160,42 +128,51 @@ func (r *netifyReceiver) Start(ctx context.Context, host component.Host) (err er
 	return nil
 }
 
-func (r *netifyReceiver) startHTTP(ctx context.Context, host component.Host, cfg *HTTPConfig) error {
-	ln, err := cfg.ServerConfig.ToListener(ctx)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.ServerConfig.NetAddr.Endpoint, err)
+// startInputs builds the configured inputs, each from its configuration
+// and the same shared settings, and starts them in turn.
+func (r *netifyReceiver) startInputs(ctx context.Context, host component.Host) error {
+	set := ingest.Settings{
+		Sink:      r,
+		Telemetry: r.set.TelemetrySettings,
+		Counter:   r,
+		// One status for the receiver: an input's OK must not hide
+		// another's error.
+		Health: ingest.NewHealth(host),
 	}
-	handler := &httpin.Handler{
-		Path:          cfg.Path,
-		AgentIDHeader: cfg.AgentIDHeader,
-		Sink:          r,
-		Now:           r.now,
-		Malformed: func(req *http.Request, agent string, errs []error) {
-			r.Malformed(req.Context(), "http", agent, errs)
-		},
-	}
-	srv, err := cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.set.TelemetrySettings, handler)
-	if err != nil {
-		_ = ln.Close()
-		return fmt.Errorf("creating HTTP server: %w", err)
-	}
-	r.httpServer = srv
-	r.httpAddr = ln.Addr()
-	r.logger.Info("Receiving Netify records over HTTP", zap.String("endpoint", ln.Addr().String()), zap.String("path", cfg.Path))
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
-			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
+	var httpIn *httpin.Input
+	if h := r.cfg.HTTP.Get(); h != nil {
+		in, err := httpin.New(*h, set, r.now)
+		if err != nil {
+			return fmt.Errorf("http input: %w", err)
 		}
-	}()
+		httpIn = in
+		r.inputs = append(r.inputs, in)
+	}
+	if s := r.cfg.Socket.Get(); s != nil {
+		in, err := socketin.New(*s, set)
+		if err != nil {
+			return fmt.Errorf("socket input: %w", err)
+		}
+		r.inputs = append(r.inputs, in)
+	}
+	if m := r.cfg.MQTT.Get(); m != nil {
+		in, err := mqttin.New(*m, set)
+		if err != nil {
+			return fmt.Errorf("mqtt input: %w", err)
+		}
+		r.inputs = append(r.inputs, in)
+	}
+	for i, in := range r.inputs {
+		if err := in.Start(ctx, host); err != nil {
+			// Only the started ones are shut down.
+			r.inputs = r.inputs[:i]
+			return fmt.Errorf("starting input: %w", err)
+		}
+	}
+	if httpIn != nil {
+		r.httpAddr = httpIn.Addr()
+	}
 	return nil
-}
-
-// decodeError is how the socket and MQTT inputs report a record they could
-// not decode.
-func (r *netifyReceiver) decodeError(transport string, err error) {
-	r.Malformed(context.Background(), transport, "", []error{err})
 }
 
 func (r *netifyReceiver) flushLoop(stop <-chan struct{}) {
@@ -218,9 +195,6 @@ func (r *netifyReceiver) flushLoop(stop <-chan struct{}) {
 func (r *netifyReceiver) Shutdown(ctx context.Context) error {
 	r.closing.Store(true)
 	var errs []error
-	if r.httpServer != nil {
-		errs = append(errs, r.httpServer.Shutdown(ctx))
-	}
 	for _, in := range r.inputs {
 		errs = append(errs, in.Shutdown(ctx))
 	}

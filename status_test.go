@@ -1,7 +1,6 @@
 package netifyflowstatsreceiver
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -10,78 +9,10 @@ import (
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/config/configoptional"
 
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mosquittotest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/mqttin"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
-
-func TestStatusAggregatorFoldsInputs(t *testing.T) {
-	host := ingesttest.NewStatusHost()
-	agg := newStatusAggregator(host)
-	socket, mqtt := agg.hostFor("socket"), agg.hostFor("mqtt")
-	ok := componentstatus.NewEvent(componentstatus.StatusOK)
-	down := func(msg string) *componentstatus.Event {
-		return componentstatus.NewRecoverableErrorEvent(errors.New(msg))
-	}
-	type want struct {
-		status componentstatus.Status
-		err    string
-	}
-	steps := []struct {
-		name   string
-		report func()
-		want   []want // every event the host received so far
-	}{
-		{"socket down", func() { componentstatus.ReportStatus(socket, down("dial: refused")) },
-			[]want{{componentstatus.StatusRecoverableError, "socket input: dial: refused"}}},
-		{"mqtt OK does not hide it", func() { componentstatus.ReportStatus(mqtt, ok) },
-			[]want{{componentstatus.StatusRecoverableError, "socket input: dial: refused"}}},
-		{"mqtt down too: both named", func() { componentstatus.ReportStatus(mqtt, down("connection lost")) },
-			[]want{
-				{componentstatus.StatusRecoverableError, "socket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost\nsocket input: dial: refused"},
-			}},
-		{"socket back: only mqtt named", func() { componentstatus.ReportStatus(socket, ok) },
-			[]want{
-				{componentstatus.StatusRecoverableError, "socket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost\nsocket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost"},
-			}},
-		{"mqtt back: OK", func() { componentstatus.ReportStatus(mqtt, ok) },
-			[]want{
-				{componentstatus.StatusRecoverableError, "socket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost\nsocket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost"},
-				{componentstatus.StatusOK, ""},
-			}},
-		{"a repeated OK is not reported again", func() { componentstatus.ReportStatus(socket, ok) },
-			[]want{
-				{componentstatus.StatusRecoverableError, "socket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost\nsocket input: dial: refused"},
-				{componentstatus.StatusRecoverableError, "mqtt input: connection lost"},
-				{componentstatus.StatusOK, ""},
-			}},
-	}
-	for _, s := range steps {
-		s.report()
-		var got []want
-		for _, ev := range host.Events() {
-			w := want{status: ev.Status()}
-			if ev.Err() != nil {
-				w.err = ev.Err().Error()
-			}
-			got = append(got, w)
-		}
-		require.Equal(t, s.want, got, s.name)
-	}
-
-	// A fatal error is passed on as it is.
-	componentstatus.ReportStatus(mqtt, componentstatus.NewFatalErrorEvent(errors.New("boom")))
-	last := host.Events()[len(host.Events())-1]
-	assert.Equal(t, componentstatus.StatusFatalError, last.Status())
-	assert.EqualError(t, last.Err(), "boom")
-}
 
 // With the socket agent down and the MQTT broker up, the receiver stays in
 // recoverable error naming the socket input, though MQTT connected (and
@@ -121,8 +52,8 @@ func TestReceiverStatusCombinesInputs(t *testing.T) {
 		assert.NotEqual(t, componentstatus.StatusOK, ev.Status(), "no OK while the socket agent is down")
 	}
 	last := ir.host.Events()[len(ir.host.Events())-1]
-	assert.ErrorContains(t, last.Err(), "socket input: socket endpoint "+agent.endpoint())
-	assert.NotContains(t, last.Err().Error(), "mqtt input")
+	assert.ErrorContains(t, last.Err(), "socket endpoint "+agent.endpoint())
+	assert.NotContains(t, last.Err().Error(), "mqtt broker")
 
 	agent.listen(agent.addr)
 	agent.accept()

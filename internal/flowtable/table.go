@@ -41,6 +41,11 @@ type Config struct {
 	Observer Observer
 }
 
+type agentInterval struct {
+	every time.Duration
+	seen  time.Time
+}
+
 type flowKey struct {
 	agent  string
 	digest string
@@ -53,8 +58,9 @@ type Table struct {
 	mu    sync.Mutex
 	index map[flowKey]*Flow
 	// intervals holds each agent's update_interval from its agent_status
-	// records; at most MaxFlows agents.
-	intervals map[string]time.Duration
+	// records; at most MaxFlows agents, each forgotten by Expire once its
+	// agent_status stopped for the idle timeout.
+	intervals map[string]agentInterval
 	count     int
 	// dirty holds flows changed since they were last handed downstream;
 	// clean holds the rest. Both are least recently updated first (see
@@ -70,7 +76,7 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*Flow), intervals: make(map[string]time.Duration)}
+	return &Table{cfg: cfg, index: make(map[flowKey]*Flow), intervals: make(map[string]agentInterval)}
 }
 
 // Len is the number of flows tracked.
@@ -168,7 +174,7 @@ const maxUpdateInterval = time.Hour
 
 func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
-		t.noteInterval(agent, r)
+		t.noteInterval(agent, r, now)
 		return Skipped
 	}
 	outcome := Applied
@@ -179,7 +185,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 			t.evictOldestClean(keep, now) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now, t.intervals[agent])
+		f = newFlow(agent, r, now, t.intervals[agent].every)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -229,7 +235,7 @@ func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
 
 // noteInterval remembers an agent's update interval, which dates the start
 // of a flow first seen through a periodic report (see seriesStart).
-func (t *Table) noteInterval(agent string, r *record.Record) {
+func (t *Table) noteInterval(agent string, r *record.Record, now time.Time) {
 	if r.Type != record.TypeAgentStatus || r.UpdateIntervalSeconds == 0 {
 		return
 	}
@@ -238,7 +244,7 @@ func (t *Table) noteInterval(agent string, r *record.Record) {
 		return
 	}
 	if _, known := t.intervals[agent]; known || len(t.intervals) < t.cfg.MaxFlows {
-		t.intervals[agent] = d
+		t.intervals[agent] = agentInterval{every: d, seen: now}
 	}
 }
 
@@ -319,12 +325,25 @@ func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
 // Expire frees flows that have seen no record for the idle timeout and have
 // nothing left to send; it returns how many.
 func (t *Table) Expire(now time.Time) int {
+	t.forgetIntervals(now)
 	n := 0
 	for {
 		freed, more := t.expireSome(now)
 		n += freed
 		if !more {
 			return n
+		}
+	}
+}
+
+// forgetIntervals forgets the update interval of agents whose agent_status
+// stopped for the idle timeout.
+func (t *Table) forgetIntervals(now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for agent, iv := range t.intervals {
+		if now.Sub(iv.seen) >= t.cfg.IdleTimeout+iv.every {
+			delete(t.intervals, agent)
 		}
 	}
 }

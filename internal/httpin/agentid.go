@@ -1,34 +1,31 @@
 package httpin
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+	"sync"
+
+	"go.uber.org/zap"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 )
 
-// MaxAgentIDLen bounds an agent id in bytes. The id is a flow table key and
-// a metric attribute value, so its size must not follow the sender's input;
-// the agent's own ids (UUIDs, serials) are far shorter.
-const MaxAgentIDLen = 128
-
 // agentID prefers the header, then the path, then the peer's address (its
-// host only: the port changes with every connection). An id the sender chose
-// (header or path) that is too long, not UTF-8 or holds control characters
-// is an error: it is refused rather than cleaned up, so that two different
-// ids never merge.
+// host only: the port changes with every connection). An id the sender
+// chose is held to ingest.CheckAgentID's rules.
 func (h *Handler) agentID(r *http.Request, fromPath string) (string, error) {
 	if h.AgentIDHeader != "" {
 		if v := strings.TrimSpace(r.Header.Get(h.AgentIDHeader)); v != "" {
-			return v, checkAgentID(v, "header "+h.AgentIDHeader)
+			return v, ingest.CheckAgentID(v, "header "+h.AgentIDHeader)
 		}
 	}
 	if fromPath != "" {
-		return fromPath, checkAgentID(fromPath, "the URL path")
+		return fromPath, ingest.CheckAgentID(fromPath, "the URL path")
 	}
-	return peerHost(r), nil
+	host := peerHost(r)
+	h.anonymous.note(host, h.logger(), h.AgentIDHeader)
+	return host, nil
 }
 
 func peerHost(r *http.Request) string {
@@ -38,18 +35,27 @@ func peerHost(r *http.Request) string {
 	return r.RemoteAddr
 }
 
-// checkAgentID says what is wrong with id, taken from source.
-func checkAgentID(id, source string) error {
-	if len(id) > MaxAgentIDLen {
-		return fmt.Errorf("agent id from %s is %d bytes, at most %d", source, len(id), MaxAgentIDLen)
+// maxAnonymousPeers bounds the peers remembered as having sent no agent
+// id; past it the memory starts again (and each peer may be logged again).
+const maxAnonymousPeers = 1024
+
+// anonymousPeers logs once per peer that a sender named no agent id, so
+// that a URL or header typo does not silently merge agents under an IP.
+type anonymousPeers struct {
+	mu   sync.Mutex
+	seen map[string]struct{}
+}
+
+func (a *anonymousPeers) note(peer string, log *zap.Logger, header string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.seen[peer]; ok {
+		return
 	}
-	if !utf8.ValidString(id) {
-		return fmt.Errorf("agent id from %s is not valid UTF-8", source)
+	if a.seen == nil || len(a.seen) >= maxAnonymousPeers {
+		a.seen = make(map[string]struct{})
 	}
-	for _, c := range id {
-		if unicode.IsControl(c) {
-			return fmt.Errorf("agent id from %s contains control character %U", source, c)
-		}
-	}
-	return nil
+	a.seen[peer] = struct{}{}
+	log.Info("Sender named no agent id (neither header nor path); its records are attributed to its address",
+		zap.String("peer", peer), zap.String("agent_id_header", header))
 }

@@ -12,52 +12,59 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
-// maxErrorsInAnswer bounds the answer to a body full of bad records.
-const maxErrorsInAnswer = 20
+// Transport is the ingest transport name of this input.
+const Transport = "http"
 
-// Handler serves Path and Path/<agent id>.
+// Handler serves Path, Path/ and Path/<agent id>.
 type Handler struct {
 	Path          string
 	AgentIDHeader string
-	Sink          ingest.Sink
-	// Malformed is told about every record that could not be decoded.
-	Malformed func(r *http.Request, agent string, errs []error)
-	Now       func() time.Time
+	Gate          *ingest.Gate
+	Now           func() time.Time
+
+	anonymous anonymousPeers
 }
 
-// Answer is the JSON body of every response.
+// Answer is the JSON body of every response. Skipped counts the records
+// taken but not turned into flows (agent_status, types the receiver does
+// not know).
 type Answer struct {
 	Accepted int      `json:"accepted"`
+	Skipped  int      `json:"skipped"`
 	Rejected int      `json:"rejected"`
 	Errors   []string `json:"errors,omitempty"`
 }
 
+func (h *Handler) logger() *zap.Logger { return h.Gate.Logger() }
+
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	agentFromPath, ok := h.matchPath(r.URL.Path)
 	if !ok {
-		writeAnswer(w, http.StatusNotFound, Answer{Errors: []string{fmt.Sprintf("no records are taken at %q; post to %q or %q", r.URL.Path, h.Path, h.Path+"/<agent id>")}})
+		writeAnswer(w, http.StatusNotFound, Answer{Errors: []string{fmt.Sprintf("no records are taken at %s; post to %q or %q",
+			ingest.Excerpt(r.URL.Path), h.Path, strings.TrimSuffix(h.Path, "/")+"/<agent id>")}})
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeAnswer(w, http.StatusMethodNotAllowed, Answer{Errors: []string{fmt.Sprintf("method %s not allowed; records are posted", r.Method)}})
+		writeAnswer(w, http.StatusMethodNotAllowed, Answer{Errors: []string{fmt.Sprintf("method %s not allowed; records are posted", method(r.Method))}})
 		return
 	}
 	agent, err := h.agentID(r, agentFromPath)
 	if err != nil {
 		// Nothing is decoded or applied; the refusal counts as one
 		// malformed delivery, reported under the peer's address.
-		if h.Malformed != nil {
-			h.Malformed(r, peerHost(r), []error{err})
-		}
+		var rej ingest.Rejects
+		rej.Add(err)
+		h.Gate.Refuse(r.Context(), peerHost(r), rej)
 		writeAnswer(w, http.StatusBadRequest, Answer{Rejected: 1, Errors: []string{err.Error()}})
 		return
 	}
-
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -68,60 +75,85 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, http.StatusBadRequest, Answer{Errors: []string{"cannot read body: " + err.Error()}})
 		return
 	}
+	h.deliver(w, r, agent, body)
+}
 
-	recs, errs := record.Decode(body, r.Header.Get("Content-Type"))
-	if len(errs) > 0 && h.Malformed != nil {
-		h.Malformed(r, agent, errs)
-	}
-	if len(recs) == 0 {
-		status := http.StatusBadRequest
-		if len(errs) == 1 && errors.Is(errs[0], record.ErrUnsupportedContentType) {
-			status = http.StatusUnsupportedMediaType
+func (h *Handler) deliver(w http.ResponseWriter, r *http.Request, agent string, body []byte) {
+	decoded := record.DecodeBody(body, r.Header.Get("Content-Type"))
+	var rej ingest.Rejects
+	rej.AddBody(decoded)
+	h.Gate.Skip(r.Context(), decoded.Other)
+	skipped := decoded.Other
+	for i := range decoded.Records {
+		if !decoded.Records[i].Mapped() {
+			skipped++
 		}
-		writeAnswer(w, status, Answer{Rejected: len(errs), Errors: messages(errs)})
-		return
 	}
-
-	taken, err := h.Sink.Accept(r.Context(), ingest.Batch{Agent: agent, Transport: "http", Received: h.Now(), Records: recs})
-	answer := Answer{Accepted: taken, Rejected: len(errs), Errors: messages(errs)}
+	taken, err := h.Gate.Offer(r.Context(), ingest.Batch{Agent: agent, Received: h.Now(), Records: decoded.Records}, &rej)
+	answer := Answer{Rejected: rej.N, Errors: messages(rej)}
+	if taken > 0 {
+		answer.Skipped = skipped
+		answer.Accepted = taken - (skipped - decoded.Other)
+	} else if len(decoded.Records) == 0 {
+		answer.Skipped = decoded.Other
+	}
 	switch {
 	case errors.Is(err, ingest.ErrBusy):
 		// The agent does not retry; a relay may. Either way the refusal is
 		// counted by the sink.
 		w.Header().Set("Retry-After", "1")
-		answer.Errors = append(answer.Errors, fmt.Sprintf("%d records not accepted: %v", len(recs)-taken, err))
+		answer.Errors = append(answer.Errors, fmt.Sprintf("%d records not accepted: %v", len(decoded.Records)-taken, err))
 		writeAnswer(w, http.StatusServiceUnavailable, answer)
 	case err != nil:
 		answer.Errors = append(answer.Errors, err.Error())
 		writeAnswer(w, http.StatusInternalServerError, answer)
+	case answer.Accepted == 0 && answer.Skipped == 0:
+		status := http.StatusBadRequest
+		if rej.N == 1 && errors.Is(rej.Errs[0], record.ErrUnsupportedContentType) {
+			status = http.StatusUnsupportedMediaType
+		}
+		writeAnswer(w, status, answer)
 	default:
 		// 200, not 204: the agent's HTTP sink logs anything but 200.
 		writeAnswer(w, http.StatusOK, answer)
 	}
 }
 
-// matchPath accepts the configured path, and one more segment holding the
-// agent's identity.
+// matchPath accepts the configured path with or without a trailing slash
+// (a real agent only logs non-200 answers, so a URL typo would lose data
+// quietly), and one more segment holding the agent's identity.
 func (h *Handler) matchPath(p string) (agent string, ok bool) {
-	if p == h.Path {
+	base := strings.TrimSuffix(h.Path, "/")
+	if p == base || p == base+"/" {
 		return "", true
 	}
-	base := strings.TrimSuffix(h.Path, "/") + "/"
-	rest, found := strings.CutPrefix(p, base)
-	if !found || rest == "" || strings.Contains(rest, "/") {
+	rest, found := strings.CutPrefix(p, base+"/")
+	if !found || strings.Contains(rest, "/") {
 		return "", false
 	}
 	return rest, true
 }
 
-func messages(errs []error) []string {
-	n := min(len(errs), maxErrorsInAnswer)
-	out := make([]string, 0, n+1)
-	for _, e := range errs[:n] {
+// method names a request method in an answer: net/http admits only token
+// characters, but not a bounded number of them.
+func method(m string) string {
+	if len(m) <= 16 {
+		return m
+	}
+	return ingest.Excerpt(m)
+}
+
+// messages are the kept errors, and how many more there were.
+func messages(rej ingest.Rejects) []string {
+	if rej.N == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(rej.Errs)+1)
+	for _, e := range rej.Errs {
 		out = append(out, e.Error())
 	}
-	if len(errs) > n {
-		out = append(out, fmt.Sprintf("... and %d more bad records", len(errs)-n))
+	if more := rej.N - len(rej.Errs); more > 0 {
+		out = append(out, fmt.Sprintf("... and %d more bad records", more))
 	}
 	return out
 }

@@ -15,7 +15,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest/ingesttest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -44,34 +49,53 @@ func (s *fakeSink) Accept(_ context.Context, b ingest.Batch) (int, error) {
 	return s.take, s.err
 }
 
-// malformedCall is one call of the Malformed callback.
+// malformedCall is one refusal the gate logged: the agent, how many
+// records, and the first error.
 type malformedCall struct {
 	agent string
-	errs  []string
+	count int
+	first string
 }
 
 type fixture struct {
-	h         *Handler
-	sink      *fakeSink
-	malformed []malformedCall
+	h      *Handler
+	sink   *fakeSink
+	counts *ingesttest.DecodeErrors
+	logs   *observer.ObservedLogs
 }
 
 func newFixture() *fixture {
-	f := &fixture{sink: &fakeSink{take: -1}}
+	f := &fixture{sink: &fakeSink{take: -1}, counts: &ingesttest.DecodeErrors{Transport: Transport}}
+	core, logs := observer.New(zap.InfoLevel)
+	f.logs = logs
+	tel := componenttest.NewNopTelemetrySettings()
+	tel.Logger = zap.New(core)
 	f.h = &Handler{
 		Path:          testPath,
 		AgentIDHeader: testHeader,
-		Sink:          f.sink,
+		Gate:          ingest.NewGate(ingest.Settings{Sink: f.sink, Telemetry: tel, Counter: f.counts}, Transport),
 		Now:           func() time.Time { return testNow },
-		Malformed: func(_ *http.Request, agent string, errs []error) {
-			c := malformedCall{agent: agent}
-			for _, e := range errs {
-				c.errs = append(c.errs, e.Error())
-			}
-			f.malformed = append(f.malformed, c)
-		},
 	}
 	return f
+}
+
+// malformed lists the refusals logged so far.
+func (f *fixture) malformed() []malformedCall {
+	var out []malformedCall
+	for _, e := range f.logs.FilterMessage("Malformed records refused").All() {
+		m := e.ContextMap()
+		c := malformedCall{agent: m["agent"].(string), count: int(m["count"].(int64))}
+		if err, ok := m["error"].(string); ok {
+			c.first = err
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// refused is the one refusal expected of a delivery from agent.
+func refused(agent string, errs ...string) []malformedCall {
+	return []malformedCall{{agent: agent, count: len(errs), first: errs[0]}}
 }
 
 // serve runs one request through the handler and decodes the answer.
@@ -122,7 +146,7 @@ func TestHandlerAcceptsOneRecord(t *testing.T) {
 	w, a := f.serve(t, post(testPath, "application/json", flowStats("ab12")))
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, Answer{Accepted: 1}, a)
-	assert.Empty(t, f.malformed)
+	assert.Empty(t, f.malformed())
 	require.Len(t, f.sink.batches, 1)
 	assert.Equal(t, ingest.Batch{
 		Agent: testPeer, Transport: "http", Received: testNow,
@@ -145,8 +169,7 @@ func TestHandlerPaths(t *testing.T) {
 		{"escaped agent segment", http.MethodPost, testPath + "/site%20one", http.StatusOK, Answer{Accepted: 1}, []string{"site one"}},
 		{"extra segments", http.MethodPost, testPath + "/agent-7/more", http.StatusNotFound,
 			Answer{Errors: []string{`no records are taken at "/v1/netify/agent-7/more"; post to "/v1/netify" or "/v1/netify/<agent id>"`}}, nil},
-		{"empty segment", http.MethodPost, testPath + "/", http.StatusNotFound,
-			Answer{Errors: []string{`no records are taken at "/v1/netify/"; post to "/v1/netify" or "/v1/netify/<agent id>"`}}, nil},
+		{"trailing slash", http.MethodPost, testPath + "/", http.StatusOK, Answer{Accepted: 1}, []string{testPeer}},
 		{"other path", http.MethodPost, "/v1/netifyx", http.StatusNotFound,
 			Answer{Errors: []string{`no records are taken at "/v1/netifyx"; post to "/v1/netify" or "/v1/netify/<agent id>"`}}, nil},
 		{"root", http.MethodPost, "/", http.StatusNotFound,
@@ -242,23 +265,24 @@ func TestHandlerRefusesBadAgentIDs(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, w.Code)
 			assert.Equal(t, Answer{Rejected: 1, Errors: []string{tc.want}}, a)
 			assert.Empty(t, f.sink.batches, "nothing applied")
-			assert.Equal(t, []malformedCall{{agent: testPeer, errs: []string{tc.want}}}, f.malformed)
+			assert.Equal(t, refused(testPeer, tc.want), f.malformed())
+			assert.Equal(t, 1, f.counts.Count())
 		})
 	}
 }
 
 func TestHandlerAgentIDAtTheLimit(t *testing.T) {
 	f := newFixture()
-	id := strings.Repeat("é", MaxAgentIDLen/2) // 2 bytes each: exactly the limit
+	id := strings.Repeat("é", ingest.MaxAgentIDLen/2) // 2 bytes each: exactly the limit
 	r := post(testPath, "application/json", flowStats("ab"))
 	r.Header.Set(testHeader, id)
 	w, a := f.serve(t, r)
 	assert.Equal(t, http.StatusOK, w.Code, a)
 	assert.Equal(t, []string{id}, f.agents())
 
-	w, a = f.serve(t, post(testPath+"/"+strings.Repeat("p", MaxAgentIDLen), "application/json", flowStats("ab")))
+	w, a = f.serve(t, post(testPath+"/"+strings.Repeat("p", ingest.MaxAgentIDLen), "application/json", flowStats("ab")))
 	assert.Equal(t, http.StatusOK, w.Code, a)
-	assert.Equal(t, []string{id, strings.Repeat("p", MaxAgentIDLen)}, f.agents())
+	assert.Equal(t, []string{id, strings.Repeat("p", ingest.MaxAgentIDLen)}, f.agents())
 }
 
 func TestHandlerBadBodies(t *testing.T) {
@@ -286,7 +310,7 @@ func TestHandlerBadBodies(t *testing.T) {
 			assert.Equal(t, tc.status, w.Code)
 			assert.Equal(t, tc.answer, a)
 			assert.Empty(t, f.sink.batches)
-			assert.Equal(t, []malformedCall{{agent: "agent-7", errs: tc.answer.Errors}}, f.malformed)
+			assert.Equal(t, refused("agent-7", tc.answer.Errors...), f.malformed())
 		})
 	}
 }
@@ -305,7 +329,7 @@ func TestHandlerBodyTooLarge(t *testing.T) {
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &a))
 	assert.Equal(t, Answer{Errors: []string{"body larger than the limit of 64 bytes (http.max_request_body_size)"}}, a)
 	assert.Empty(t, f.sink.batches)
-	assert.Empty(t, f.malformed)
+	assert.Empty(t, f.malformed())
 }
 
 type failingReader struct{ err error }
@@ -337,11 +361,12 @@ func TestHandlerPartialBody(t *testing.T) {
 	assert.Equal(t, Answer{Accepted: 2, Rejected: 2, Errors: wantErrs}, a)
 	assert.Equal(t, []string{"aa", "cc"}, f.digests(), "good records kept, in order")
 	assert.Equal(t, []string{"agent-7"}, f.agents())
-	assert.Equal(t, []malformedCall{{agent: "agent-7", errs: wantErrs}}, f.malformed)
+	assert.Equal(t, refused("agent-7", wantErrs...), f.malformed())
+	assert.Equal(t, 2, f.counts.Count())
 }
 
 // The answer names the first 20 bad records and counts the rest; the
-// Malformed callback still hears about all of them.
+// counter still counts all of them.
 func TestHandlerManyBadRecords(t *testing.T) {
 	f := newFixture()
 	var body strings.Builder
@@ -353,12 +378,12 @@ func TestHandlerManyBadRecords(t *testing.T) {
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, 1, a.Accepted)
 	assert.Equal(t, 25, a.Rejected)
-	require.Len(t, a.Errors, maxErrorsInAnswer+1)
+	require.Len(t, a.Errors, record.MaxKeptErrors+1)
 	assert.Equal(t, `record 1: missing "flow"`, a.Errors[0])
-	assert.Equal(t, `record 20: missing "flow"`, a.Errors[maxErrorsInAnswer-1])
-	assert.Equal(t, "... and 5 more bad records", a.Errors[maxErrorsInAnswer])
-	require.Len(t, f.malformed, 1)
-	assert.Len(t, f.malformed[0].errs, 25)
+	assert.Equal(t, `record 20: missing "flow"`, a.Errors[record.MaxKeptErrors-1])
+	assert.Equal(t, "... and 5 more bad records", a.Errors[record.MaxKeptErrors])
+	assert.Equal(t, []malformedCall{{agent: testPeer, count: 25, first: `record 1: missing "flow"`}}, f.malformed())
+	assert.Equal(t, 25, f.counts.Count(), "every bad record counted")
 }
 
 func TestHandlerSinkErrors(t *testing.T) {
@@ -393,7 +418,7 @@ func TestHandlerSinkErrors(t *testing.T) {
 			assert.Equal(t, tc.retryAfter, w.Header().Get("Retry-After"))
 			assert.Equal(t, tc.answer, a)
 			assert.Equal(t, []string{"aa", "bb", "cc"}, f.digests(), "every good record offered once")
-			assert.Equal(t, []malformedCall{{agent: testPeer, errs: []string{`record 2: missing "flow"`}}}, f.malformed)
+			assert.Equal(t, refused(testPeer, `record 2: missing "flow"`), f.malformed())
 		})
 	}
 }
@@ -408,17 +433,26 @@ func TestHandlerMsgpackBody(t *testing.T) {
 	assert.Equal(t, []string{"ab"}, f.digests())
 }
 
-// Without a Malformed callback bad records are still answered.
-func TestHandlerWithoutMalformedCallback(t *testing.T) {
+// A sender naming no agent id is logged once per address, in bounded
+// memory.
+func TestHandlerLogsAnonymousSendersOncePerPeer(t *testing.T) {
 	f := newFixture()
-	f.h.Malformed = nil
-	r := post(testPath, "application/json", `{"type":"flow"}`)
-	r.Header.Set(testHeader, strings.Repeat("x", 200))
-	w, a := f.serve(t, r)
-	assert.Equal(t, http.StatusBadRequest, w.Code)
-	assert.Equal(t, Answer{Rejected: 1, Errors: []string{"agent id from header X-Netify-Agent is 200 bytes, at most 128"}}, a)
+	send := func(peer string) {
+		r := post(testPath, "application/json", flowStats("ab"))
+		r.RemoteAddr = peer + ":4000"
+		w, a := f.serve(t, r)
+		require.Equal(t, http.StatusOK, w.Code, a)
+	}
+	send("198.51.100.1")
+	send("198.51.100.1")
+	send("198.51.100.2")
+	logged := f.logs.FilterMessageSnippet("named no agent id").All()
+	require.Len(t, logged, 2)
+	assert.Equal(t, "198.51.100.1", logged[0].ContextMap()["peer"])
+	assert.Equal(t, "198.51.100.2", logged[1].ContextMap()["peer"])
 
-	w, a = f.serve(t, post(testPath, "application/json", `{"type":"flow"}`))
-	assert.Equal(t, http.StatusBadRequest, w.Code)
-	assert.Equal(t, Answer{Rejected: 1, Errors: []string{`record 0: missing "flow"`}}, a)
+	for i := range maxAnonymousPeers + 10 {
+		send(fmt.Sprintf("10.0.%d.%d", i/256, i%256))
+	}
+	assert.LessOrEqual(t, len(f.h.anonymous.seen), maxAnonymousPeers)
 }

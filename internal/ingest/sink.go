@@ -1,5 +1,9 @@
 // Package ingest is the seam between the transports (HTTP, socket, MQTT) and
-// the flow table: every input hands decoded records to a Sink.
+// the flow table. Every input has one shape (Input, built from its own
+// configuration and the shared Settings), hands its deliveries through a
+// Gate, which holds every record and agent id to the same limits (limits.go)
+// and counts and logs what it refuses, to a Sink, and reports its state
+// through one Health.
 package ingest // import "github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 
 import (

@@ -34,6 +34,7 @@ type Broker struct {
 	bin  string
 	dir  string
 	port int
+	opts Options
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -46,7 +47,23 @@ type Broker struct {
 // log is written to the test log.
 func Start(t testing.TB) *Broker {
 	t.Helper()
-	b := &Broker{t: t, bin: Binary(t), dir: t.TempDir()}
+	return StartWith(t, Options{})
+}
+
+// Options secure the broker's listener.
+type Options struct {
+	// CertFile and KeyFile, when set, make the listener TLS only (URL
+	// scheme ssl://).
+	CertFile, KeyFile string
+	// Users, when set, turns anonymous access off: only these user names
+	// with their passwords may connect.
+	Users map[string]string
+}
+
+// StartWith is Start with a secured listener.
+func StartWith(t testing.TB, opts Options) *Broker {
+	t.Helper()
+	b := &Broker{t: t, bin: Binary(t), dir: t.TempDir(), opts: opts}
 	var errs []error
 	for range startAttempts {
 		port, err := freePort()
@@ -68,8 +85,14 @@ func Start(t testing.TB) *Broker {
 	return nil
 }
 
-// URL is the broker's address for an MQTT client: tcp://127.0.0.1:PORT.
-func (b *Broker) URL() string { return "tcp://" + b.Addr() }
+// URL is the broker's address for an MQTT client: tcp://127.0.0.1:PORT,
+// or ssl://127.0.0.1:PORT with TLS.
+func (b *Broker) URL() string {
+	if b.opts.CertFile != "" {
+		return "ssl://" + b.Addr()
+	}
+	return "tcp://" + b.Addr()
+}
 
 // Addr is the broker's host:port.
 func (b *Broker) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port)) }
@@ -130,7 +153,6 @@ func (b *Broker) logPath() string  { return filepath.Join(b.dir, "mosquitto.log"
 
 func (b *Broker) writeConfig() error {
 	conf := fmt.Sprintf(`listener %d 127.0.0.1
-allow_anonymous true
 persistence true
 persistence_location %s/
 max_queued_messages 100000
@@ -140,6 +162,11 @@ log_type warning
 log_type notice
 log_type information
 `, b.port, b.dir, b.logPath())
+	sec, err := b.security()
+	if err != nil {
+		return err
+	}
+	conf += sec
 	if os.Geteuid() == 0 {
 		// Started as root, mosquitto switches to the "mosquitto" user, which
 		// cannot write the test's private directory (database, log).

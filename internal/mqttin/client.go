@@ -23,6 +23,10 @@ func (in *Input) clientOptions(tlsCfg *tls.Config) *mqtt.ClientOptions {
 	if tlsCfg != nil {
 		opts.SetTLSConfig(tlsCfg)
 	}
+	// Payloads over max_message_bytes are dropped below Paho, before it
+	// reads them into memory (see limitConn). Gzip lets a payload grow by
+	// its compression ratio, so the wire bound is the same as after gunzip.
+	opts.SetCustomOpenConnectionFn(openConnection(in.cfg.MaxMessageBytes, in.cfg.ConnectTimeout, tlsCfg))
 	opts.SetProtocolVersion(4) // MQTT 3.1.1, as the agent's sink speaks
 	// A persistent session under a stable id: the broker queues QoS >= 1
 	// messages while we are away and redelivers unacknowledged ones.
@@ -74,7 +78,7 @@ func (in *Input) connect(ctx context.Context) {
 		wait := bo.NextBackOff()
 		in.logger.Warn("Cannot connect to MQTT broker; will retry",
 			zap.Strings("brokers", in.cfg.Brokers), zap.Error(tok.Error()), zap.Duration("retry_in", wait))
-		in.status.down(ctx, fmt.Errorf("connect to MQTT broker: %w", tok.Error()))
+		in.health.Down(ctx, part, fmt.Errorf("connect to MQTT broker: %w", tok.Error()))
 		if ingest.Sleep(ctx, wait) != nil {
 			return
 		}
@@ -106,15 +110,15 @@ func (in *Input) onConnect(c mqtt.Client) {
 	}
 	in.logger.Info("Connected to MQTT broker and subscribed",
 		zap.Strings("brokers", in.cfg.Brokers), zap.String("client_id", in.cfg.ClientID), zap.Strings("topics", in.cfg.Topics))
-	in.status.up(in.runCtx)
+	in.health.Up(in.runCtx, part)
 }
 
 func (in *Input) subscribeFailed(err error) {
 	in.logger.Error("MQTT subscription failed; records on these topics will not arrive", zap.Error(err))
-	in.status.down(in.runCtx, err)
+	in.health.Down(in.runCtx, part, err)
 }
 
 func (in *Input) onConnectionLost(_ mqtt.Client, err error) {
 	in.logger.Warn("Lost connection to MQTT broker; reconnecting", zap.Strings("brokers", in.cfg.Brokers), zap.Error(err))
-	in.status.down(in.runCtx, fmt.Errorf("connection to MQTT broker lost: %w", err))
+	in.health.Down(in.runCtx, part, fmt.Errorf("connection to MQTT broker lost: %w", err))
 }

@@ -69,49 +69,56 @@ func NewDefaultConfig() Config {
 
 var brokerSchemes = map[string]bool{"tcp": true, "mqtt": true, "ssl": true, "tls": true, "mqtts": true, "ws": true, "wss": true}
 
-// Validate reports the first configuration problem, naming the key.
-func (c *Config) Validate() error {
+// Check reports every problem of the section, joined.
+func (c *Config) Check() error { return errors.Join(c.Problems()...) }
+
+// Problems lists every problem of the section, each naming its key within
+// it. The receiver's Validate prefixes them with "mqtt::". (The section has
+// no Validate of its own: confmap would prefix only the first of the
+// joined errors, and then the section's name a second time.)
+func (c *Config) Problems() []error {
+	var errs []error
 	if len(c.Brokers) == 0 {
-		return errors.New("mqtt::brokers: at least one broker URL is required")
+		errs = append(errs, errors.New("brokers: at least one broker URL is required"))
 	}
 	for i, b := range c.Brokers {
 		if err := validateBroker(b); err != nil {
-			return fmt.Errorf("mqtt::brokers[%d]: %w", i, err)
+			errs = append(errs, fmt.Errorf("brokers[%d]: %w", i, err))
 		}
 	}
 	if c.ClientID == "" {
-		return errors.New("mqtt::client_id: must not be empty (the persistent session is kept under it)")
+		errs = append(errs, errors.New("client_id: must not be empty (the persistent session is kept under it)"))
 	}
 	if len(c.Topics) == 0 {
-		return errors.New("mqtt::topics: at least one topic filter is required")
+		errs = append(errs, errors.New("topics: at least one topic filter is required"))
 	}
 	for i, t := range c.Topics {
 		if err := validateFilter(t); err != nil {
-			return fmt.Errorf("mqtt::topics[%d]: %w", i, err)
+			errs = append(errs, fmt.Errorf("topics[%d]: %w", i, err))
 		}
 	}
 	if c.AgentIDTopicLevel < 0 {
-		return fmt.Errorf("mqtt::agent_id_topic_level: must be 0 or more, got %d", c.AgentIDTopicLevel)
+		errs = append(errs, fmt.Errorf("agent_id_topic_level: must be 0 or more, got %d", c.AgentIDTopicLevel))
 	}
 	if c.QoS < 0 || c.QoS > 2 {
-		return fmt.Errorf("mqtt::qos: must be 0, 1 or 2, got %d", c.QoS)
+		errs = append(errs, fmt.Errorf("qos: must be 0, 1 or 2, got %d", c.QoS))
 	}
 	if c.ConnectTimeout <= 0 {
-		return fmt.Errorf("mqtt::connect_timeout: must be positive, got %s", c.ConnectTimeout)
+		errs = append(errs, fmt.Errorf("connect_timeout: must be positive, got %s", c.ConnectTimeout))
 	}
 	if c.KeepAlive < time.Second {
-		return fmt.Errorf("mqtt::keep_alive: must be at least 1s, got %s", c.KeepAlive)
+		errs = append(errs, fmt.Errorf("keep_alive: must be at least 1s, got %s", c.KeepAlive))
 	}
 	if c.MaxReconnectInterval <= 0 {
-		return fmt.Errorf("mqtt::max_reconnect_interval: must be positive, got %s", c.MaxReconnectInterval)
+		errs = append(errs, fmt.Errorf("max_reconnect_interval: must be positive, got %s", c.MaxReconnectInterval))
 	}
 	if c.MaxMessageBytes <= 0 {
-		return fmt.Errorf("mqtt::max_message_bytes: must be positive, got %d", c.MaxMessageBytes)
+		errs = append(errs, fmt.Errorf("max_message_bytes: must be positive, got %d", c.MaxMessageBytes))
 	}
 	if err := c.TLS.Validate(); err != nil {
-		return fmt.Errorf("mqtt::tls: %w", err)
+		errs = append(errs, fmt.Errorf("tls: %w", err))
 	}
-	return nil
+	return errs
 }
 
 func validateBroker(b string) error {
@@ -121,7 +128,7 @@ func validateBroker(b string) error {
 	}
 	if u.User != nil {
 		// Credentials in a URL would end up in logs; they have their own keys.
-		return errors.New("broker URL must not carry credentials: use mqtt::username and mqtt::password")
+		return errors.New("broker URL must not carry credentials: use username and password")
 	}
 	if !brokerSchemes[u.Scheme] {
 		return fmt.Errorf("%q: scheme must be one of tcp, mqtt, ssl, tls, mqtts, ws, wss", b)

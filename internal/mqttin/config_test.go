@@ -19,7 +19,7 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, 30*time.Second, cfg.KeepAlive)
 	assert.Equal(t, 30*time.Second, cfg.MaxReconnectInterval)
 	assert.Equal(t, 1<<20, cfg.MaxMessageBytes)
-	assert.ErrorContains(t, cfg.Validate(), "mqtt::brokers", "the defaults name no broker")
+	assert.ErrorContains(t, cfg.Check(), "brokers", "the defaults name no broker")
 }
 
 func TestValidate(t *testing.T) {
@@ -29,31 +29,31 @@ func TestValidate(t *testing.T) {
 		return cfg
 	}
 	c := valid()
-	require.NoError(t, c.Validate())
+	require.NoError(t, c.Check())
 
 	for name, tc := range map[string]struct {
 		mutate func(*Config)
 		want   []string
 	}{
-		"scheme":          {func(c *Config) { c.Brokers[0] = "http://b:1883" }, []string{"mqtt::brokers[0]", `"http://b:1883"`}},
-		"no port":         {func(c *Config) { c.Brokers[1] = "ssl://b" }, []string{"mqtt::brokers[1]", `"ssl://b"`}},
-		"credentials":     {func(c *Config) { c.Brokers[0] = "tcp://u:secret@b:1883" }, []string{"mqtt::brokers[0]", "mqtt::password"}},
-		"client id":       {func(c *Config) { c.ClientID = "" }, []string{"mqtt::client_id"}},
-		"no topics":       {func(c *Config) { c.Topics = nil }, []string{"mqtt::topics"}},
-		"hash not last":   {func(c *Config) { c.Topics = []string{"netify/#/flows"} }, []string{"mqtt::topics[0]", `"netify/#/flows"`}},
-		"partial plus":    {func(c *Config) { c.Topics = []string{"a", "netify/ag+/flows"} }, []string{"mqtt::topics[1]", `"netify/ag+/flows"`}},
-		"level":           {func(c *Config) { c.AgentIDTopicLevel = -1 }, []string{"mqtt::agent_id_topic_level", "-1"}},
-		"qos":             {func(c *Config) { c.QoS = 3 }, []string{"mqtt::qos", "3"}},
-		"connect timeout": {func(c *Config) { c.ConnectTimeout = 0 }, []string{"mqtt::connect_timeout", "0s"}},
-		"keep alive":      {func(c *Config) { c.KeepAlive = 500 * time.Millisecond }, []string{"mqtt::keep_alive", "500ms"}},
-		"reconnect":       {func(c *Config) { c.MaxReconnectInterval = -time.Second }, []string{"mqtt::max_reconnect_interval", "-1s"}},
-		"max message":     {func(c *Config) { c.MaxMessageBytes = 0 }, []string{"mqtt::max_message_bytes", "0"}},
-		"tls":             {func(c *Config) { c.TLS.MinVersion = "0.9" }, []string{"mqtt::tls"}},
+		"scheme":          {func(c *Config) { c.Brokers[0] = "http://b:1883" }, []string{"brokers[0]", `"http://b:1883"`}},
+		"no port":         {func(c *Config) { c.Brokers[1] = "ssl://b" }, []string{"brokers[1]", `"ssl://b"`}},
+		"credentials":     {func(c *Config) { c.Brokers[0] = "tcp://u:secret@b:1883" }, []string{"brokers[0]", "password"}},
+		"client id":       {func(c *Config) { c.ClientID = "" }, []string{"client_id"}},
+		"no topics":       {func(c *Config) { c.Topics = nil }, []string{"topics"}},
+		"hash not last":   {func(c *Config) { c.Topics = []string{"netify/#/flows"} }, []string{"topics[0]", `"netify/#/flows"`}},
+		"partial plus":    {func(c *Config) { c.Topics = []string{"a", "netify/ag+/flows"} }, []string{"topics[1]", `"netify/ag+/flows"`}},
+		"level":           {func(c *Config) { c.AgentIDTopicLevel = -1 }, []string{"agent_id_topic_level", "-1"}},
+		"qos":             {func(c *Config) { c.QoS = 3 }, []string{"qos", "3"}},
+		"connect timeout": {func(c *Config) { c.ConnectTimeout = 0 }, []string{"connect_timeout", "0s"}},
+		"keep alive":      {func(c *Config) { c.KeepAlive = 500 * time.Millisecond }, []string{"keep_alive", "500ms"}},
+		"reconnect":       {func(c *Config) { c.MaxReconnectInterval = -time.Second }, []string{"max_reconnect_interval", "-1s"}},
+		"max message":     {func(c *Config) { c.MaxMessageBytes = 0 }, []string{"max_message_bytes", "0"}},
+		"tls":             {func(c *Config) { c.TLS.MinVersion = "0.9" }, []string{"tls"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := valid()
 			tc.mutate(&cfg)
-			err := cfg.Validate()
+			err := cfg.Check()
 			require.Error(t, err)
 			for _, w := range tc.want {
 				assert.ErrorContains(t, err, w)

@@ -49,9 +49,9 @@ func testConfig(b *mosquittotest.Broker, clientID string) Config {
 }
 
 // startInput starts an input and waits until it is subscribed (status OK).
-func startInput(t *testing.T, cfg Config, sink ingest.Sink, host *ingesttest.StatusHost, onErr func(string, error)) *Input {
+func startInput(t *testing.T, cfg Config, sink ingest.Sink, host *ingesttest.StatusHost, counter ingest.Counter) *Input {
 	t.Helper()
-	in, err := New(cfg, sink, componenttest.NewNopTelemetrySettings(), onErr)
+	in, err := New(cfg, settings(sink, counter))
 	require.NoError(t, err)
 	oks := host.Count(componentstatus.StatusOK)
 	require.NoError(t, in.Start(context.Background(), host))
@@ -104,4 +104,10 @@ func (p *publisher) publishRange(t *testing.T, topic string, from, to int) {
 		_, err := p.publish(topic, flowStats(n))
 		require.NoError(t, err)
 	}
+}
+
+// settings are the input's shared settings for a test: no health of its
+// own, so the input reports to the host it is started with.
+func settings(sink ingest.Sink, counter ingest.Counter) ingest.Settings {
+	return ingest.Settings{Sink: sink, Telemetry: componenttest.NewNopTelemetrySettings(), Counter: counter}
 }

@@ -28,40 +28,37 @@ const disconnectQuiesce = 250 * time.Millisecond
 
 // Input is one MQTT client subscribed to the agents' topics.
 type Input struct {
-	cfg           Config
-	sink          ingest.Sink
-	logger        *zap.Logger
-	onDecodeError func(transport string, err error)
+	cfg    Config
+	set    ingest.Settings
+	gate   *ingest.Gate
+	logger *zap.Logger
 
 	mu      sync.Mutex
 	started bool
 	client  mqtt.Client
-	status  *statusReporter
+	health  *ingest.Health
 	runCtx  context.Context
 	cancel  context.CancelFunc
 	queue   chan mqtt.Message
 	wg      sync.WaitGroup
 }
 
-// New checks cfg and builds an Input. onDecodeError (may be nil) is called
-// once per payload or record that failed to decode, with Transport and the
-// error; the input also logs it at debug level with the topic named.
-func New(cfg Config, sink ingest.Sink, set component.TelemetrySettings, onDecodeError func(transport string, err error)) (*Input, error) {
-	if err := cfg.Validate(); err != nil {
+// New checks cfg and builds an Input.
+func New(cfg Config, set ingest.Settings) (*Input, error) {
+	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if sink == nil {
+	if set.Sink == nil {
 		return nil, errors.New("mqttin: sink is nil")
 	}
-	logger := set.Logger
-	if logger == nil {
-		logger = zap.NewNop()
-	}
-	if onDecodeError == nil {
-		onDecodeError = func(string, error) {}
-	}
-	return &Input{cfg: cfg, sink: sink, logger: logger, onDecodeError: onDecodeError}, nil
+	gate := ingest.NewGate(set, Transport)
+	return &Input{cfg: cfg, set: set, gate: gate, logger: gate.Logger()}, nil
 }
+
+var _ ingest.Input = (*Input)(nil)
+
+// part names the broker connection in the receiver's health.
+const part = "mqtt broker"
 
 // Start builds the client and connects in the background: a broker that is
 // down at start-up is retried (and reported as a recoverable error), not
@@ -76,7 +73,10 @@ func (in *Input) Start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return fmt.Errorf("mqttin: mqtt::tls: %w", err)
 	}
-	in.status = newStatusReporter(host)
+	in.health = in.set.Health
+	if in.health == nil {
+		in.health = ingest.NewHealth(host)
+	}
 	in.queue = make(chan mqtt.Message, queueSize)
 	// The run context outlives Start's ctx on purpose: the client lives
 	// until Shutdown.

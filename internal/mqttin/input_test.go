@@ -114,7 +114,7 @@ func TestPersistentSessionDeliversWhileStopped(t *testing.T) {
 	b := mosquittotest.Start(t)
 	cfg := testConfig(b, "recv-persistent")
 	first := &ingesttest.RecordingSink{}
-	in, err := New(cfg, first, componenttest.NewNopTelemetrySettings(), nil)
+	in, err := New(cfg, settings(first, nil))
 	require.NoError(t, err)
 	host := ingesttest.NewStatusHost()
 	require.NoError(t, in.Start(context.Background(), host))
@@ -160,7 +160,7 @@ func TestShutdownLeavesUnackedMessageForNextSession(t *testing.T) {
 	b := mosquittotest.Start(t)
 	cfg := testConfig(b, "recv-shutdown")
 	busySink := &ingesttest.RecordingSink{Busy: func() bool { return true }}
-	in, err := New(cfg, busySink, componenttest.NewNopTelemetrySettings(), nil)
+	in, err := New(cfg, settings(busySink, nil))
 	require.NoError(t, err)
 	host := ingesttest.NewStatusHost()
 	require.NoError(t, in.Start(context.Background(), host))
@@ -183,7 +183,7 @@ func TestBrokerDownAtStartIsRetried(t *testing.T) {
 	b.Stop()
 	host := ingesttest.NewStatusHost()
 	sink := &ingesttest.RecordingSink{}
-	in, err := New(testConfig(b, "recv-late"), sink, componenttest.NewNopTelemetrySettings(), nil)
+	in, err := New(testConfig(b, "recv-late"), settings(sink, nil))
 	require.NoError(t, err)
 	require.NoError(t, in.Start(context.Background(), host))
 	t.Cleanup(func() { require.NoError(t, in.Shutdown(context.Background())) })
@@ -198,17 +198,17 @@ func TestBrokerDownAtStartIsRetried(t *testing.T) {
 func TestShutdownWithoutStartAndStartTwice(t *testing.T) {
 	cfg := NewDefaultConfig()
 	cfg.Brokers = []string{"tcp://127.0.0.1:1"}
-	in, err := New(cfg, &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+	in, err := New(cfg, settings(&ingesttest.RecordingSink{}, nil))
 	require.NoError(t, err)
 	require.NoError(t, in.Shutdown(context.Background()))
 
-	in, err = New(cfg, &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+	in, err = New(cfg, settings(&ingesttest.RecordingSink{}, nil))
 	require.NoError(t, err)
 	require.NoError(t, in.Start(context.Background(), componenttest.NewNopHost()))
 	require.Error(t, in.Start(context.Background(), componenttest.NewNopHost()))
 	require.NoError(t, in.Shutdown(context.Background()))
 
-	_, err = New(cfg, nil, componenttest.NewNopTelemetrySettings(), nil)
+	_, err = New(cfg, settings(nil, nil))
 	require.Error(t, err)
 }
 
@@ -221,7 +221,7 @@ func TestPayloadsThroughBroker(t *testing.T) {
 	decErrs := &ingesttest.DecodeErrors{Transport: Transport}
 	cfg := testConfig(b, "recv-payloads")
 	cfg.Topics = []string{"netify/+/#", "flows"}
-	startInput(t, cfg, sink, ingesttest.NewStatusHost(), decErrs.Record)
+	startInput(t, cfg, sink, ingesttest.NewStatusHost(), decErrs)
 	pub := newPublisher(t, b)
 
 	for _, m := range []struct {

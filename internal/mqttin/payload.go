@@ -25,6 +25,9 @@ const (
 // payload is reported as one JSON error rather than as a run of msgpack
 // scalars.
 func unwrapPayload(p []byte, maxBytes int) (body []byte, contentType string, err error) {
+	if n, ok := oversizeSize(p); ok {
+		return nil, "", fmt.Errorf("payload of %d bytes exceeds max_message_bytes %d (dropped unread)", n, maxBytes)
+	}
 	if len(p) > maxBytes {
 		return nil, "", fmt.Errorf("payload of %d bytes exceeds max_message_bytes %d", len(p), maxBytes)
 	}

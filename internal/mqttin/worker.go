@@ -2,6 +2,7 @@ package mqttin
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -44,32 +45,39 @@ func (in *Input) work(ctx context.Context) {
 // when shutdown interrupted the wait, so the broker redelivers it.
 func (in *Input) handle(ctx context.Context, m mqtt.Message) bool {
 	topic := m.Topic()
-	log := in.logger.With(zap.String("topic", topic))
+	agent := agentFromTopic(topic, in.cfg.AgentIDTopicLevel)
+	if err := ingest.CheckAgentID(agent, "MQTT topic level "+strconv.Itoa(in.cfg.AgentIDTopicLevel)); err != nil {
+		// Refused whole, before decoding, like an HTTP request with a bad
+		// agent id; logged under the topic's start, the agent being unknown.
+		in.refuse(ctx, ingest.Excerpt(topic), err)
+		return true
+	}
 	body, contentType, err := unwrapPayload(m.Payload(), in.cfg.MaxMessageBytes)
 	if err != nil {
-		in.onDecodeError(Transport, err)
-		log.Debug("Skipping undecodable MQTT message", zap.Error(err))
+		in.refuse(ctx, agent, err)
 		return true
 	}
-	records, errs := record.Decode(body, contentType)
-	for _, err := range errs {
-		in.onDecodeError(Transport, err)
-		log.Debug("Skipping undecodable record in MQTT message", zap.Error(err))
-	}
-	if len(records) == 0 {
-		return true
-	}
+	decoded := record.DecodeBody(body, contentType)
+	var rej ingest.Rejects
+	rej.AddBody(decoded)
+	in.gate.Skip(ctx, decoded.Other)
 	b := ingest.Batch{
-		Agent:     agentFromTopic(topic, in.cfg.AgentIDTopicLevel),
-		Transport: Transport,
-		Received:  time.Now(),
-		Records:   records,
+		Agent:    agent,
+		Received: time.Now(),
+		Records:  decoded.Records,
 		// QoS 1 redelivers what was in flight when a connection dropped.
 		AtLeastOnce: true,
 	}
-	if err := ingest.Deliver(ctx, in.sink, b, log); err != nil {
-		log.Debug("Shutting down before the sink took the message; leaving it unacknowledged for redelivery")
+	if err := in.gate.Deliver(ctx, b, &rej); err != nil {
+		in.logger.Debug("Shutting down before the sink took the message; leaving it unacknowledged for redelivery", zap.String("agent", agent))
 		return false
 	}
 	return true
+}
+
+// refuse counts a message that is refused whole.
+func (in *Input) refuse(ctx context.Context, agent string, err error) {
+	var rej ingest.Rejects
+	rej.Add(err)
+	in.gate.Refuse(ctx, agent, rej)
 }

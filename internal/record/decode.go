@@ -19,9 +19,35 @@ import (
 // wrong. Body-level problems (empty body, unsupported content type) are a
 // single *DecodeError with Index -1.
 func Decode(body []byte, contentType string) (recs []Record, errs []error) {
+	b := decode(body, contentType, 0, false)
+	return b.Records, b.Errors
+}
+
+// Body is what DecodeBody made of one delivery.
+type Body struct {
+	// Records are the good records, in body order.
+	Records []Record
+	// Errors are the first MaxKeptErrors decode errors (*DecodeError).
+	Errors []error
+	// Bad counts every record that could not be decoded, kept in Errors or
+	// not; a body-level problem counts as one.
+	Bad int
+	// Other counts records of types the receiver does not take (neither a
+	// flow record nor agent_status): counted, not kept.
+	Other int
+}
+
+// DecodeBody is Decode for the inputs: it keeps the first MaxKeptErrors
+// errors and only counts the rest, so that what one delivery costs is
+// bounded by its size whatever it holds.
+func DecodeBody(body []byte, contentType string) Body {
+	return decode(body, contentType, MaxKeptErrors, true)
+}
+
+func decode(body []byte, contentType string, maxErrs int, countOther bool) Body {
 	enc, err := encodingOf(contentType)
 	if err != nil {
-		return nil, []error{&DecodeError{Index: -1, Err: err}}
+		return Body{Errors: []error{&DecodeError{Index: -1, Err: err}}, Bad: 1}
 	}
 	if enc == encJSON {
 		body = bytes.TrimPrefix(body, utf8BOM)
@@ -30,15 +56,18 @@ func Decode(body []byte, contentType string) (recs []Record, errs []error) {
 		}
 	}
 	if len(body) == 0 {
-		return nil, []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}
+		return Body{Errors: []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}, Bad: 1}
 	}
-	res := results{recs: make([]Record, 0, estimateRecords(body, enc))}
+	// The records slice grows with what the body really holds: sizing it
+	// from the body (newline counts) let a small compressed body of
+	// newlines allocate megabytes.
+	res := results{recs: []Record{}, limit: maxErrs, countOther: countOther}
 	if enc == encJSON {
 		decodeJSON(body, 0, 0, &res)
 	} else {
 		decodeMsgpack(body, 0, 0, &res)
 	}
-	return res.recs, res.errs
+	return Body{Records: res.recs, Errors: res.errs, Bad: res.bad, Other: res.other}
 }
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
@@ -66,14 +95,6 @@ func encodingOf(contentType string) (encoding, error) {
 			return encMsgpack, nil
 		}
 	}
-	return 0, fmt.Errorf("%w %q", ErrUnsupportedContentType, mt)
-}
-
-// estimateRecords sizes the result slice: newline-delimited JSON has about
-// one record per line; anything else starts small and grows.
-func estimateRecords(body []byte, enc encoding) int {
-	if enc != encJSON || len(body) < 4096 {
-		return 1
-	}
-	return min(bytes.Count(body, []byte{'\n'})+1, 1<<16)
+	// Bounded: the content type is the sender's text.
+	return 0, fmt.Errorf("%w %s", ErrUnsupportedContentType, quoteText(mt))
 }

@@ -69,21 +69,59 @@ func msgpackSyntax(offset int64, msg string) error {
 	return &syntaxError{encoding: "msgpack", offset: offset, msg: msg}
 }
 
+// MaxKeptErrors is how many decode errors of one delivery DecodeBody keeps
+// with their message; past it bad records are only counted. A body of bad
+// bytes then costs a counter, not one stored error per byte.
+const MaxKeptErrors = 20
+
+// errNotKept stands for a decode error past the delivery's cap: it is
+// counted, and its message is never built.
+var errNotKept = errors.New("decode error past the kept limit")
+
 // emitter receives decoded records and errors in body order.
 type emitter interface {
 	emit(rec Record, err error)
+	// keepsErrors reports whether the next error is kept; when false the
+	// decoders pass errNotKept instead of building the error.
+	keepsErrors() bool
 }
 
-// results collects a body's records and errors for Decode.
+// results collects a body's records and errors for Decode and DecodeBody.
 type results struct {
 	recs []Record
 	errs []error
+	bad  int
+	// limit caps errs; 0 keeps every error.
+	limit int
+	// countOther: records of types the receiver does not take are counted
+	// in other rather than kept, so a body of them costs no memory.
+	countOther bool
+	other      int
 }
+
+func (r *results) keepsErrors() bool { return r.limit == 0 || len(r.errs) < r.limit }
 
 func (r *results) emit(rec Record, err error) {
 	if err != nil {
-		r.errs = append(r.errs, err)
+		r.bad++
+		if err != errNotKept && r.keepsErrors() {
+			r.errs = append(r.errs, err)
+		}
+		return
+	}
+	if r.countOther && !rec.IsFlow() && rec.Type != TypeAgentStatus {
+		r.other++
 		return
 	}
 	r.recs = append(r.recs, rec)
+}
+
+// failAt hands out the error of the record at idx, or errNotKept when out
+// keeps no more errors.
+func failAt(out emitter, idx int, err error) {
+	if !out.keepsErrors() {
+		out.emit(Record{}, errNotKept)
+		return
+	}
+	out.emit(Record{}, &DecodeError{Index: idx, Err: err})
 }

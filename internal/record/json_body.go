@@ -38,7 +38,7 @@ func (j *jsonBody) run() {
 		case '[':
 			p = j.array(p + 1)
 		default:
-			j.fail(jsonSyntax(j.base+int64(p), "invalid character "+quoteByte(b[p])+", expected '{' or '['"))
+			j.failSyntax(p, func() string { return "invalid character " + quoteByte(b[p]) + ", expected '{' or '['" })
 			p = j.resync(p + 1)
 		}
 		p = skipSpace(b, p)
@@ -56,13 +56,13 @@ func (j *jsonBody) frame(p int) int {
 		j.record(j.data[p:end], p)
 		return end
 	case scanBadString, scanMismatch, scanTooDeep:
-		j.fail(jsonSyntax(j.base+int64(end-1), st.problem(j.data[end-1])))
+		j.failSyntax(end-1, func() string { return st.problem(j.data[end-1]) })
 		if st == scanBadString {
 			return end
 		}
 		return j.resync(end)
 	}
-	j.fail(jsonSyntax(j.base+int64(end), st.problem(0)))
+	j.failSyntax(end, func() string { return st.problem(0) })
 	return end
 }
 
@@ -135,7 +135,17 @@ func (j *jsonBody) record(frame []byte, p int) {
 	j.idx++
 }
 
+// failSyntax reports a syntax error at p, building its message only when
+// the error is kept.
+func (j *jsonBody) failSyntax(p int, msg func() string) {
+	if !j.out.keepsErrors() {
+		j.fail(errNotKept)
+		return
+	}
+	j.fail(jsonSyntax(j.base+int64(p), msg()))
+}
+
 func (j *jsonBody) fail(err error) {
-	j.out.emit(Record{}, &DecodeError{Index: j.idx, Err: err})
+	failAt(j.out, j.idx, err)
 	j.idx++
 }

@@ -93,6 +93,14 @@ func (m *mpBody) array() error {
 }
 
 func (m *mpBody) notObject() error {
+	if !m.out.keepsErrors() {
+		// Past the kept errors: skip without describing what it was.
+		if err := m.skip(); err != nil {
+			return err
+		}
+		m.fail(errNotKept)
+		return nil
+	}
 	got, err := m.describeSkip()
 	if err == nil {
 		m.fail(&fieldError{problem: "expected an object, got " + got})
@@ -120,7 +128,7 @@ func (m *mpBody) record() error {
 }
 
 func (m *mpBody) fail(err error) {
-	m.out.emit(Record{}, &DecodeError{Index: m.idx, Err: err})
+	failAt(m.out, m.idx, err)
 	m.idx++
 }
 

@@ -79,6 +79,10 @@ type Record struct {
 	Meta    Meta
 }
 
+// Mapped reports whether the receiver turns the record into telemetry: a
+// per-flow record, or an agent's health report.
+func (r *Record) Mapped() bool { return r.IsFlow() || r.Agent != nil }
+
 // IsFlow reports whether the record is one of the per-flow record types.
 func (r *Record) IsFlow() bool {
 	switch r.Type {

@@ -92,6 +92,9 @@ func (d *StreamDecoder) Next() (Record, error) {
 	}
 }
 
+// keepsErrors is always true: a stream hands out its errors one at a time.
+func (d *StreamDecoder) keepsErrors() bool { return true }
+
 func (d *StreamDecoder) emit(rec Record, err error) {
 	d.queue = append(d.queue, queued{rec, err})
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -70,51 +71,63 @@ func NewDefaultConfig() Config {
 	}
 }
 
-// Validate reports the first configuration problem, naming the key.
-func (c *Config) Validate() error {
+// Check reports every problem of the section, joined.
+func (c *Config) Check() error { return errors.Join(c.Problems()...) }
+
+// Problems lists every problem of the section, each naming its key within
+// it. The receiver's Validate prefixes them with "socket::". (The section has
+// no Validate of its own: confmap would prefix only the first of the
+// joined errors, and then the section's name a second time.)
+func (c *Config) Problems() []error {
+	var errs []error
 	if len(c.Endpoints) == 0 {
-		return errors.New("socket::endpoints: at least one endpoint is required")
+		errs = append(errs, errors.New("endpoints: at least one endpoint is required"))
 	}
 	seen := make(map[string]bool, len(c.Endpoints))
 	for i, ep := range c.Endpoints {
 		if _, _, err := ep.dialTarget(); err != nil {
-			return fmt.Errorf("socket::endpoints[%d]::endpoint: %w", i, err)
+			errs = append(errs, fmt.Errorf("endpoints[%d]::endpoint: %w", i, err))
 		}
 		if seen[ep.Endpoint] {
-			return fmt.Errorf("socket::endpoints[%d]::endpoint: %q is listed twice", i, ep.Endpoint)
+			errs = append(errs, fmt.Errorf("endpoints[%d]::endpoint: %q is listed twice", i, ep.Endpoint))
 		}
 		seen[ep.Endpoint] = true
+		if err := ingest.CheckAgentID(ep.agentID(), "the configuration"); err != nil {
+			errs = append(errs, fmt.Errorf("endpoints[%d]::agent_id: %w", i, err))
+		}
 		if _, err := ep.streamFormat(); err != nil {
-			return fmt.Errorf("socket::endpoints[%d]::format: %w", i, err)
+			errs = append(errs, fmt.Errorf("endpoints[%d]::format: %w", i, err))
 		}
 	}
 	if c.IdleTimeout <= 0 {
-		return fmt.Errorf("socket::idle_timeout: must be positive, got %s", c.IdleTimeout)
+		errs = append(errs, fmt.Errorf("idle_timeout: must be positive, got %s", c.IdleTimeout))
 	}
 	if c.DialTimeout <= 0 {
-		return fmt.Errorf("socket::dial_timeout: must be positive, got %s", c.DialTimeout)
+		errs = append(errs, fmt.Errorf("dial_timeout: must be positive, got %s", c.DialTimeout))
 	}
 	if c.MaxRecordBytes <= 0 {
-		return fmt.Errorf("socket::max_record_bytes: must be positive, got %d", c.MaxRecordBytes)
+		errs = append(errs, fmt.Errorf("max_record_bytes: must be positive, got %d", c.MaxRecordBytes))
 	}
-	return c.Reconnect.validate()
+	errs = append(errs, c.Reconnect.validate()...)
+	return errs
 }
 
-func (r *ReconnectConfig) validate() error {
+func (r *ReconnectConfig) validate() []error {
+	var errs []error
 	if r.InitialInterval <= 0 {
-		return fmt.Errorf("socket::reconnect::initial_interval: must be positive, got %s", r.InitialInterval)
+		errs = append(errs, fmt.Errorf("reconnect::initial_interval: must be positive, got %s", r.InitialInterval))
 	}
 	if r.MaxInterval < r.InitialInterval {
-		return fmt.Errorf("socket::reconnect::max_interval: must be at least initial_interval (%s), got %s",
-			r.InitialInterval, r.MaxInterval)
+		errs = append(errs, fmt.Errorf("reconnect::max_interval: must be at least initial_interval (%s), got %s",
+			r.InitialInterval, r.MaxInterval))
 	}
 	if r.Multiplier < 1 {
-		return fmt.Errorf("socket::reconnect::multiplier: must be at least 1, got %g", r.Multiplier)
+		errs = append(errs, fmt.Errorf("reconnect::multiplier: must be at least 1, got %g", r.Multiplier))
 	}
 	if r.Jitter < 0 || r.Jitter >= 1 {
-		return fmt.Errorf("socket::reconnect::jitter: must be in [0, 1), got %g", r.Jitter)
+		errs = append(errs, fmt.Errorf("reconnect::jitter: must be in [0, 1), got %g", r.Jitter))
 	}
-	return nil
+	return errs
 }
 
 // dialTarget turns the endpoint URL into net.Dial's network and address.

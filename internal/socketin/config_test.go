@@ -1,6 +1,7 @@
 package socketin
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,7 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, 10*time.Second, cfg.DialTimeout)
 	assert.Equal(t, 1<<20, cfg.MaxRecordBytes)
 	assert.Equal(t, ReconnectConfig{InitialInterval: time.Second, MaxInterval: 30 * time.Second, Multiplier: 1.5, Jitter: 0.2}, cfg.Reconnect)
-	assert.ErrorContains(t, cfg.Validate(), "socket::endpoints", "the defaults name no agent")
+	assert.ErrorContains(t, cfg.Check(), "endpoints", "the defaults name no agent")
 }
 
 func TestValidate(t *testing.T) {
@@ -25,7 +26,7 @@ func TestValidate(t *testing.T) {
 		cfg.Endpoints = []EndpointConfig{{Endpoint: "unix:///var/run/netifyd/flows.sock"}, {Endpoint: "tcp://10.0.0.1:7150", Format: "msgpack"}}
 		return cfg
 	}
-	require.NoError(t, func() error { c := valid(); return c.Validate() }())
+	require.NoError(t, func() error { c := valid(); return c.Check() }())
 
 	for name, tc := range map[string]struct {
 		mutate func(*Config)
@@ -37,9 +38,11 @@ func TestValidate(t *testing.T) {
 		"unix without path": {func(c *Config) { c.Endpoints[0].Endpoint = "unix://host" }, []string{"endpoints[0]::endpoint", `"unix://host"`}},
 		"duplicate":         {func(c *Config) { c.Endpoints[1].Endpoint = c.Endpoints[0].Endpoint }, []string{"endpoints[1]::endpoint", "twice"}},
 		"format":            {func(c *Config) { c.Endpoints[1].Format = "xml" }, []string{"endpoints[1]::format", `"xml"`}},
-		"idle":              {func(c *Config) { c.IdleTimeout = 0 }, []string{"socket::idle_timeout", "0s"}},
-		"dial":              {func(c *Config) { c.DialTimeout = -time.Second }, []string{"socket::dial_timeout", "-1s"}},
-		"max record":        {func(c *Config) { c.MaxRecordBytes = 0 }, []string{"socket::max_record_bytes", "0"}},
+		"agent id":          {func(c *Config) { c.Endpoints[1].AgentID = "a\nb" }, []string{"endpoints[1]::agent_id", "control character U+000A"}},
+		"long endpoint id":  {func(c *Config) { c.Endpoints[0].Endpoint = "unix:///" + strings.Repeat("s", 130) }, []string{"endpoints[0]::agent_id", "at most 128"}},
+		"idle":              {func(c *Config) { c.IdleTimeout = 0 }, []string{"idle_timeout", "0s"}},
+		"dial":              {func(c *Config) { c.DialTimeout = -time.Second }, []string{"dial_timeout", "-1s"}},
+		"max record":        {func(c *Config) { c.MaxRecordBytes = 0 }, []string{"max_record_bytes", "0"}},
 		"initial":           {func(c *Config) { c.Reconnect.InitialInterval = 0 }, []string{"reconnect::initial_interval", "0s"}},
 		"max below initial": {func(c *Config) { c.Reconnect.MaxInterval = 500 * time.Millisecond }, []string{"reconnect::max_interval", "500ms"}},
 		"multiplier":        {func(c *Config) { c.Reconnect.Multiplier = 0.5 }, []string{"reconnect::multiplier", "0.5"}},
@@ -48,7 +51,7 @@ func TestValidate(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := valid()
 			tc.mutate(&cfg)
-			err := cfg.Validate()
+			err := cfg.Check()
 			require.Error(t, err)
 			for _, w := range tc.want {
 				assert.ErrorContains(t, err, w)

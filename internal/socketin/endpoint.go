@@ -23,10 +23,10 @@ type endpoint struct {
 	format        record.Format
 	agent         string
 	log           *zap.Logger
-	status        *statusReporter
+	health        *ingest.Health
 }
 
-func newEndpoint(in *Input, cfg EndpointConfig, status *statusReporter) (*endpoint, error) {
+func newEndpoint(in *Input, cfg EndpointConfig, health *ingest.Health) (*endpoint, error) {
 	network, addr, err := cfg.dialTarget()
 	if err != nil {
 		return nil, err
@@ -43,9 +43,12 @@ func newEndpoint(in *Input, cfg EndpointConfig, status *statusReporter) (*endpoi
 		format:  format,
 		agent:   cfg.agentID(),
 		log:     in.logger.With(zap.String("endpoint", cfg.Endpoint), zap.String("agent_id", cfg.agentID())),
-		status:  status,
+		health:  health,
 	}, nil
 }
+
+// part names the endpoint in the receiver's health.
+func (e *endpoint) part() string { return "socket endpoint " + e.name }
 
 // run dials, reads until the connection fails, and dials again after a
 // backoff, until ctx is cancelled.
@@ -65,7 +68,7 @@ func (e *endpoint) run(ctx context.Context) {
 		}
 		wait := bo.NextBackOff()
 		e.log.Warn("Agent socket unavailable; will re-dial", zap.Error(err), zap.Duration("retry_in", wait))
-		e.status.endpointDown(ctx, e.name, err)
+		e.health.Down(ctx, e.part(), err)
 		if ingest.Sleep(ctx, wait) != nil {
 			return
 		}
@@ -82,7 +85,7 @@ func (e *endpoint) connectAndRead(ctx context.Context, bo *backoff.ExponentialBa
 		return fmt.Errorf("dial: %w", err)
 	}
 	e.log.Info("Connected to agent socket")
-	e.status.endpointUp(ctx, e.name)
+	e.health.Up(ctx, e.part())
 	delivered, err := e.read(ctx, conn)
 	if delivered {
 		bo.Reset()
@@ -104,8 +107,9 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 		if err != nil {
 			var decodeErr *record.DecodeError
 			if errors.As(err, &decodeErr) {
-				e.in.onDecodeError(Transport, err)
-				e.log.Debug("Skipping undecodable record from agent socket", zap.Error(err))
+				var rej ingest.Rejects
+				rej.Add(err)
+				e.in.gate.Refuse(ctx, e.agent, rej)
 				continue
 			}
 			if errors.Is(err, io.EOF) {
@@ -113,8 +117,8 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 			}
 			return delivered, fmt.Errorf("read: %w", err)
 		}
-		b := ingest.Batch{Agent: e.agent, Transport: Transport, Received: time.Now(), Records: []record.Record{rec}}
-		if err := ingest.Deliver(ctx, e.in.sink, b, e.log); err != nil {
+		b := ingest.Batch{Agent: e.agent, Received: time.Now(), Records: []record.Record{rec}}
+		if err := e.in.gate.Deliver(ctx, b, &ingest.Rejects{}); err != nil {
 			e.log.Info("Shutting down with a record the sink has not taken; the socket cannot redeliver it")
 			return delivered, err
 		}

@@ -120,11 +120,17 @@ func testConfig(idle time.Duration, endpoints ...EndpointConfig) Config {
 	return cfg
 }
 
-func startInput(t *testing.T, cfg Config, sink ingest.Sink, host component.Host, onErr func(string, error)) *Input {
+func startInput(t *testing.T, cfg Config, sink ingest.Sink, host component.Host, counter ingest.Counter) *Input {
 	t.Helper()
-	in, err := New(cfg, sink, componenttest.NewNopTelemetrySettings(), onErr)
+	in, err := New(cfg, settings(sink, counter))
 	require.NoError(t, err)
 	require.NoError(t, in.Start(context.Background(), host))
 	t.Cleanup(func() { require.NoError(t, in.Shutdown(context.Background())) })
 	return in
+}
+
+// settings are the input's shared settings for a test: no health of its
+// own, so the input reports to the host it is started with.
+func settings(sink ingest.Sink, counter ingest.Counter) ingest.Settings {
+	return ingest.Settings{Sink: sink, Telemetry: componenttest.NewNopTelemetrySettings(), Counter: counter}
 }

@@ -18,10 +18,10 @@ const Transport = "socket"
 // Input connects to every configured agent socket and feeds its records to
 // the sink.
 type Input struct {
-	cfg           Config
-	sink          ingest.Sink
-	logger        *zap.Logger
-	onDecodeError func(transport string, err error)
+	cfg    Config
+	set    ingest.Settings
+	gate   *ingest.Gate
+	logger *zap.Logger
 
 	mu      sync.Mutex
 	started bool
@@ -29,25 +29,19 @@ type Input struct {
 	wg      sync.WaitGroup
 }
 
-// New checks cfg and builds an Input. onDecodeError (may be nil) is called
-// once per record that failed to decode, with Transport and the error; the
-// input also logs it at debug level with the endpoint named.
-func New(cfg Config, sink ingest.Sink, set component.TelemetrySettings, onDecodeError func(transport string, err error)) (*Input, error) {
-	if err := cfg.Validate(); err != nil {
+// New checks cfg and builds an Input.
+func New(cfg Config, set ingest.Settings) (*Input, error) {
+	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if sink == nil {
+	if set.Sink == nil {
 		return nil, errors.New("socketin: sink is nil")
 	}
-	logger := set.Logger
-	if logger == nil {
-		logger = zap.NewNop()
-	}
-	if onDecodeError == nil {
-		onDecodeError = func(string, error) {}
-	}
-	return &Input{cfg: cfg, sink: sink, logger: logger, onDecodeError: onDecodeError}, nil
+	gate := ingest.NewGate(set, Transport)
+	return &Input{cfg: cfg, set: set, gate: gate, logger: gate.Logger()}, nil
 }
+
+var _ ingest.Input = (*Input)(nil)
 
 // Start dials every endpoint in the background; it does not wait for any
 // connection, so an agent that is down at start-up is retried, not fatal.
@@ -58,9 +52,12 @@ func (in *Input) Start(_ context.Context, host component.Host) error {
 		return errors.New("socketin: already started")
 	}
 	eps := make([]*endpoint, 0, len(in.cfg.Endpoints))
-	status := newStatusReporter(host)
+	health := in.set.Health
+	if health == nil {
+		health = ingest.NewHealth(host)
+	}
 	for i := range in.cfg.Endpoints {
-		ep, err := newEndpoint(in, in.cfg.Endpoints[i], status)
+		ep, err := newEndpoint(in, in.cfg.Endpoints[i], health)
 		if err != nil { // unreachable after Validate, kept so Start never half-starts
 			return fmt.Errorf("socketin: endpoint %q: %w", in.cfg.Endpoints[i].Endpoint, err)
 		}

@@ -25,7 +25,7 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 			host := ingesttest.NewStatusHost()
 			decErrs := &ingesttest.DecodeErrors{Transport: Transport}
 			idle := 400 * time.Millisecond
-			startInput(t, testConfig(idle, EndpointConfig{Endpoint: agent.endpoint()}), sink, host, decErrs.Record)
+			startInput(t, testConfig(idle, EndpointConfig{Endpoint: agent.endpoint()}), sink, host, decErrs)
 
 			// A garbage line between records 5 and 6 costs only itself.
 			c1 := agent.accept()
@@ -138,14 +138,14 @@ func TestDownAtStartReportsThenRecovers(t *testing.T) {
 
 func TestShutdown(t *testing.T) {
 	t.Run("without start", func(t *testing.T) {
-		in, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+		in, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), settings(&ingesttest.RecordingSink{}, nil))
 		require.NoError(t, err)
 		require.NoError(t, in.Shutdown(context.Background()))
 	})
 	t.Run("while blocked on a busy sink", func(t *testing.T) {
 		agent := newUnixAgent(t)
 		sink := &ingesttest.RecordingSink{Busy: func() bool { return true }}
-		in, err := New(testConfig(10*time.Second, EndpointConfig{Endpoint: agent.endpoint()}), sink, componenttest.NewNopTelemetrySettings(), nil)
+		in, err := New(testConfig(10*time.Second, EndpointConfig{Endpoint: agent.endpoint()}), settings(sink, nil))
 		require.NoError(t, err)
 		require.NoError(t, in.Start(context.Background(), componenttest.NewNopHost()))
 		writeRecords(t, agent.accept(), 1, 1)
@@ -160,7 +160,7 @@ func TestShutdown(t *testing.T) {
 		cfg.Reconnect.InitialInterval = time.Hour
 		cfg.Reconnect.MaxInterval = time.Hour
 		host := ingesttest.NewStatusHost()
-		in, err := New(cfg, &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+		in, err := New(cfg, settings(&ingesttest.RecordingSink{}, nil))
 		require.NoError(t, err)
 		require.NoError(t, in.Start(context.Background(), host))
 		require.Eventually(t, func() bool { return host.Last() == componentstatus.StatusRecoverableError }, waitFor, 5*time.Millisecond)
@@ -171,8 +171,8 @@ func TestShutdown(t *testing.T) {
 }
 
 func TestNewRejectsNilSinkAndBadConfig(t *testing.T) {
-	_, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), nil, componenttest.NewNopTelemetrySettings(), nil)
+	_, err := New(testConfig(time.Second, EndpointConfig{Endpoint: "tcp://127.0.0.1:1"}), settings(nil, nil))
 	require.Error(t, err)
-	_, err = New(NewDefaultConfig(), &ingesttest.RecordingSink{}, componenttest.NewNopTelemetrySettings(), nil)
+	_, err = New(NewDefaultConfig(), settings(&ingesttest.RecordingSink{}, nil))
 	require.ErrorContains(t, err, "endpoints")
 }

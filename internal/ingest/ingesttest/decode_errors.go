@@ -1,33 +1,66 @@
 package ingesttest
 
 import (
+	"context"
 	"fmt"
 	"sync"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 )
 
-// DecodeErrors collects the errors an input reports through its
-// onDecodeError callback (pass its Record method). An error reported under
-// another transport name than Transport is kept wrapped, naming it.
+// DecodeErrors is an ingest.Counter that counts what an input reports. A
+// report under another transport name than Transport is kept as an error,
+// naming it.
 type DecodeErrors struct {
 	Transport string
 
-	mu   sync.Mutex
-	errs []error
+	mu      sync.Mutex
+	bad     int
+	skipped int
+	wrong   []error
 }
 
-// Record is the onDecodeError callback.
-func (d *DecodeErrors) Record(transport string, err error) {
+var _ ingest.Counter = (*DecodeErrors)(nil)
+
+// Malformed counts refused records.
+func (d *DecodeErrors) Malformed(_ context.Context, transport string, n int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if transport != d.Transport {
-		err = fmt.Errorf("wrong transport %q: %w", transport, err)
-	}
-	d.errs = append(d.errs, err)
+	d.check(transport)
+	d.bad += n
 }
 
-// Count is how many errors were reported.
+// Skipped counts records of other types.
+func (d *DecodeErrors) Skipped(_ context.Context, transport string, n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.check(transport)
+	d.skipped += n
+}
+
+func (d *DecodeErrors) check(transport string) {
+	if transport != d.Transport {
+		d.wrong = append(d.wrong, fmt.Errorf("wrong transport %q", transport))
+	}
+}
+
+// Count is how many records were refused.
 func (d *DecodeErrors) Count() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.errs)
+	return d.bad
+}
+
+// SkippedCount is how many records of other types were counted.
+func (d *DecodeErrors) SkippedCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.skipped
+}
+
+// WrongTransports are the reports made under another transport name.
+func (d *DecodeErrors) WrongTransports() []error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]error(nil), d.wrong...)
 }

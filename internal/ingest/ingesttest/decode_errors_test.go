@@ -1,7 +1,7 @@
 package ingesttest
 
 import (
-	"errors"
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,8 +10,13 @@ import (
 func TestDecodeErrorsCountsEveryReport(t *testing.T) {
 	d := &DecodeErrors{Transport: "socket"}
 	assert.Zero(t, d.Count())
-	d.Record("socket", errors.New("bad line"))
-	d.Record("mqtt", errors.New("bad payload"))
-	assert.Equal(t, 2, d.Count())
-	assert.EqualError(t, d.errs[1], `wrong transport "mqtt": bad payload`)
+	d.Malformed(context.Background(), "socket", 3)
+	d.Malformed(context.Background(), "mqtt", 1)
+	d.Skipped(context.Background(), "socket", 2)
+	assert.Equal(t, 4, d.Count())
+	assert.Equal(t, 2, d.SkippedCount())
+	errs := d.WrongTransports()
+	if assert.Len(t, errs, 1) {
+		assert.EqualError(t, errs[0], `wrong transport "mqtt"`)
+	}
 }
