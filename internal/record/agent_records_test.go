@@ -182,3 +182,14 @@ func FuzzAgentRecords(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeBodyKeepsAgentReports: the body decoder the inputs use counts
+// record types the receiver does not map, but keeps the agents' reports.
+func TestDecodeBodyKeepsAgentReports(t *testing.T) {
+	body := DecodeBody([]byte(agentStatusV5+"\n"+interfaceStatsV5+"\n"+`{"type":"interfaces"}`), "application/json")
+	require.Len(t, body.Records, 2)
+	assert.Equal(t, TypeAgentStatus, body.Records[0].Type)
+	assert.Equal(t, TypeInterfaceStats, body.Records[1].Type)
+	assert.NotNil(t, body.Records[1].Agent)
+	assert.Equal(t, 1, body.Other)
+}

@@ -109,7 +109,7 @@ func (r *results) emit(rec Record, err error) {
 		}
 		return
 	}
-	if r.countOther && !rec.IsFlow() && rec.Type != TypeAgentStatus {
+	if r.countOther && !rec.IsFlow() && !IsAgentReport(rec.Type) {
 		r.other++
 		return
 	}

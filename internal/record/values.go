@@ -336,6 +336,8 @@ func internType(b []byte) string {
 		return TypeFlowDPIComplete
 	case TypeAgentStatus:
 		return TypeAgentStatus
+	case TypeInterfaceStats:
+		return TypeInterfaceStats
 	}
 	return string(b)
 }
