@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Decode decodes the records of one delivery (an HTTP body, an MQTT message).
@@ -19,9 +20,15 @@ import (
 // wrong. Body-level problems (empty body, unsupported content type) are a
 // single *DecodeError with Index -1.
 func Decode(body []byte, contentType string) (recs []Record, errs []error) {
+	return DecodeAppend(nil, body, contentType)
+}
+
+// DecodeAppend is Decode appending the records to recs, so that a caller
+// decoding many bodies can reuse one slice (Decode allocates one per body).
+func DecodeAppend(recs []Record, body []byte, contentType string) ([]Record, []error) {
 	enc, err := encodingOf(contentType)
 	if err != nil {
-		return nil, []error{&DecodeError{Index: -1, Err: err}}
+		return recs, []error{&DecodeError{Index: -1, Err: err}}
 	}
 	if enc == encJSON {
 		body = bytes.TrimPrefix(body, utf8BOM)
@@ -30,16 +37,27 @@ func Decode(body []byte, contentType string) (recs []Record, errs []error) {
 		}
 	}
 	if len(body) == 0 {
-		return nil, []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}
+		return recs, []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}
 	}
-	res := results{recs: make([]Record, 0, estimateRecords(body, enc))}
+	if recs == nil {
+		recs = make([]Record, 0, estimateRecords(body, enc))
+	}
+	// res reaches the decoders as an emitter interface, which makes it
+	// escape: pooled, so that decoding a body allocates nothing itself.
+	res := resultsPool.Get().(*results)
+	res.recs = recs
 	if enc == encJSON {
-		decodeJSON(body, 0, 0, &res)
+		decodeJSON(body, 0, 0, res)
 	} else {
-		decodeMsgpack(body, 0, 0, &res)
+		decodeMsgpack(body, 0, 0, res)
 	}
-	return res.recs, res.errs
+	recs, errs := res.recs, res.errs
+	*res = results{}
+	resultsPool.Put(res)
+	return recs, errs
 }
+
+var resultsPool = sync.Pool{New: func() any { return new(results) }}
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 

@@ -31,7 +31,11 @@ func (s *str) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case 'n':
 	case '"':
-		s.set(jsonString(b))
+		if inner, ok := unquoteFast(b); ok {
+			s.set(intern(inner))
+		} else {
+			s.set(jsonString(b))
+		}
 	default:
 		s.setBad(describeJSON(b))
 	}
@@ -74,6 +78,11 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		l.setBad(-1, describeJSON(b))
 		return nil
 	}
+	if list, ok := lookupList(b); ok {
+		l.start()
+		l.v, l.n = list, len(list)
+		return nil
+	}
 	l.start()
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] != ']' {
@@ -83,7 +92,11 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		case elem[0] != '"':
 			l.addBad(describeJSON(elem))
 		case l.keeps():
-			l.add(jsonString(elem))
+			if inner, ok := unquoteFast(elem); ok {
+				l.add(intern(inner))
+			} else {
+				l.add(jsonString(elem))
+			}
 		default:
 			l.add("")
 		}
@@ -91,6 +104,9 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		if i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
+	}
+	if l.kind == valid && l.keeps() {
+		storeList(b, l.v)
 	}
 	return nil
 }

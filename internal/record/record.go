@@ -31,7 +31,9 @@ type Record struct {
 	// Reason is flow_purge's reason ("closed", "expired").
 	Reason string
 
-	Digest     string
+	Digest string
+	// DigestPrev may be shared with other records decoded from the same
+	// list (see intern.go): read it, never modify it.
 	DigestPrev []string
 
 	// Stats. Per-interval deltas, reset by the agent after each dispatch.

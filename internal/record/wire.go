@@ -8,7 +8,10 @@ type wireRecord struct {
 	Interface str
 	Internal  flexBool
 	Reason    str
-	Flow      *wireFlow
+	// Flow is held by value (hasFlow says it was read) so that decoding a
+	// record allocates nothing beyond the strings it keeps.
+	hasFlow bool
+	Flow    wireFlow
 	// UpdateInterval is agent_status's update_interval, in seconds.
 	UpdateInterval num
 
@@ -31,7 +34,8 @@ type wireFlow struct {
 	DetectionPackets num
 	FirstSeenAt      num
 	LastSeenAt       num
-	TCP              *wireTCP
+	hasTCP           bool
+	TCP              wireTCP
 	Meta             wireMeta
 }
 
@@ -66,7 +70,7 @@ func (w *wireRecord) build() (Record, error) {
 	if w.shape != nil {
 		return Record{}, w.shape
 	}
-	if w.Flow == nil {
+	if !w.hasFlow {
 		return Record{}, missing("flow")
 	}
 	if err := w.fill(&r); err != nil {
@@ -78,7 +82,7 @@ func (w *wireRecord) build() (Record, error) {
 // fill copies the validated fields of a per-flow record into r; the first
 // bad field is the error.
 func (w *wireRecord) fill(r *Record) (err error) {
-	f := w.Flow
+	f := &w.Flow
 	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
 		return err
 	}
@@ -93,8 +97,12 @@ func (w *wireRecord) fill(r *Record) (err error) {
 	if r.DigestPrev, err = f.DigestPrev.get("flow.digest_prev"); err != nil {
 		return err
 	}
-	if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
-		return err
+	for _, d := range r.DigestPrev {
+		if !isHexDigest(d) { // checkDigestPrev builds each entry's path: only on failure
+			if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
+				return err
+			}
+		}
 	}
 	r.HasInterface = w.Interface.present()
 	if r.Interface, err = w.Interface.get("interface"); err != nil {
@@ -159,7 +167,8 @@ func (w *wireRecord) fill(r *Record) (err error) {
 		}
 	}
 
-	if t := f.TCP; t != nil {
+	if f.hasTCP {
+		t := &f.TCP
 		r.HasTCP = true
 		if r.TCPResets, err = t.Resets.counter("flow.tcp.resets"); err != nil {
 			return err

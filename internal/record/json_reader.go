@@ -1,0 +1,366 @@
+package record
+
+// jsonReader reads one JSON record in a single pass: it hands the record
+// readers (readJSON) each member's key and raw value while checking the
+// bytes against the JSON grammar, so that framing, validation and field
+// extraction are one walk over the record.
+//
+// An untrusted reader stops (bad) at the first byte it cannot vouch for: a
+// syntax error, but also a raw newline outside strings or nesting beyond
+// maxFastDepth. The caller then drops what was read and takes the slow path
+// (frameScanner, json.Valid, a trusted reader), which words the error
+// exactly as before and keeps the framing rules for multi-line records. A
+// trusted reader walks bytes json.Valid already accepted and checks nothing.
+type jsonReader struct {
+	b       []byte
+	i       int
+	trusted bool
+	bad     bool
+	pending bool // a member's key was read and its value not yet consumed
+}
+
+// maxFastDepth bounds the nesting the untrusted reader validates itself
+// (a bit per level in a uint64); deeper records take the slow path.
+const maxFastDepth = 64
+
+// nullValue stands in for a value the reader could not read; its readers
+// treat it as absent, and the record is dropped anyway.
+var nullValue = []byte("null")
+
+func (r *jsonReader) fail() {
+	r.bad = true
+	r.i = len(r.b) // every loop of the reader ends at the end of input
+}
+
+// space skips whitespace. A newline is not vouched for by an untrusted
+// reader: the frame scanner's rules for cut and pretty-printed records
+// depend on where newlines fall.
+func (r *jsonReader) space() {
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case ' ', '\t', '\r':
+		case '\n':
+			if !r.trusted {
+				r.fail()
+			}
+			if r.bad {
+				return
+			}
+		default:
+			return
+		}
+		r.i++
+	}
+}
+
+// peek returns the byte the next value starts with.
+func (r *jsonReader) peek() byte {
+	if r.i < len(r.b) {
+		return r.b[r.i]
+	}
+	return 'n' // only after fail: reads as null
+}
+
+// members iterates over the object the reader is at; it must start with '{'.
+func (r *jsonReader) members() members {
+	r.pending = false
+	r.i++ // '{'
+	return members{r: r}
+}
+
+type members struct {
+	r   *jsonReader
+	n   int
+	key []byte
+}
+
+// next reads the next member's key into m.key, leaving the reader at its
+// value. It returns false at the object's '}' (consumed) or on bad input.
+// A value the caller did not consume is skipped.
+func (m *members) next() bool {
+	r := m.r
+	if r.pending {
+		r.skip()
+	}
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	c := r.b[r.i]
+	if c == '}' {
+		r.i++
+		return false
+	}
+	if m.n > 0 {
+		if c != ',' && !r.trusted {
+			r.fail()
+			return false
+		}
+		r.i++
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return false
+		}
+	}
+	lit := r.str()
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != ':' {
+		r.fail()
+		return false
+	}
+	r.i++
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	key, ok := unquoteFast(lit)
+	if !ok {
+		key = []byte(jsonString(lit))
+	}
+	m.key, r.pending = key, true
+	m.n++
+	return true
+}
+
+// value consumes the current member's value and returns its bytes.
+func (m *members) value() []byte {
+	r := m.r
+	start := r.i
+	r.skip()
+	if r.bad {
+		return nullValue
+	}
+	return r.b[start:r.i]
+}
+
+// skip consumes one value.
+func (r *jsonReader) skip() {
+	r.pending = false
+	if r.trusted {
+		r.i = skipJSONValue(r.b, r.i)
+		return
+	}
+	switch r.peek() {
+	case '{', '[':
+		r.container()
+	default:
+		r.scalar()
+	}
+}
+
+// str consumes a string literal and returns it, quotes included.
+func (r *jsonReader) str() []byte {
+	b, start := r.b, r.i
+	if r.trusted {
+		r.i = skipJSONString(b, start)
+		return b[start:r.i]
+	}
+	if start >= len(b) || b[start] != '"' {
+		r.fail()
+		return nullValue
+	}
+	for i := start + 1; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '"':
+			r.i = i + 1
+			return b[start:r.i]
+		case c == '\\':
+			if i+1 >= len(b) {
+				r.fail()
+				return nullValue
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
+					r.fail()
+					return nullValue
+				}
+				i += 6
+			default:
+				r.fail()
+				return nullValue
+			}
+		case c < 0x20:
+			r.fail()
+			return nullValue
+		default:
+			i++
+		}
+	}
+	r.fail()
+	return nullValue
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// scalar consumes a string, number or literal.
+func (r *jsonReader) scalar() {
+	b, i := r.b, r.i
+	if i >= len(b) {
+		r.fail()
+		return
+	}
+	switch c := b[i]; {
+	case c == '"':
+		r.str()
+	case c == 't':
+		r.literal("true")
+	case c == 'f':
+		r.literal("false")
+	case c == 'n':
+		r.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		r.number()
+	default:
+		r.fail()
+	}
+}
+
+func (r *jsonReader) literal(lit string) {
+	if len(r.b)-r.i < len(lit) || string(r.b[r.i:r.i+len(lit)]) != lit {
+		r.fail()
+		return
+	}
+	r.i += len(lit)
+}
+
+// number consumes -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (r *jsonReader) number() {
+	b, i := r.b, r.i
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		r.fail()
+		return
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		i = digits(b, i+1)
+	default:
+		r.fail()
+		return
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			r.fail()
+			return
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			r.fail()
+			return
+		}
+		i = j
+	}
+	r.i = i
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// container consumes an object or array without recursion: one bit per
+// open level says whether it is an object.
+func (r *jsonReader) container() {
+	var objects uint64
+	depth := 0
+	for !r.bad {
+		// r.i is at the start of a value.
+		if r.i >= len(r.b) {
+			r.fail()
+			return
+		}
+		if c := r.b[r.i]; c == '{' || c == '[' {
+			if depth == maxFastDepth {
+				r.fail()
+				return
+			}
+			objects <<= 1
+			if c == '{' {
+				objects |= 1
+			}
+			depth++
+			r.i++
+			r.space()
+			if r.i < len(r.b) && r.b[r.i] == closerOf(objects) {
+				r.i++
+				depth--
+				objects >>= 1
+			} else {
+				if objects&1 == 1 {
+					r.key()
+				}
+				continue
+			}
+		} else {
+			r.scalar()
+		}
+		// After a value: a comma, or the closers of the levels ending here.
+		for !r.bad {
+			if depth == 0 {
+				return
+			}
+			r.space()
+			if r.i >= len(r.b) {
+				r.fail()
+				return
+			}
+			c := r.b[r.i]
+			if c == ',' {
+				r.i++
+				r.space()
+				if objects&1 == 1 {
+					r.key()
+				}
+				break
+			}
+			if c != closerOf(objects) {
+				r.fail()
+				return
+			}
+			r.i++
+			depth--
+			objects >>= 1
+		}
+	}
+}
+
+// key consumes an object key and its colon, leaving the reader at the value.
+func (r *jsonReader) key() {
+	r.str()
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != ':' {
+		r.fail()
+		return
+	}
+	r.i++
+	r.space()
+}
+
+func closerOf(objects uint64) byte {
+	if objects&1 == 1 {
+		return '}'
+	}
+	return ']'
+}
