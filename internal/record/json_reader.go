@@ -1,5 +1,10 @@
 package record
 
+import (
+	"bytes"
+	"encoding/binary"
+)
+
 // jsonReader reads one JSON record in a single pass: it hands the record
 // readers (readJSON) each member's key and raw value while checking the
 // bytes against the JSON grammar, so that framing, validation and field
@@ -104,7 +109,7 @@ func (m *members) next() bool {
 			return false
 		}
 	}
-	lit := r.str()
+	lit, esc := r.str()
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != ':' {
 		r.fail()
@@ -116,8 +121,8 @@ func (m *members) next() bool {
 		r.fail()
 		return false
 	}
-	key, ok := unquoteFast(lit)
-	if !ok {
+	key := lit[1 : len(lit)-1]
+	if esc {
 		key = []byte(jsonString(lit))
 	}
 	m.key, r.pending = key, true
@@ -151,27 +156,38 @@ func (r *jsonReader) skip() {
 	}
 }
 
-// str consumes a string literal and returns it, quotes included.
-func (r *jsonReader) str() []byte {
+// str consumes a string literal and returns it, quotes included; esc
+// says whether it holds escapes.
+func (r *jsonReader) str() (lit []byte, esc bool) {
 	b, start := r.b, r.i
 	if r.trusted {
 		r.i = skipJSONString(b, start)
-		return b[start:r.i]
+		lit = b[start:r.i]
+		return lit, bytes.IndexByte(lit[1:len(lit)-1], '\\') >= 0
 	}
 	if start >= len(b) || b[start] != '"' {
 		r.fail()
-		return nullValue
+		return nullValue, false
 	}
-	for i := start + 1; i < len(b); {
-		c := b[i]
-		switch {
+	i := start + 1
+	for {
+		// Eight plain bytes at a time: no quote, backslash or control byte.
+		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			r.fail()
+			return nullValue, false
+		}
+		switch c := b[i]; {
 		case c == '"':
 			r.i = i + 1
-			return b[start:r.i]
+			return b[start:r.i], esc
 		case c == '\\':
+			esc = true
 			if i+1 >= len(b) {
 				r.fail()
-				return nullValue
+				return nullValue, false
 			}
 			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -179,22 +195,31 @@ func (r *jsonReader) str() []byte {
 			case 'u':
 				if i+6 > len(b) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) || !isHex(b[i+5]) {
 					r.fail()
-					return nullValue
+					return nullValue, false
 				}
 				i += 6
 			default:
 				r.fail()
-				return nullValue
+				return nullValue, false
 			}
 		case c < 0x20:
 			r.fail()
-			return nullValue
+			return nullValue, false
 		default:
 			i++
 		}
 	}
-	r.fail()
-	return nullValue
+}
+
+// plain8 reports whether none of the eight bytes in x is a quote, a
+// backslash or a control byte (below 0x20), with the usual SWAR tests for a
+// zero byte (has0) and a byte below n (x - n*ones has its high bit set
+// where a byte was below n, for bytes below 0x80).
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	has0 := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	below20 := (x - 0x20*ones) & ^x & highs
+	return has0(x^('"'*ones))|has0(x^('\\'*ones))|below20 == 0
 }
 
 func isHex(c byte) bool {
@@ -210,7 +235,7 @@ func (r *jsonReader) scalar() {
 	}
 	switch c := b[i]; {
 	case c == '"':
-		r.str()
+		_, _ = r.str()
 	case c == 't':
 		r.literal("true")
 	case c == 'f':
@@ -348,7 +373,7 @@ func (r *jsonReader) container() {
 
 // key consumes an object key and its colon, leaving the reader at the value.
 func (r *jsonReader) key() {
-	r.str()
+	_, _ = r.str()
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != ':' {
 		r.fail()

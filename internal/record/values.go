@@ -65,19 +65,17 @@ func (n *num) setText(b []byte) bool {
 	if i == len(b) {
 		return false
 	}
+	// Up to 19 digits always fit uint64: the common case needs no strconv.
+	var u uint64
 	digitsOnly := true
 	for _, c := range b[i:] {
 		if c < '0' || c > '9' {
 			digitsOnly = false
 			break
 		}
+		u = u*10 + uint64(c-'0')
 	}
-	// Up to 19 digits always fit uint64: the common case needs no strconv.
 	if digitsOnly && len(b)-i <= 19 {
-		var u uint64
-		for _, c := range b[i:] {
-			u = u*10 + uint64(c-'0')
-		}
 		n.setSigned(neg, u)
 		return true
 	}

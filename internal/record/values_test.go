@@ -47,3 +47,20 @@ func TestExactDecimalMatchesStrconv(t *testing.T) {
 		t.Errorf("exactDecimal(1510.6666259765625) = %v, %v", f, ok)
 	}
 }
+
+func TestPlain8(t *testing.T) {
+	for c := range 256 {
+		want := c != '"' && c != '\\' && c >= 0x20
+		for p := range 8 {
+			b := []byte("aaaaaaaa")
+			b[p] = byte(c)
+			var x uint64
+			for i := 7; i >= 0; i-- {
+				x = x<<8 | uint64(b[i])
+			}
+			if got := plain8(x); got != want {
+				t.Fatalf("plain8 with byte %#x at %d = %v, want %v", c, p, got, want)
+			}
+		}
+	}
+}
