@@ -212,14 +212,14 @@ func (r *jsonReader) str() (lit []byte, esc bool) {
 }
 
 // plain8 reports whether none of the eight bytes in x is a quote, a
-// backslash or a control byte (below 0x20), with the usual SWAR tests for a
-// zero byte (has0) and a byte below n (x - n*ones has its high bit set
-// where a byte was below n, for bytes below 0x80).
+// backslash or a control byte (below 0x20). (v - ones) &^ v & highs is
+// non-zero exactly when v has a zero byte: applied to x with the quote and
+// the backslash xor-ed out, and, with 0x20 for 1, to find bytes below 0x20.
 func plain8(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	has0 := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	below20 := (x - 0x20*ones) & ^x & highs
-	return has0(x^('"'*ones))|has0(x^('\\'*ones))|below20 == 0
+	q := x ^ '"'*ones
+	bs := x ^ '\\'*ones
+	return ((q-ones)&^q|(bs-ones)&^bs|(x-0x20*ones)&^x)&highs == 0
 }
 
 func isHex(c byte) bool {
