@@ -15,7 +15,9 @@
 #
 # Knobs (environment): COMPARE_FLOWS (5000) and COMPARE_INTERVALS (84) size
 # the stream (~500k records), COMPARE_HTTP_FLOWS (1000), COLLECTOR_CORE (1),
-# SIM_CORE (0), COMPARE_RUNS (which runs, default all three).
+# SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
+# COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
+# default bench/compare/netify-{socket,http}.yaml).
 # Loopback only. Not part of `make test`: a run takes minutes.
 set -euo pipefail
 
@@ -32,6 +34,8 @@ HTTP_FLOWS="${COMPARE_HTTP_FLOWS:-1000}"
 COLLECTOR_CORE="${COLLECTOR_CORE:-1}"
 SIM_CORE="${SIM_CORE:-0}"
 RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
+SOCKET_CONFIG="${COMPARE_SOCKET_CONFIG:-bench/compare/netify-socket.yaml}"
+HTTP_CONFIG="${COMPARE_HTTP_CONFIG:-bench/compare/netify-http.yaml}"
 PORT=19735
 # The simulator's virtual clock and seed make its output byte-identical
 # from run to run.
@@ -131,7 +135,7 @@ for run in $RUNS; do
 		measure "$run" "$RECORDS" "$t0_ticks" "$t0"
 		;;
 	netify-socket)
-		start_collector "$NETIFY_BIN" bench/compare/netify-socket.yaml "$run"
+		start_collector "$NETIFY_BIN" "$SOCKET_CONFIG" "$run"
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode socket -listen "tcp://127.0.0.1:$PORT" -wait-client \
 			-flows "$FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
@@ -139,7 +143,7 @@ for run in $RUNS; do
 		measure "$run" "$RECORDS" "$t0_ticks" "$t0"
 		;;
 	netify-http)
-		start_collector "$NETIFY_BIN" bench/compare/netify-http.yaml "$run"
+		start_collector "$NETIFY_BIN" "$HTTP_CONFIG" "$run"
 		wait_port
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \

@@ -99,7 +99,7 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 	for m := r.members(); m.next(); {
 		switch string(m.key) {
 		case "digest":
-			_ = f.Digest.UnmarshalJSON(m.value())
+			_ = f.Digest.copyJSON(m.value())
 		case "digest_prev":
 			_ = f.DigestPrev.UnmarshalJSON(m.value())
 		case "local_bytes":
@@ -142,7 +142,7 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 				f.Meta.Category.readJSON(r)
 			}
 		case "host_server_name":
-			_ = f.Meta.HostServerName.UnmarshalJSON(m.value())
+			_ = f.Meta.HostServerName.copyJSON(m.value())
 		case "ip_protocol":
 			_ = f.Meta.IPProtocol.UnmarshalJSON(m.value())
 		case "ip_version":

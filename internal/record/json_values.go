@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // The UnmarshalJSON methods never return an error: a value of the wrong type
@@ -27,6 +28,9 @@ func (n *num) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON reads a string that repeats from record to record (an
+// interface, application or protocol name): interned, see intern.go. Strings
+// of high cardinality (digests, host names) use copyJSON.
 func (s *str) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case 'n':
@@ -40,6 +44,17 @@ func (s *str) UnmarshalJSON(b []byte) error {
 		s.setBad(describeJSON(b))
 	}
 	return nil
+}
+
+// copyJSON is UnmarshalJSON for strings of high cardinality: a new copy.
+// Interning them would cost a cache miss per lookup and evict the strings
+// that do repeat.
+func (s *str) copyJSON(b []byte) error {
+	if b[0] == '"' {
+		s.set(jsonString(b))
+		return nil
+	}
+	return s.UnmarshalJSON(b)
 }
 
 func (t *typeName) UnmarshalJSON(b []byte) error {
@@ -78,12 +93,10 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		l.setBad(-1, describeJSON(b))
 		return nil
 	}
-	if list, ok := lookupList(b); ok {
-		l.start()
-		l.v, l.n = list, len(list)
-		return nil
-	}
 	l.start()
+	// The kept strings are cut from one allocation (see joinStrings).
+	var parts [MaxDigestPrev][]byte
+	kept := 0
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] != ']' {
 		end := skipJSONValue(b, i)
@@ -92,11 +105,13 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		case elem[0] != '"':
 			l.addBad(describeJSON(elem))
 		case l.keeps():
-			if inner, ok := unquoteFast(elem); ok {
-				l.add(intern(inner))
-			} else {
-				l.add(jsonString(elem))
+			inner, ok := unquoteFast(elem)
+			if !ok {
+				inner = []byte(jsonString(elem))
 			}
+			parts[kept] = inner
+			kept++
+			l.n++
 		default:
 			l.add("")
 		}
@@ -105,10 +120,30 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 			i = skipSpace(b, i+1)
 		}
 	}
-	if l.kind == valid && l.keeps() {
-		storeList(b, l.v)
+	if kept > 0 {
+		l.v = joinStrings(parts[:kept])
 	}
 	return nil
+}
+
+// joinStrings copies parts into one new string and returns its pieces: two
+// allocations for a list of digests rather than one per digest.
+func joinStrings(parts [][]byte) []string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for _, p := range parts {
+		sb.Write(p)
+	}
+	all := sb.String()
+	out := make([]string, len(parts))
+	for k, p := range parts {
+		out[k], all = all[:len(p)], all[len(p):]
+	}
+	return out
 }
 
 // unquoteFast returns the content of a JSON string literal that has no

@@ -101,3 +101,33 @@ func FuzzOnePassMatchesSlowPath(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeAppendReusesTheSlice(t *testing.T) {
+	recs := make([]Record, 1, 4)
+	recs[0] = Record{Type: "kept"}
+	body := []byte(`{"type":"flow_stats","flow":{"digest":"a"}}` + "\n" + `{"type":"flow","flow":{"digest":"b"}}`)
+	got, errs := DecodeAppend(recs, body, "application/json")
+	require.Empty(t, errs)
+	require.Equal(t, []Record{{Type: "kept"}, {Type: TypeFlowStats, Digest: "a"}, {Type: TypeFlow, Digest: "b"}}, got)
+	require.Same(t, &recs[0], &got[0], "appended in place")
+
+	got, errs = DecodeAppend(got[:1], nil, "application/json")
+	require.Equal(t, []string{"empty body"}, errStrings(errs))
+	require.Equal(t, []Record{{Type: "kept"}}, got)
+}
+
+// Interned strings and lists are shared, never aliases of the input: a
+// record must survive its body being overwritten.
+func TestDecodedStringsDoNotAliasTheBody(t *testing.T) {
+	body := readTestdata(t, "flow_stats_v52.json")
+	recs, errs := Decode(body, "application/json")
+	require.Empty(t, errs)
+	want := testdataRecords[1].want
+	for i := range body {
+		body[i] = 'x'
+	}
+	require.Equal(t, []Record{want}, recs)
+	again, errs := Decode(readTestdata(t, "flow_stats_v52.json"), "application/json")
+	require.Empty(t, errs)
+	require.Equal(t, []Record{want}, again)
+}

@@ -32,8 +32,8 @@ type Record struct {
 	Reason string
 
 	Digest string
-	// DigestPrev may be shared with other records decoded from the same
-	// list (see intern.go): read it, never modify it.
+	// DigestPrev's strings are cut from one allocation: a record keeps
+	// them all alive together.
 	DigestPrev []string
 
 	// Stats. Per-interval deltas, reset by the agent after each dispatch.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,22 @@ func TestPlain8(t *testing.T) {
 			if got := plain8(x); got != want {
 				t.Fatalf("plain8 with byte %#x at %d = %v, want %v", c, p, got, want)
 			}
+		}
+	}
+}
+
+func TestValidDigestMatchesIsHexDigest(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string(rune(0)) + "", "ab" + string([]byte{byte(c)}), string([]byte{byte(c)})} {
+			if validDigest(s) != isHexDigest(s) {
+				t.Fatalf("validDigest(%q) = %v, isHexDigest %v", s, validDigest(s), isHexDigest(s))
+			}
+		}
+	}
+	for _, n := range []int{0, 1, 40, 64, 65} {
+		s := strings.Repeat("aF0", 30)[:n]
+		if validDigest(s) != isHexDigest(s) {
+			t.Fatalf("validDigest of %d characters = %v, isHexDigest %v", n, validDigest(s), isHexDigest(s))
 		}
 	}
 }

@@ -86,8 +86,8 @@ func (w *wireRecord) fill(r *Record) (err error) {
 	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
 		return err
 	}
-	if err = checkDigest("flow.digest", r.Digest); err != nil {
-		return err
+	if !validDigest(r.Digest) {
+		return checkDigest("flow.digest", r.Digest)
 	}
 	// Too many entries is the first problem to name: the decoder kept only
 	// MaxDigestPrev of them.
@@ -98,7 +98,7 @@ func (w *wireRecord) fill(r *Record) (err error) {
 		return err
 	}
 	for _, d := range r.DigestPrev {
-		if !isHexDigest(d) { // checkDigestPrev builds each entry's path: only on failure
+		if !validDigest(d) { // checkDigestPrev builds each entry's path: only on failure
 			if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
 				return err
 			}
