@@ -10,7 +10,11 @@ import (
 
 // The libraries below decode the same 491-byte flow_stats record into the
 // same fields as record.Decode (less its validation and error reporting), so
-// that one benchmark run compares them: go test -bench=FlowStatsVs.
+// that one benchmark run compares them:
+//
+//	go test -run='^$' -bench=FlowStatsVs -cpu=1 -count=10 ./internal/record/
+//
+// cpu-ns/op is the comparison to read on a shared machine (see cpuTimer).
 
 // statsJSON is the flow_stats record as a struct for reflection-based decoders.
 type statsJSON struct {
@@ -56,6 +60,8 @@ func BenchmarkFlowStatsVs(b *testing.B) {
 	b.Run("lib=record", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU(b)
+		defer cpu.report(b)
 		for b.Loop() {
 			recs, errs := Decode(body, "application/json")
 			if len(errs) != 0 || recs[0].TotalBytes != want.TotalBytes {
@@ -67,6 +73,8 @@ func BenchmarkFlowStatsVs(b *testing.B) {
 		recs := make([]Record, 0, 1)
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU(b)
+		defer cpu.report(b)
 		for b.Loop() {
 			var errs []error
 			recs, errs = DecodeAppend(recs[:0], body, "application/json")
@@ -78,6 +86,8 @@ func BenchmarkFlowStatsVs(b *testing.B) {
 	b.Run("lib=encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU(b)
+		defer cpu.report(b)
 		for b.Loop() {
 			var v statsJSON
 			if err := json.Unmarshal(body, &v); err != nil || v.Flow.TotalBytes != want.TotalBytes {
@@ -88,6 +98,8 @@ func BenchmarkFlowStatsVs(b *testing.B) {
 	b.Run("lib=goccy_go_json", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU(b)
+		defer cpu.report(b)
 		for b.Loop() {
 			var v statsJSON
 			if err := gojson.Unmarshal(body, &v); err != nil || v.Flow.TotalBytes != want.TotalBytes {
@@ -99,6 +111,8 @@ func BenchmarkFlowStatsVs(b *testing.B) {
 		var p fastjson.Parser
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu := startCPU(b)
+		defer cpu.report(b)
 		for b.Loop() {
 			v, err := p.ParseBytes(body)
 			if err != nil {

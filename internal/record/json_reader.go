@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 )
 
 // jsonReader reads one JSON record in a single pass: it hands the record
@@ -22,6 +23,13 @@ type jsonReader struct {
 	trusted bool
 	bad     bool
 	pending bool // a member's key was read and its value not yet consumed
+
+	// The last number read, when it was an integer of at most 19 digits
+	// (isInt): its magnitude and sign, so that members.num need not parse
+	// it again.
+	isInt bool
+	neg   bool
+	u     uint64
 }
 
 // maxFastDepth bounds the nesting the untrusted reader validates itself
@@ -141,6 +149,26 @@ func (m *members) value() []byte {
 	return r.b[start:r.i]
 }
 
+// num reads the current member's value into n, as n.UnmarshalJSON would,
+// without parsing an integer twice.
+func (m *members) num(n *num) {
+	r := m.r
+	if c := r.peek(); r.trusted || c != '-' && (c < '0' || c > '9') {
+		_ = n.UnmarshalJSON(m.value())
+		return
+	}
+	r.pending = false
+	start := r.i
+	r.number()
+	switch {
+	case r.bad:
+	case r.isInt:
+		n.setSigned(r.neg, r.u)
+	default:
+		_ = n.UnmarshalJSON(r.b[start:r.i])
+	}
+}
+
 // skip consumes one value.
 func (r *jsonReader) skip() {
 	r.pending = false
@@ -171,10 +199,7 @@ func (r *jsonReader) str() (lit []byte, esc bool) {
 	}
 	i := start + 1
 	for {
-		// Eight plain bytes at a time: no quote, backslash or control byte.
-		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
+		i = nextSpecial(b, i)
 		if i >= len(b) {
 			r.fail()
 			return nullValue, false
@@ -202,24 +227,40 @@ func (r *jsonReader) str() (lit []byte, esc bool) {
 				r.fail()
 				return nullValue, false
 			}
-		case c < 0x20:
+		default: // c < 0x20
 			r.fail()
 			return nullValue, false
-		default:
-			i++
 		}
 	}
 }
 
-// plain8 reports whether none of the eight bytes in x is a quote, a
-// backslash or a control byte (below 0x20). (v - ones) &^ v & highs is
-// non-zero exactly when v has a zero byte: applied to x with the quote and
-// the backslash xor-ed out, and, with 0x20 for 1, to find bytes below 0x20.
-func plain8(x uint64) bool {
+// nextSpecial returns the index of the first quote, backslash or control
+// byte (below 0x20) at or after i, or len(b): eight bytes at a time.
+func nextSpecial(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
+// special8 flags, by the high bit of each byte, the quotes, backslashes
+// and control bytes (below 0x20) among the eight bytes of x (little
+// endian); zero when there are none. (v - ones) &^ v & highs flags the zero
+// bytes of v: applied to x with the quote and the backslash xor-ed out, and,
+// with 0x20 for 1, to find bytes below 0x20. A borrow can flag a byte above
+// a flagged one wrongly, never below it: the lowest flag is exact.
+func special8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	q := x ^ '"'*ones
 	bs := x ^ '\\'*ones
-	return ((q-ones)&^q|(bs-ones)&^bs|(x-0x20*ones)&^x)&highs == 0
+	return ((q-ones)&^q | (bs-ones)&^bs | (x-0x20*ones)&^x) & highs
 }
 
 func isHex(c byte) bool {
@@ -257,12 +298,15 @@ func (r *jsonReader) literal(lit string) {
 	r.i += len(lit)
 }
 
-// number consumes -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// number consumes -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? and
+// keeps the value of an integer of at most 19 digits (see isInt).
 func (r *jsonReader) number() {
 	b, i := r.b, r.i
-	if b[i] == '-' {
+	r.isInt, r.neg = false, b[i] == '-'
+	if r.neg {
 		i++
 	}
+	var u uint64
 	switch {
 	case i >= len(b):
 		r.fail()
@@ -270,18 +314,26 @@ func (r *jsonReader) number() {
 	case b[i] == '0':
 		i++
 	case b[i] >= '1' && b[i] <= '9':
-		i = digits(b, i+1)
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			u = u*10 + uint64(b[i]-'0')
+			i++
+		}
 	default:
 		r.fail()
 		return
 	}
+	nd := i - r.i
+	if r.neg {
+		nd--
+	}
+	isInt := nd <= 19
 	if i < len(b) && b[i] == '.' {
 		j := digits(b, i+1)
 		if j == i+1 {
 			r.fail()
 			return
 		}
-		i = j
+		i, isInt = j, false
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
 		i++
@@ -293,9 +345,9 @@ func (r *jsonReader) number() {
 			r.fail()
 			return
 		}
-		i = j
+		i, isInt = j, false
 	}
-	r.i = i
+	r.i, r.isInt, r.u = i, isInt, u
 }
 
 func digits(b []byte, i int) int {

@@ -85,7 +85,7 @@ func (w *wireRecord) readJSON(r *jsonReader) {
 		case "reason":
 			_ = w.Reason.UnmarshalJSON(m.value())
 		case "update_interval":
-			_ = w.UpdateInterval.UnmarshalJSON(m.value())
+			m.num(&w.UpdateInterval)
 		case "flow":
 			if w.object(r.peek(), "flow") {
 				w.hasFlow = true
@@ -103,38 +103,38 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 		case "digest_prev":
 			_ = f.DigestPrev.UnmarshalJSON(m.value())
 		case "local_bytes":
-			_ = f.LocalBytes.UnmarshalJSON(m.value())
+			m.num(&f.LocalBytes)
 		case "local_packets":
-			_ = f.LocalPackets.UnmarshalJSON(m.value())
+			m.num(&f.LocalPackets)
 		case "other_bytes":
-			_ = f.OtherBytes.UnmarshalJSON(m.value())
+			m.num(&f.OtherBytes)
 		case "other_packets":
-			_ = f.OtherPackets.UnmarshalJSON(m.value())
+			m.num(&f.OtherPackets)
 		case "local_rate":
-			_ = f.LocalRate.UnmarshalJSON(m.value())
+			m.num(&f.LocalRate)
 		case "other_rate":
-			_ = f.OtherRate.UnmarshalJSON(m.value())
+			m.num(&f.OtherRate)
 		case "total_bytes":
-			_ = f.TotalBytes.UnmarshalJSON(m.value())
+			m.num(&f.TotalBytes)
 		case "total_packets":
-			_ = f.TotalPackets.UnmarshalJSON(m.value())
+			m.num(&f.TotalPackets)
 		case "detection_packets":
-			_ = f.DetectionPackets.UnmarshalJSON(m.value())
+			m.num(&f.DetectionPackets)
 		case "first_seen_at":
-			_ = f.FirstSeenAt.UnmarshalJSON(m.value())
+			m.num(&f.FirstSeenAt)
 		case "last_seen_at":
-			_ = f.LastSeenAt.UnmarshalJSON(m.value())
+			m.num(&f.LastSeenAt)
 		case "tcp":
 			if w.object(r.peek(), "flow.tcp") {
 				f.hasTCP = true
 				f.TCP.readJSON(r)
 			}
 		case "detected_application":
-			_ = f.Meta.ApplicationID.UnmarshalJSON(m.value())
+			m.num(&f.Meta.ApplicationID)
 		case "detected_application_name":
 			_ = f.Meta.ApplicationName.UnmarshalJSON(m.value())
 		case "detected_protocol":
-			_ = f.Meta.ProtocolID.UnmarshalJSON(m.value())
+			m.num(&f.Meta.ProtocolID)
 		case "detected_protocol_name":
 			_ = f.Meta.ProtocolName.UnmarshalJSON(m.value())
 		case "category":
@@ -144,23 +144,23 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 		case "host_server_name":
 			_ = f.Meta.HostServerName.copyJSON(m.value())
 		case "ip_protocol":
-			_ = f.Meta.IPProtocol.UnmarshalJSON(m.value())
+			m.num(&f.Meta.IPProtocol)
 		case "ip_version":
-			_ = f.Meta.IPVersion.UnmarshalJSON(m.value())
+			m.num(&f.Meta.IPVersion)
 		case "local_ip":
-			_ = f.Meta.LocalIP.UnmarshalJSON(m.value())
+			_ = f.Meta.LocalIP.copyJSON(m.value())
 		case "other_ip":
-			_ = f.Meta.OtherIP.UnmarshalJSON(m.value())
+			_ = f.Meta.OtherIP.copyJSON(m.value())
 		case "local_port":
-			_ = f.Meta.LocalPort.UnmarshalJSON(m.value())
+			m.num(&f.Meta.LocalPort)
 		case "other_port":
-			_ = f.Meta.OtherPort.UnmarshalJSON(m.value())
+			m.num(&f.Meta.OtherPort)
 		case "local_origin":
 			_ = f.Meta.LocalOrigin.UnmarshalJSON(m.value())
 		case "other_type":
 			_ = f.Meta.OtherType.UnmarshalJSON(m.value())
 		case "vlan_id":
-			_ = f.Meta.VLANID.UnmarshalJSON(m.value())
+			m.num(&f.Meta.VLANID)
 		}
 	}
 }
@@ -169,11 +169,11 @@ func (c *wireCategory) readJSON(r *jsonReader) {
 	for m := r.members(); m.next(); {
 		switch string(m.key) {
 		case "application":
-			_ = c.Application.UnmarshalJSON(m.value())
+			m.num(&c.Application)
 		case "protocol":
-			_ = c.Protocol.UnmarshalJSON(m.value())
+			m.num(&c.Protocol)
 		case "domain":
-			_ = c.Domain.UnmarshalJSON(m.value())
+			m.num(&c.Domain)
 		}
 	}
 }
@@ -182,11 +182,11 @@ func (t *wireTCP) readJSON(r *jsonReader) {
 	for m := r.members(); m.next(); {
 		switch string(m.key) {
 		case "resets":
-			_ = t.Resets.UnmarshalJSON(m.value())
+			m.num(&t.Resets)
 		case "retrans":
-			_ = t.Retrans.UnmarshalJSON(m.value())
+			m.num(&t.Retrans)
 		case "seq_errors":
-			_ = t.SeqErrors.UnmarshalJSON(m.value())
+			m.num(&t.SeqErrors)
 		}
 	}
 }

@@ -95,8 +95,8 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 	}
 	l.start()
 	// The kept strings are cut from one allocation (see joinStrings).
-	var parts [MaxDigestPrev][]byte
-	kept := 0
+	var small [4][]byte
+	parts := small[:0]
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] != ']' {
 		end := skipJSONValue(b, i)
@@ -109,8 +109,7 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 			if !ok {
 				inner = []byte(jsonString(elem))
 			}
-			parts[kept] = inner
-			kept++
+			parts = append(parts, inner)
 			l.n++
 		default:
 			l.add("")
@@ -120,8 +119,8 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 			i = skipSpace(b, i+1)
 		}
 	}
-	if kept > 0 {
-		l.v = joinStrings(parts[:kept])
+	if len(parts) > 0 {
+		l.v = joinStrings(parts)
 	}
 	return nil
 }

@@ -49,20 +49,26 @@ func TestExactDecimalMatchesStrconv(t *testing.T) {
 	}
 }
 
-func TestPlain8(t *testing.T) {
+func TestNextSpecial(t *testing.T) {
 	for c := range 256 {
-		want := c != '"' && c != '\\' && c >= 0x20
-		for p := range 8 {
-			b := []byte("aaaaaaaa")
-			b[p] = byte(c)
-			var x uint64
-			for i := 7; i >= 0; i-- {
-				x = x<<8 | uint64(b[i])
-			}
-			if got := plain8(x); got != want {
-				t.Fatalf("plain8 with byte %#x at %d = %v, want %v", c, p, got, want)
+		special := c == '"' || c == '\\' || c < 0x20
+		for n := 1; n <= 20; n++ {
+			for p := range n {
+				b := []byte(strings.Repeat("a", n))
+				b[p] = byte(c)
+				want := n
+				if special {
+					want = p
+				}
+				if got := nextSpecial(b, 0); got != want {
+					t.Fatalf("nextSpecial(%q) = %d, want %d", b, got, want)
+				}
 			}
 		}
+	}
+	// Several special bytes: the first one counts, whatever follows it.
+	if got := nextSpecial([]byte("ab\\\"\x01\"cdefgh"), 0); got != 2 {
+		t.Fatalf("nextSpecial = %d, want 2", got)
 	}
 }
 
