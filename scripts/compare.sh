@@ -17,7 +17,8 @@
 # the stream (~500k records), COMPARE_HTTP_FLOWS (1000), COLLECTOR_CORE (1),
 # SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
-# default bench/compare/netify-{socket,http}.yaml).
+# default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
+# GENERIC_BIN (the collectors, default in _build).
 # Loopback only. Not part of `make test`: a run takes minutes.
 set -euo pipefail
 
@@ -25,8 +26,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 OUT="$ROOT/_build/compare"
-NETIFY_BIN="$ROOT/_build/otelcol-netify"
-GENERIC_BIN="$ROOT/_build/generic/otelcol-generic"
+NETIFY_BIN="${NETIFY_BIN:-$ROOT/_build/otelcol-netify}"
+GENERIC_BIN="${GENERIC_BIN:-$ROOT/_build/generic/otelcol-generic}"
 SIM_BIN="$OUT/netifysim"
 FLOWS="${COMPARE_FLOWS:-5000}"
 INTERVALS="${COMPARE_INTERVALS:-84}"
