@@ -169,6 +169,73 @@ func (m *members) num(n *num) {
 	}
 }
 
+// strList reads the current member's value into l, as l.UnmarshalJSON
+// would, validating an array in the same walk that picks its strings out.
+func (m *members) strList(l *strList) {
+	r := m.r
+	if r.trusted || r.peek() != '[' {
+		_ = l.UnmarshalJSON(m.value())
+		return
+	}
+	r.pending = false
+	l.start()
+	var small [4][]byte
+	parts := small[:0]
+	r.i++ // '['
+	r.space()
+	if r.i < len(r.b) && r.b[r.i] == ']' {
+		r.i++
+		return
+	}
+	for !r.bad {
+		if r.i >= len(r.b) {
+			r.fail()
+			return
+		}
+		if r.b[r.i] == '"' {
+			lit, esc := r.str()
+			switch {
+			case r.bad:
+				return
+			case !l.keeps():
+				l.add("")
+			case esc:
+				parts = append(parts, []byte(jsonString(lit)))
+				l.n++
+			default:
+				parts = append(parts, lit[1:len(lit)-1])
+				l.n++
+			}
+		} else {
+			start := r.i
+			r.skip()
+			if r.bad {
+				return
+			}
+			l.addBad(describeJSON(r.b[start:r.i]))
+		}
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+			r.space()
+		case ']':
+			r.i++
+			if len(parts) > 0 {
+				l.v = joinStrings(parts)
+			}
+			return
+		default:
+			r.fail()
+			return
+		}
+	}
+}
+
 // skip consumes one value.
 func (r *jsonReader) skip() {
 	r.pending = false

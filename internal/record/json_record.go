@@ -101,7 +101,7 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 		case "digest":
 			_ = f.Digest.copyJSON(m.value())
 		case "digest_prev":
-			_ = f.DigestPrev.UnmarshalJSON(m.value())
+			m.strList(&f.DigestPrev)
 		case "local_bytes":
 			m.num(&f.LocalBytes)
 		case "local_packets":

@@ -75,6 +75,16 @@ var onePassSeeds = []string{
 	`{"type":"flow","flow":{"digest":"e","x":` + strings.Repeat(`{"a":`, 63) + "1" + strings.Repeat("}", 63) + `}}`,
 	`[{"type":"flow","flow":{"digest":"e"}},{"type":"flow","flow":{"digest":"e"} ]`,
 	`{"type":"flow","flow":"x"} {"type":"flow","flow":{"digest":"e","tcp":5,"category":[1]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":["a",5,{"x":[1]},"b"]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":[ "0a" , "1b" ]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":[]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":[ ]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":["a",]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":["a" "b"]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":["\u0061b","c"]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":["a"],"digest_prev":"x"}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":[` + strings.TrimSuffix(strings.Repeat(`"0f",`, 33), ",") + `]}}`,
+	`{"type":"flow","flow":{"digest":"e","digest_prev":[` + strings.TrimSuffix(strings.Repeat(`"0f",`, 32), ",") + `,null]}}`,
 }
 
 func TestOnePassMatchesSlowPath(t *testing.T) {
