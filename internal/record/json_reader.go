@@ -171,6 +171,7 @@ func (m *members) num(n *num) {
 
 // strList reads the current member's value into l, as l.UnmarshalJSON
 // would, validating an array in the same walk that picks its strings out.
+// The strings stay views of the input until fill copies them.
 func (m *members) strList(l *strList) {
 	r := m.r
 	if r.trusted || r.peek() != '[' {
@@ -179,8 +180,6 @@ func (m *members) strList(l *strList) {
 	}
 	r.pending = false
 	l.start()
-	var small [4][]byte
-	parts := small[:0]
 	r.i++ // '['
 	r.space()
 	if r.i < len(r.b) && r.b[r.i] == ']' {
@@ -200,11 +199,9 @@ func (m *members) strList(l *strList) {
 			case !l.keeps():
 				l.add("")
 			case esc:
-				parts = append(parts, []byte(jsonString(lit)))
-				l.n++
+				l.addAlias([]byte(jsonString(lit)))
 			default:
-				parts = append(parts, lit[1:len(lit)-1])
-				l.n++
+				l.addAlias(lit[1 : len(lit)-1])
 			}
 		} else {
 			start := r.i
@@ -225,9 +222,6 @@ func (m *members) strList(l *strList) {
 			r.space()
 		case ']':
 			r.i++
-			if len(parts) > 0 {
-				l.v = joinStrings(parts)
-			}
 			return
 		default:
 			r.fail()

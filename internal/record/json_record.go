@@ -99,7 +99,7 @@ func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
 	for m := r.members(); m.next(); {
 		switch string(m.key) {
 		case "digest":
-			_ = f.Digest.copyJSON(m.value())
+			f.digestJSON(m.value())
 		case "digest_prev":
 			m.strList(&f.DigestPrev)
 		case "local_bytes":

@@ -57,6 +57,20 @@ func (s *str) copyJSON(b []byte) error {
 	return s.UnmarshalJSON(b)
 }
 
+// digestJSON is Digest.copyJSON, leaving an unescaped digest uncopied
+// until fill (see joinDigests).
+func (f *wireFlow) digestJSON(b []byte) {
+	if inner, ok := unquoteFast(b); ok {
+		f.Digest.set("")
+		f.digestLit = inner
+		return
+	}
+	if b[0] != 'n' { // null leaves the field as it was
+		f.digestLit = nil
+	}
+	_ = f.Digest.copyJSON(b)
+}
+
 func (t *typeName) UnmarshalJSON(b []byte) error {
 	if raw, ok := unquoteFast(b); ok {
 		t.set(internType(raw))

@@ -319,15 +319,39 @@ func (b *flexBool) get(path string) (bool, error) {
 // MaxDigestPrev elements are kept: n counts them all, so that a list too long
 // to accept is reported without first being copied in full.
 type strList struct {
-	kind   valueKind
-	v      []string
-	n      int
-	badIdx int // element that was not a string; -1 when the value was not an array
-	got    string
+	kind valueKind
+	v    []string
+	n    int
+	// The kept elements not yet copied (views of the input, valid only
+	// while the record is decoded; see joinDigests): the first four in
+	// litBuf, the rest in litMore. Counted rather than sliced, so that a
+	// list never points into itself.
+	litN    int
+	litBuf  [4][]byte
+	litMore [][]byte
+	badIdx  int // element that was not a string; -1 when the value was not an array
+	got     string
 }
 
 // start resets the list for an array about to be read.
-func (l *strList) start() { l.kind, l.v, l.n = valid, nil, 0 }
+func (l *strList) start() { l.kind, l.v, l.n, l.litN, l.litMore = valid, nil, 0, 0, nil }
+
+// addAlias counts the next element, a string kept as a view of the input.
+func (l *strList) addAlias(b []byte) {
+	if l.litN < len(l.litBuf) {
+		l.litBuf[l.litN] = b
+	} else {
+		l.litMore = append(l.litMore, b)
+	}
+	l.litN++
+	l.n++
+}
+
+// aliases appends the kept elements not yet copied to dst.
+func (l *strList) aliases(dst [][]byte) [][]byte {
+	dst = append(dst, l.litBuf[:min(l.litN, len(l.litBuf))]...)
+	return append(dst, l.litMore...)
+}
 
 // keeps reports whether the next element will be kept: callers copy the
 // element's string only then.
@@ -354,6 +378,10 @@ func (l *strList) setBad(idx int, got string) {
 }
 
 func (l *strList) get(path string) ([]string, error) {
+	if l.litN > 0 {
+		var buf [8][]byte
+		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0])), 0, nil
+	}
 	if l.kind != wrongType {
 		return l.v, nil
 	}

@@ -74,9 +74,13 @@ func TestNextSpecial(t *testing.T) {
 
 func TestValidDigestMatchesIsHexDigest(t *testing.T) {
 	for c := range 256 {
-		for _, s := range []string{string(rune(0)) + "", "ab" + string([]byte{byte(c)}), string([]byte{byte(c)})} {
-			if validDigest(s) != isHexDigest(s) {
-				t.Fatalf("validDigest(%q) = %v, isHexDigest %v", s, validDigest(s), isHexDigest(s))
+		for n := 1; n <= 20; n++ {
+			for p := range n {
+				b := []byte(strings.Repeat("aF09", 5)[:n])
+				b[p] = byte(c)
+				if got, want := validDigest(string(b)), isHexDigest(string(b)); got != want {
+					t.Fatalf("validDigest(%q) = %v, isHexDigest %v", b, got, want)
+				}
 			}
 		}
 	}

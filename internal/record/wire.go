@@ -37,6 +37,9 @@ type wireFlow struct {
 	hasTCP           bool
 	TCP              wireTCP
 	Meta             wireMeta
+	// digestLit is Digest not yet copied: a view of the input, valid only
+	// while the record is decoded (see joinDigests).
+	digestLit []byte
 }
 
 type wireTCP struct {
@@ -83,6 +86,7 @@ func (w *wireRecord) build() (Record, error) {
 // bad field is the error.
 func (w *wireRecord) fill(r *Record) (err error) {
 	f := &w.Flow
+	f.joinDigests()
 	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
 		return err
 	}
@@ -181,4 +185,23 @@ func (w *wireRecord) fill(r *Record) (err error) {
 		}
 	}
 	return nil
+}
+
+// joinDigests copies the digest and the digest_prev entries still held as
+// views of the input into one new string: two allocations (the string and
+// the list) for all of them.
+func (f *wireFlow) joinDigests() {
+	l := &f.DigestPrev
+	switch {
+	case f.digestLit == nil:
+		return // digest_prev, if any, copies its own
+	case l.litN == 0 || l.kind == wrongType:
+		f.Digest.set(string(f.digestLit))
+	default:
+		var buf [8][]byte
+		strs := joinStrings(l.aliases(append(buf[:0], f.digestLit)))
+		f.Digest.set(strs[0])
+		l.v, l.litN, l.litMore = strs[1:], 0, nil
+	}
+	f.digestLit = nil
 }
