@@ -103,7 +103,7 @@ func BenchmarkDecodeStages(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
-			if _, err, _, ok := decodeJSONObject(body, 0); !ok || err != nil {
+			if _, _, ok, err := decodeJSONObject(body, 0); !ok || err != nil {
 				b.Fatal(ok, err)
 			}
 		}

@@ -13,18 +13,18 @@ var slowPathOnly = false
 // (see jsonReader) and returns where it ended. ok is false when the reader
 // could not vouch for the bytes: the caller then frames the record and
 // calls decodeJSONRecord, which words the error.
-func decodeJSONObject(b []byte, p int) (rec Record, err error, end int, ok bool) {
+func decodeJSONObject(b []byte, p int) (rec Record, end int, ok bool, err error) {
 	if slowPathOnly {
-		return Record{}, nil, p, false
+		return Record{}, p, false, nil
 	}
 	r := jsonReader{b: b, i: p}
 	var w wireRecord
 	w.readJSON(&r)
 	if r.bad {
-		return Record{}, nil, p, false
+		return Record{}, p, false, nil
 	}
 	rec, err = w.build()
-	return rec, err, r.i, true
+	return rec, r.i, true, err
 }
 
 // oneObject decodes the object at p in one pass when it can (see
@@ -33,7 +33,7 @@ func (j *jsonBody) oneObject(p int) (int, bool) {
 	if j.data[p] != '{' {
 		return p, false
 	}
-	rec, err, end, ok := decodeJSONObject(j.data, p)
+	rec, end, ok, err := decodeJSONObject(j.data, p)
 	if !ok {
 		return p, false
 	}

@@ -79,7 +79,7 @@ func (d *StreamDecoder) oneObject() bool {
 	if err != nil {
 		return false
 	}
-	rec, err, end, ok := decodeJSONObject(b, 0)
+	rec, end, ok, err := decodeJSONObject(b, 0)
 	if !ok || end > d.max {
 		return false
 	}
