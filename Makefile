@@ -77,6 +77,14 @@ bench: tools ## benchmarks of the root module; results in _build/bench.txt, summ
 	@$(ENV) go test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(BENCH_COUNT) ./... | tee $(BENCH_OUT)
 	@$(ENV) benchstat $(BENCH_OUT)
 
+.PHONY: bench-decode
+bench-decode: tools ## the decoder's benchmarks against encoding/json, goccy/go-json and fastjson (benchstat; see BENCHMARKS.md)
+	@$(ENV) bash scripts/bench-decode.sh
+
+.PHONY: compare
+compare: tools collector ## otelcol-netify vs the generic pipeline (tcp_log + json_parser + signal_to_metrics), one core each
+	@$(ENV) bash scripts/compare.sh
+
 .PHONY: bench-compare
 bench-compare: ## compare two benchmark files: make bench-compare OLD=a.txt NEW=b.txt
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=old.txt NEW=new.txt" >&2; exit 2; }

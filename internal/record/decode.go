@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Decode decodes the records of one delivery (an HTTP body, an MQTT message).
@@ -19,7 +20,14 @@ import (
 // wrong. Body-level problems (empty body, unsupported content type) are a
 // single *DecodeError with Index -1.
 func Decode(body []byte, contentType string) (recs []Record, errs []error) {
-	b := decode(body, contentType, 0, false)
+	b := decode(nil, body, contentType, 0, false)
+	return b.Records, b.Errors
+}
+
+// DecodeAppend is Decode appending the records to recs, so that a caller
+// decoding many bodies can reuse one slice (Decode allocates one per body).
+func DecodeAppend(recs []Record, body []byte, contentType string) ([]Record, []error) {
+	b := decode(recs, body, contentType, 0, false)
 	return b.Records, b.Errors
 }
 
@@ -33,7 +41,7 @@ type Body struct {
 	// not; a body-level problem counts as one.
 	Bad int
 	// Other counts records of types the receiver does not take (neither a
-	// flow record nor agent_status): counted, not kept.
+	// flow record nor an agent's report): counted, not kept.
 	Other int
 }
 
@@ -41,13 +49,13 @@ type Body struct {
 // errors and only counts the rest, so that what one delivery costs is
 // bounded by its size whatever it holds.
 func DecodeBody(body []byte, contentType string) Body {
-	return decode(body, contentType, MaxKeptErrors, true)
+	return decode(nil, body, contentType, MaxKeptErrors, true)
 }
 
-func decode(body []byte, contentType string, maxErrs int, countOther bool) Body {
+func decode(recs []Record, body []byte, contentType string, maxErrs int, countOther bool) Body {
 	enc, err := encodingOf(contentType)
 	if err != nil {
-		return Body{Errors: []error{&DecodeError{Index: -1, Err: err}}, Bad: 1}
+		return Body{Records: recs, Errors: []error{&DecodeError{Index: -1, Err: err}}, Bad: 1}
 	}
 	if enc == encJSON {
 		body = bytes.TrimPrefix(body, utf8BOM)
@@ -56,19 +64,30 @@ func decode(body []byte, contentType string, maxErrs int, countOther bool) Body 
 		}
 	}
 	if len(body) == 0 {
-		return Body{Errors: []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}, Bad: 1}
+		return Body{Records: recs, Errors: []error{&DecodeError{Index: -1, Err: ErrEmptyBody}}, Bad: 1}
 	}
 	// The records slice grows with what the body really holds: sizing it
 	// from the body (newline counts) let a small compressed body of
 	// newlines allocate megabytes.
-	res := results{recs: []Record{}, limit: maxErrs, countOther: countOther}
-	if enc == encJSON {
-		decodeJSON(body, 0, 0, &res)
-	} else {
-		decodeMsgpack(body, 0, 0, &res)
+	if recs == nil {
+		recs = []Record{}
 	}
-	return Body{Records: res.recs, Errors: res.errs, Bad: res.bad, Other: res.other}
+	// res reaches the decoders as an emitter interface, which makes it
+	// escape: pooled, so that decoding a body allocates nothing itself.
+	res := resultsPool.Get().(*results)
+	*res = results{recs: recs, limit: maxErrs, countOther: countOther}
+	if enc == encJSON {
+		decodeJSON(body, 0, 0, res)
+	} else {
+		decodeMsgpack(body, 0, 0, res)
+	}
+	b := Body{Records: res.recs, Errors: res.errs, Bad: res.bad, Other: res.other}
+	*res = results{}
+	resultsPool.Put(res)
+	return b
 }
+
+var resultsPool = sync.Pool{New: func() any { return new(results) }}
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 

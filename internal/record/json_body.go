@@ -48,6 +48,9 @@ func (j *jsonBody) run() {
 // frame decodes the object or array starting at p as one record and returns
 // where decoding resumes.
 func (j *jsonBody) frame(p int) int {
+	if end, ok := j.oneObject(p); ok {
+		return end
+	}
 	j.sc.reset()
 	n, st := j.sc.scan(j.data[p:])
 	end := p + n

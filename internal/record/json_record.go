@@ -5,14 +5,55 @@ import (
 	"errors"
 )
 
+// slowPathOnly turns one-pass decoding off, for the tests that compare it
+// with the slow path.
+var slowPathOnly = false
+
+// decodeJSONObject decodes the object at b[p] in one pass over its bytes
+// (see jsonReader) and returns where it ended. ok is false when the reader
+// could not vouch for the bytes: the caller then frames the record and
+// calls decodeJSONRecord, which words the error.
+func decodeJSONObject(b []byte, p int) (rec Record, end int, ok bool, err error) {
+	if slowPathOnly {
+		return Record{}, p, false, nil
+	}
+	r := jsonReader{b: b, i: p}
+	var w wireRecord
+	w.readJSON(&r)
+	if r.bad {
+		return Record{}, p, false, nil
+	}
+	rec, err = buildJSON(&w, b[p:r.i])
+	return rec, r.i, true, err
+}
+
+// oneObject decodes the object at p in one pass when it can (see
+// decodeJSONObject) and returns where decoding resumes.
+func (j *jsonBody) oneObject(p int) (int, bool) {
+	if j.data[p] != '{' {
+		return p, false
+	}
+	rec, end, ok, err := decodeJSONObject(j.data, p)
+	if !ok {
+		return p, false
+	}
+	if err != nil {
+		j.fail(err)
+	} else {
+		j.out.emit(rec, nil)
+		j.idx++
+	}
+	return end, true
+}
+
 // decodeJSONRecord decodes one complete JSON value as a record; base is its
-// offset for syntax error positions.
+// offset for syntax error positions. This is the slow path, for frames
+// decodeJSONObject did not vouch for.
 //
 // encoding/json validates the value (and words the syntax errors); the
-// fields are then picked out by a walk over the validated bytes that hands
-// each value to its wire type's UnmarshalJSON. This skips encoding/json's
-// reflection, which cost about three times the rest of the decoding. Keys
-// match exactly, as in msgpack.
+// fields are then picked out by a trusted jsonReader over the validated
+// bytes that hands each value to its wire type's UnmarshalJSON. Keys match
+// exactly, as in msgpack.
 func decodeJSONRecord(frame []byte, base int64) (Record, error) {
 	if !json.Valid(frame) {
 		var v struct{}
@@ -24,7 +65,14 @@ func decodeJSONRecord(frame []byte, base int64) (Record, error) {
 		return Record{}, jsonSyntax(base, "invalid value")
 	}
 	var w wireRecord
-	w.readJSON(frame)
+	w.readJSON(&jsonReader{b: frame, i: skipSpace(frame, 0), trusted: true})
+	return buildJSON(&w, frame)
+}
+
+// buildJSON builds the record read from frame, and an agent's report from
+// the same bytes: agent_status and interface_stats have their own shape
+// (see agent_records.go).
+func buildJSON(w *wireRecord, frame []byte) (Record, error) {
 	r, err := w.build()
 	if err == nil && IsAgentReport(r.Type) {
 		if r.Agent, err = decodeAgentJSON(frame, r.Type); err != nil {
@@ -34,169 +82,142 @@ func decodeJSONRecord(frame []byte, base int64) (Record, error) {
 	return r, err
 }
 
-func (w *wireRecord) readJSON(b []byte) {
-	i := skipSpace(b, 0)
-	if b[i] != '{' {
-		w.shape = &fieldError{problem: "expected an object, got " + jsonKind(b[i])}
+func (w *wireRecord) readJSON(r *jsonReader) {
+	if c := r.peek(); c != '{' {
+		w.shape = &fieldError{problem: "expected an object, got " + jsonKind(c)}
 		return
 	}
-	eachField(b, i, func(key, val []byte) {
-		switch string(key) {
+	for m := r.members(); m.next(); {
+		switch string(m.key) {
 		case "type":
-			_ = w.Type.UnmarshalJSON(val)
+			_ = w.Type.UnmarshalJSON(m.value())
 		case "interface":
-			_ = w.Interface.UnmarshalJSON(val)
+			_ = w.Interface.UnmarshalJSON(m.value())
 		case "internal":
-			_ = w.Internal.UnmarshalJSON(val)
+			_ = w.Internal.UnmarshalJSON(m.value())
 		case "reason":
-			_ = w.Reason.UnmarshalJSON(val)
+			_ = w.Reason.UnmarshalJSON(m.value())
 		case "update_interval":
-			_ = w.UpdateInterval.UnmarshalJSON(val)
+			m.num(&w.UpdateInterval)
 		case "flow":
-			if w.object(val, "flow") {
-				if w.Flow == nil {
-					w.Flow = new(wireFlow)
-				}
-				w.Flow.readJSON(val, w)
+			if w.object(r.peek(), "flow") {
+				w.hasFlow = true
+				w.Flow.readJSON(r, w)
 			}
 		}
-	})
+	}
 }
 
-func (f *wireFlow) readJSON(b []byte, w *wireRecord) {
-	eachField(b, 0, func(key, val []byte) {
-		switch string(key) {
+func (f *wireFlow) readJSON(r *jsonReader, w *wireRecord) {
+	for m := r.members(); m.next(); {
+		switch string(m.key) {
 		case "digest":
-			_ = f.Digest.UnmarshalJSON(val)
+			f.digestJSON(m.value())
 		case "digest_prev":
-			_ = f.DigestPrev.UnmarshalJSON(val)
+			m.strList(&f.DigestPrev)
 		case "local_bytes":
-			_ = f.LocalBytes.UnmarshalJSON(val)
+			m.num(&f.LocalBytes)
 		case "local_packets":
-			_ = f.LocalPackets.UnmarshalJSON(val)
+			m.num(&f.LocalPackets)
 		case "other_bytes":
-			_ = f.OtherBytes.UnmarshalJSON(val)
+			m.num(&f.OtherBytes)
 		case "other_packets":
-			_ = f.OtherPackets.UnmarshalJSON(val)
+			m.num(&f.OtherPackets)
 		case "local_rate":
-			_ = f.LocalRate.UnmarshalJSON(val)
+			m.num(&f.LocalRate)
 		case "other_rate":
-			_ = f.OtherRate.UnmarshalJSON(val)
+			m.num(&f.OtherRate)
 		case "total_bytes":
-			_ = f.TotalBytes.UnmarshalJSON(val)
+			m.num(&f.TotalBytes)
 		case "total_packets":
-			_ = f.TotalPackets.UnmarshalJSON(val)
+			m.num(&f.TotalPackets)
 		case "detection_packets":
-			_ = f.DetectionPackets.UnmarshalJSON(val)
+			m.num(&f.DetectionPackets)
 		case "first_seen_at":
-			_ = f.FirstSeenAt.UnmarshalJSON(val)
+			m.num(&f.FirstSeenAt)
 		case "last_seen_at":
-			_ = f.LastSeenAt.UnmarshalJSON(val)
+			m.num(&f.LastSeenAt)
 		case "tcp":
-			if w.object(val, "flow.tcp") {
-				if f.TCP == nil {
-					f.TCP = new(wireTCP)
-				}
-				f.TCP.readJSON(val)
+			if w.object(r.peek(), "flow.tcp") {
+				f.hasTCP = true
+				f.TCP.readJSON(r)
 			}
 		case "detected_application":
-			_ = f.Meta.ApplicationID.UnmarshalJSON(val)
+			m.num(&f.Meta.ApplicationID)
 		case "detected_application_name":
-			_ = f.Meta.ApplicationName.UnmarshalJSON(val)
+			_ = f.Meta.ApplicationName.UnmarshalJSON(m.value())
 		case "detected_protocol":
-			_ = f.Meta.ProtocolID.UnmarshalJSON(val)
+			m.num(&f.Meta.ProtocolID)
 		case "detected_protocol_name":
-			_ = f.Meta.ProtocolName.UnmarshalJSON(val)
+			_ = f.Meta.ProtocolName.UnmarshalJSON(m.value())
 		case "category":
-			if w.object(val, "flow.category") {
-				f.Meta.Category.readJSON(val)
+			if w.object(r.peek(), "flow.category") {
+				f.Meta.Category.readJSON(r)
 			}
 		case "host_server_name":
-			_ = f.Meta.HostServerName.UnmarshalJSON(val)
+			_ = f.Meta.HostServerName.copyJSON(m.value())
 		case "ip_protocol":
-			_ = f.Meta.IPProtocol.UnmarshalJSON(val)
+			m.num(&f.Meta.IPProtocol)
 		case "ip_version":
-			_ = f.Meta.IPVersion.UnmarshalJSON(val)
+			m.num(&f.Meta.IPVersion)
 		case "local_ip":
-			_ = f.Meta.LocalIP.UnmarshalJSON(val)
+			_ = f.Meta.LocalIP.copyJSON(m.value())
 		case "other_ip":
-			_ = f.Meta.OtherIP.UnmarshalJSON(val)
+			_ = f.Meta.OtherIP.copyJSON(m.value())
 		case "local_port":
-			_ = f.Meta.LocalPort.UnmarshalJSON(val)
+			m.num(&f.Meta.LocalPort)
 		case "other_port":
-			_ = f.Meta.OtherPort.UnmarshalJSON(val)
+			m.num(&f.Meta.OtherPort)
 		case "local_origin":
-			_ = f.Meta.LocalOrigin.UnmarshalJSON(val)
+			_ = f.Meta.LocalOrigin.UnmarshalJSON(m.value())
 		case "other_type":
-			_ = f.Meta.OtherType.UnmarshalJSON(val)
+			_ = f.Meta.OtherType.UnmarshalJSON(m.value())
 		case "vlan_id":
-			_ = f.Meta.VLANID.UnmarshalJSON(val)
+			m.num(&f.Meta.VLANID)
 		}
-	})
+	}
 }
 
-func (c *wireCategory) readJSON(b []byte) {
-	eachField(b, 0, func(key, val []byte) {
-		switch string(key) {
+func (c *wireCategory) readJSON(r *jsonReader) {
+	for m := r.members(); m.next(); {
+		switch string(m.key) {
 		case "application":
-			_ = c.Application.UnmarshalJSON(val)
+			m.num(&c.Application)
 		case "protocol":
-			_ = c.Protocol.UnmarshalJSON(val)
+			m.num(&c.Protocol)
 		case "domain":
-			_ = c.Domain.UnmarshalJSON(val)
+			m.num(&c.Domain)
 		}
-	})
+	}
 }
 
-func (t *wireTCP) readJSON(b []byte) {
-	eachField(b, 0, func(key, val []byte) {
-		switch string(key) {
+func (t *wireTCP) readJSON(r *jsonReader) {
+	for m := r.members(); m.next(); {
+		switch string(m.key) {
 		case "resets":
-			_ = t.Resets.UnmarshalJSON(val)
+			m.num(&t.Resets)
 		case "retrans":
-			_ = t.Retrans.UnmarshalJSON(val)
+			m.num(&t.Retrans)
 		case "seq_errors":
-			_ = t.SeqErrors.UnmarshalJSON(val)
+			m.num(&t.SeqErrors)
 		}
-	})
+	}
 }
 
-// object reports whether val is an object; null is absent, anything else is
-// recorded as the record's first wrongly shaped field.
-func (w *wireRecord) object(val []byte, path string) bool {
-	switch val[0] {
+// object reports whether the value starting with c is an object; null is
+// absent, anything else is recorded as the record's first wrongly shaped
+// field (and left for the reader to skip).
+func (w *wireRecord) object(c byte, path string) bool {
+	switch c {
 	case '{':
 		return true
 	case 'n':
 		return false
 	}
 	if w.shape == nil {
-		w.shape = &fieldError{path: path, problem: "expected an object, got " + jsonKind(val[0])}
+		w.shape = &fieldError{path: path, problem: "expected an object, got " + jsonKind(c)}
 	}
 	return false
-}
-
-// eachField calls fn with the key and raw value of each member of the valid
-// JSON object starting at b[i].
-func eachField(b []byte, i int, fn func(key, val []byte)) {
-	for {
-		i = skipSpace(b, i+1) // past '{' or ','
-		if i >= len(b) || b[i] != '"' {
-			return // '}'
-		}
-		end := skipJSONString(b, i)
-		key, ok := unquoteFast(b[i:end])
-		if !ok {
-			key = []byte(jsonString(b[i:end]))
-		}
-		i = skipSpace(b, skipSpace(b, end)+1) // past ':'
-		end = skipJSONValue(b, i)
-		fn(key, b[i:end])
-		i = skipSpace(b, end)
-		if i >= len(b) || b[i] != ',' {
-			return
-		}
-	}
 }
 
 // jsonKind names the kind of JSON value starting with c.

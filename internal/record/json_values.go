@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // The UnmarshalJSON methods never return an error: a value of the wrong type
@@ -27,15 +28,47 @@ func (n *num) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON reads a string that repeats from record to record (an
+// interface, application or protocol name): interned, see intern.go. Strings
+// of high cardinality (digests, host names) use copyJSON.
 func (s *str) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case 'n':
 	case '"':
-		s.set(jsonString(b))
+		if inner, ok := unquoteFast(b); ok {
+			s.set(intern(inner))
+		} else {
+			s.set(jsonString(b))
+		}
 	default:
 		s.setBad(describeJSON(b))
 	}
 	return nil
+}
+
+// copyJSON is UnmarshalJSON for strings of high cardinality: a new copy.
+// Interning them would cost a cache miss per lookup and evict the strings
+// that do repeat.
+func (s *str) copyJSON(b []byte) error {
+	if b[0] == '"' {
+		s.set(jsonString(b))
+		return nil
+	}
+	return s.UnmarshalJSON(b)
+}
+
+// digestJSON is Digest.copyJSON, leaving an unescaped digest uncopied
+// until fill (see joinDigests).
+func (f *wireFlow) digestJSON(b []byte) {
+	if inner, ok := unquoteFast(b); ok {
+		f.Digest.set("")
+		f.digestLit = inner
+		return
+	}
+	if b[0] != 'n' { // null leaves the field as it was
+		f.digestLit = nil
+	}
+	_ = f.Digest.copyJSON(b)
 }
 
 func (t *typeName) UnmarshalJSON(b []byte) error {
@@ -75,6 +108,9 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	l.start()
+	// The kept strings are cut from one allocation (see joinStrings).
+	var small [4][]byte
+	parts := small[:0]
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] != ']' {
 		end := skipJSONValue(b, i)
@@ -83,7 +119,12 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		case elem[0] != '"':
 			l.addBad(describeJSON(elem))
 		case l.keeps():
-			l.add(jsonString(elem))
+			inner, ok := unquoteFast(elem)
+			if !ok {
+				inner = []byte(jsonString(elem))
+			}
+			parts = append(parts, inner)
+			l.n++
 		default:
 			l.add("")
 		}
@@ -92,7 +133,30 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 			i = skipSpace(b, i+1)
 		}
 	}
+	if len(parts) > 0 {
+		l.v = joinStrings(parts)
+	}
 	return nil
+}
+
+// joinStrings copies parts into one new string and returns its pieces: two
+// allocations for a list of digests rather than one per digest.
+func joinStrings(parts [][]byte) []string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for _, p := range parts {
+		sb.Write(p)
+	}
+	all := sb.String()
+	out := make([]string, len(parts))
+	for k, p := range parts {
+		out[k], all = all[:len(p)], all[len(p):]
+	}
+	return out
 }
 
 // unquoteFast returns the content of a JSON string literal that has no

@@ -171,10 +171,8 @@ func (m *mpBody) readRecord(w *wireRecord) error {
 		case "flow":
 			ok, err := m.object(&w.shape, "flow")
 			if ok && err == nil {
-				if w.Flow == nil {
-					w.Flow = new(wireFlow)
-				}
-				err = m.readFlow(w.Flow, &w.shape)
+				w.hasFlow = true
+				err = m.readFlow(&w.Flow, &w.shape)
 			}
 			return err
 		}
@@ -214,10 +212,8 @@ func (m *mpBody) readFlow(f *wireFlow, shape **fieldError) error {
 		case "tcp":
 			ok, err := m.object(shape, "flow.tcp")
 			if ok && err == nil {
-				if f.TCP == nil {
-					f.TCP = new(wireTCP)
-				}
-				err = m.readTCP(f.TCP)
+				f.hasTCP = true
+				err = m.readTCP(&f.TCP)
 			}
 			return err
 		case "detected_application":

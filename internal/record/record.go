@@ -31,7 +31,9 @@ type Record struct {
 	// Reason is flow_purge's reason ("closed", "expired").
 	Reason string
 
-	Digest     string
+	Digest string
+	// DigestPrev's strings are cut from one allocation: a record keeps
+	// them all alive together.
 	DigestPrev []string
 
 	// Stats. Per-interval deltas, reset by the agent after each dispatch.

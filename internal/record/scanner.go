@@ -11,8 +11,11 @@ package record
 //     next record starts at that '{';
 //   - a closing bracket that does not match, or nesting beyond maxDepth.
 type frameScanner struct {
-	stack   []byte // closers expected, innermost last
-	arr     [32]byte
+	// objects has a bit per open bracket, set for '{': the closer expected
+	// at each level. A fixed array rather than a slice into itself, so that
+	// a scanner held by value does not escape to the heap.
+	objects [maxDepth/64 + 1]uint64
+	depth   int
 	outer   byte
 	inStr   bool
 	esc     bool
@@ -33,12 +36,7 @@ const (
 
 const maxDepth = 1000
 
-func (s *frameScanner) reset() {
-	*s = frameScanner{stack: s.stack[:0]}
-	if s.stack == nil {
-		s.stack = s.arr[:0]
-	}
-}
+func (s *frameScanner) reset() { *s = frameScanner{} }
 
 // scan consumes b until the frame ends or b is exhausted. The first byte fed
 // after reset must be '{' or '['.
@@ -69,25 +67,27 @@ func (s *frameScanner) scan(b []byte) (n int, st scanStatus) {
 		case '"':
 			s.inStr = true
 		case '{', '[':
-			if len(s.stack) == 0 {
+			if s.depth == 0 {
 				s.outer = c
 			} else if c == '{' && (s.lastSig == '}' || s.afterNL && s.outer == '{') {
 				return i, scanNextRecord
 			}
-			if len(s.stack) >= maxDepth {
+			if s.depth >= maxDepth {
 				return i + 1, scanTooDeep
 			}
-			closer := byte('}')
-			if c == '[' {
-				closer = ']'
+			word, bit := s.depth/64, uint64(1)<<(s.depth%64)
+			if c == '{' {
+				s.objects[word] |= bit
+			} else {
+				s.objects[word] &^= bit
 			}
-			s.stack = append(s.stack, closer)
+			s.depth++
 		case '}', ']':
-			top := len(s.stack) - 1
-			if top < 0 || s.stack[top] != c {
+			top := s.depth - 1
+			if top < 0 || (s.objects[top/64]>>(top%64)&1 == 1) != (c == '}') {
 				return i + 1, scanMismatch
 			}
-			s.stack = s.stack[:top]
+			s.depth = top
 			if top == 0 {
 				return i + 1, scanDone
 			}

@@ -23,6 +23,9 @@ func (d *StreamDecoder) nextJSON() {
 		d.skipLine = true
 		return
 	}
+	if c == '{' && d.oneObject() {
+		return
+	}
 	d.sc.reset()
 	d.buf = d.buf[:0]
 	over := false
@@ -67,6 +70,31 @@ func (d *StreamDecoder) nextJSON() {
 		}
 		return
 	}
+}
+
+// oneObject decodes the object at the start of the buffered input in one
+// pass when it is there in full (see decodeJSONObject), without copying it.
+func (d *StreamDecoder) oneObject() bool {
+	b, err := d.peek()
+	if err != nil {
+		return false
+	}
+	rec, end, ok, err := decodeJSONObject(b, 0)
+	if !ok || end > d.max {
+		return false
+	}
+	if err != nil && isLengthHeader(b[:end]) {
+		d.discard(end)
+		return true
+	}
+	d.discard(end)
+	if err != nil {
+		d.fail(err)
+		return true
+	}
+	d.emit(rec, nil)
+	d.idx++
+	return true
 }
 
 // frame decodes the complete frame in d.buf.

@@ -65,20 +65,25 @@ func (n *num) setText(b []byte) bool {
 	if i == len(b) {
 		return false
 	}
+	// Up to 19 digits always fit uint64: the common case needs no strconv.
+	var u uint64
 	digitsOnly := true
 	for _, c := range b[i:] {
 		if c < '0' || c > '9' {
 			digitsOnly = false
 			break
 		}
+		u = u*10 + uint64(c-'0')
 	}
-	// Up to 19 digits always fit uint64: the common case needs no strconv.
 	if digitsOnly && len(b)-i <= 19 {
-		var u uint64
-		for _, c := range b[i:] {
-			u = u*10 + uint64(c-'0')
-		}
 		n.setSigned(neg, u)
+		return true
+	}
+	if f, ok := exactDecimal(b[i:]); ok {
+		if neg {
+			f = -f
+		}
+		n.setFloat(f)
 		return true
 	}
 	// strconv accepts more than decimal numbers ("inf", "0x1p3", "1_0"):
@@ -106,6 +111,54 @@ func (n *num) setText(b []byte) bool {
 	}
 	n.setFloat(f)
 	return true
+}
+
+// pow10 holds the powers of ten float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// pow5 holds the powers of five below 2^64.
+var pow5 = func() (p [28]uint64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 5
+	}
+	return p
+}()
+
+// exactDecimal converts digits "." digits (at most 19 digits in all) when
+// the result is exact without rounding, the case of the rates agents send
+// (float32 values printed in full, like 1510.6666259765625, which send
+// strconv down its slow path). It returns the correctly rounded value, the
+// same as strconv.ParseFloat, or false to leave the text to strconv:
+//   - m / 10^k with m < 2^53 and k <= 22: both exact, one IEEE division;
+//   - m / 10^k = (m / 5^k) / 2^k when 5^k divides m and the quotient is
+//     below 2^53: an exact binary fraction.
+func exactDecimal(b []byte) (float64, bool) {
+	var m uint64
+	dot, nd := -1, 0
+	for j, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			nd++
+		case c == '.' && dot < 0:
+			dot = j
+		default:
+			return 0, false
+		}
+	}
+	if dot < 1 || dot == len(b)-1 || nd > 19 {
+		return 0, false
+	}
+	k := len(b) - 1 - dot // digits after the point
+	switch {
+	case m < 1<<53 && k < len(pow10):
+		return float64(m) / pow10[k], true
+	case k < len(pow5) && m%pow5[k] == 0 && m/pow5[k] < 1<<53:
+		return math.Ldexp(float64(m/pow5[k]), -k), true
+	}
+	return 0, false
 }
 
 func (n *num) setSigned(neg bool, u uint64) {
@@ -266,15 +319,39 @@ func (b *flexBool) get(path string) (bool, error) {
 // MaxDigestPrev elements are kept: n counts them all, so that a list too long
 // to accept is reported without first being copied in full.
 type strList struct {
-	kind   valueKind
-	v      []string
-	n      int
-	badIdx int // element that was not a string; -1 when the value was not an array
-	got    string
+	kind valueKind
+	v    []string
+	n    int
+	// The kept elements not yet copied (views of the input, valid only
+	// while the record is decoded; see joinDigests): the first four in
+	// litBuf, the rest in litMore. Counted rather than sliced, so that a
+	// list never points into itself.
+	litN    int
+	litBuf  [4][]byte
+	litMore [][]byte
+	badIdx  int // element that was not a string; -1 when the value was not an array
+	got     string
 }
 
 // start resets the list for an array about to be read.
-func (l *strList) start() { l.kind, l.v, l.n = valid, nil, 0 }
+func (l *strList) start() { l.kind, l.v, l.n, l.litN, l.litMore = valid, nil, 0, 0, nil }
+
+// addAlias counts the next element, a string kept as a view of the input.
+func (l *strList) addAlias(b []byte) {
+	if l.litN < len(l.litBuf) {
+		l.litBuf[l.litN] = b
+	} else {
+		l.litMore = append(l.litMore, b)
+	}
+	l.litN++
+	l.n++
+}
+
+// aliases appends the kept elements not yet copied to dst.
+func (l *strList) aliases(dst [][]byte) [][]byte {
+	dst = append(dst, l.litBuf[:min(l.litN, len(l.litBuf))]...)
+	return append(dst, l.litMore...)
+}
 
 // keeps reports whether the next element will be kept: callers copy the
 // element's string only then.
@@ -301,6 +378,10 @@ func (l *strList) setBad(idx int, got string) {
 }
 
 func (l *strList) get(path string) ([]string, error) {
+	if l.litN > 0 {
+		var buf [8][]byte
+		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0])), 0, nil
+	}
 	if l.kind != wrongType {
 		return l.v, nil
 	}

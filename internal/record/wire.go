@@ -8,7 +8,10 @@ type wireRecord struct {
 	Interface str
 	Internal  flexBool
 	Reason    str
-	Flow      *wireFlow
+	// Flow is held by value (hasFlow says it was read) so that decoding a
+	// record allocates nothing beyond the strings it keeps.
+	hasFlow bool
+	Flow    wireFlow
 	// UpdateInterval is agent_status's update_interval, in seconds.
 	UpdateInterval num
 
@@ -31,8 +34,12 @@ type wireFlow struct {
 	DetectionPackets num
 	FirstSeenAt      num
 	LastSeenAt       num
-	TCP              *wireTCP
+	hasTCP           bool
+	TCP              wireTCP
 	Meta             wireMeta
+	// digestLit is Digest not yet copied: a view of the input, valid only
+	// while the record is decoded (see joinDigests).
+	digestLit []byte
 }
 
 type wireTCP struct {
@@ -66,7 +73,7 @@ func (w *wireRecord) build() (Record, error) {
 	if w.shape != nil {
 		return Record{}, w.shape
 	}
-	if w.Flow == nil {
+	if !w.hasFlow {
 		return Record{}, missing("flow")
 	}
 	if err := w.fill(&r); err != nil {
@@ -78,12 +85,13 @@ func (w *wireRecord) build() (Record, error) {
 // fill copies the validated fields of a per-flow record into r; the first
 // bad field is the error.
 func (w *wireRecord) fill(r *Record) (err error) {
-	f := w.Flow
+	f := &w.Flow
+	f.joinDigests()
 	if r.Digest, err = f.Digest.required("flow.digest"); err != nil {
 		return err
 	}
-	if err = checkDigest("flow.digest", r.Digest); err != nil {
-		return err
+	if !validDigest(r.Digest) {
+		return checkDigest("flow.digest", r.Digest)
 	}
 	// Too many entries is the first problem to name: the decoder kept only
 	// MaxDigestPrev of them.
@@ -93,8 +101,12 @@ func (w *wireRecord) fill(r *Record) (err error) {
 	if r.DigestPrev, err = f.DigestPrev.get("flow.digest_prev"); err != nil {
 		return err
 	}
-	if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
-		return err
+	for _, d := range r.DigestPrev {
+		if !validDigest(d) { // checkDigestPrev builds each entry's path: only on failure
+			if err = checkDigestPrev("flow.digest_prev", r.DigestPrev); err != nil {
+				return err
+			}
+		}
 	}
 	r.HasInterface = w.Interface.present()
 	if r.Interface, err = w.Interface.get("interface"); err != nil {
@@ -159,7 +171,8 @@ func (w *wireRecord) fill(r *Record) (err error) {
 		}
 	}
 
-	if t := f.TCP; t != nil {
+	if f.hasTCP {
+		t := &f.TCP
 		r.HasTCP = true
 		if r.TCPResets, err = t.Resets.counter("flow.tcp.resets"); err != nil {
 			return err
@@ -172,4 +185,23 @@ func (w *wireRecord) fill(r *Record) (err error) {
 		}
 	}
 	return nil
+}
+
+// joinDigests copies the digest and the digest_prev entries still held as
+// views of the input into one new string: two allocations (the string and
+// the list) for all of them.
+func (f *wireFlow) joinDigests() {
+	l := &f.DigestPrev
+	switch {
+	case f.digestLit == nil:
+		return // digest_prev, if any, copies its own
+	case l.litN == 0 || l.kind == wrongType:
+		f.Digest.set(string(f.digestLit))
+	default:
+		var buf [8][]byte
+		strs := joinStrings(l.aliases(append(buf[:0], f.digestLit)))
+		f.Digest.set(strs[0])
+		l.v, l.litN, l.litMore = strs[1:], 0, nil
+	}
+	f.digestLit = nil
 }
