@@ -65,8 +65,9 @@ func (r *netifyReceiver) countOverflow(view, _ string) {
 
 // flush hands downstream the flows changed since the last flush and every
 // view series, in batches. A batch the next consumer fails with a retryable
-// error is not committed and ends the flush: cumulative values are sent
-// again next time and pending deltas merge into the next flush.
+// error is not committed and ends its part of the flush (per-flow points,
+// or view series; the other part is still tried): cumulative values are
+// sent again next time and pending deltas merge into the next flush.
 func (r *netifyReceiver) flush(ctx context.Context) {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()

@@ -116,12 +116,16 @@ func ValidateViews(views []ViewConfig, flowsIdle time.Duration) error {
 		if v.MaxSeries < 0 {
 			errs = append(errs, fmt.Errorf("%s: max_series must not be negative, got %d", at, v.MaxSeries))
 		}
+		idle := v.IdleTimeout
+		if idle == 0 {
+			idle = DefaultIdleTimeout
+		}
 		if v.IdleTimeout < 0 {
 			errs = append(errs, fmt.Errorf("%s: idle_timeout must not be negative, got %s", at, v.IdleTimeout))
-		} else if v.IdleTimeout > 0 && v.IdleTimeout < flowsIdle {
+		} else if idle < flowsIdle {
 			// A dropped key's index may be taken again: no flow still
 			// in the table may point at it.
-			errs = append(errs, fmt.Errorf("%s: idle_timeout (%s) must not be shorter than flows.idle_timeout (%s)", at, v.IdleTimeout, flowsIdle))
+			errs = append(errs, fmt.Errorf("%s: idle_timeout (%s) must not be shorter than flows.idle_timeout (%s)", at, idle, flowsIdle))
 		}
 	}
 	return errors.Join(errs...)

@@ -106,6 +106,9 @@ type view struct {
 	names    viewNames
 
 	byKey map[string]int32
+	// overflow holds each agent's overflow series, apart from byKey so
+	// that no key made of values can be taken for one.
+	overflow map[string]int32
 	// series is indexed by the numbers flows keep in Flow.Keys; free holds
 	// indexes of dropped series for reuse.
 	series   []*series
@@ -125,6 +128,14 @@ type Views struct {
 	OnOverflow func(view, agent string)
 }
 
+// MaxAgents bounds the agents a view keeps series for; the flows of
+// further agents count toward one overflow series of OverflowAgent.
+const MaxAgents = 4096
+
+// OverflowAgent is the netify.agent.id of the overflow series of the agents
+// past MaxAgents.
+const OverflowAgent = "overflow"
+
 const (
 	keyUnset    = -2 // the flow was never placed in this view
 	keyExcluded = -1 // the flow does not pass the view's filter
@@ -134,7 +145,7 @@ const (
 func NewViews(cfgs []ViewConfig) *Views {
 	vs := &Views{}
 	for _, c := range cfgs {
-		v := &view{cfg: c, byKey: map[string]int32{}, perAgent: map[string]int{}, measures: map[string]bool{}}
+		v := &view{cfg: c, byKey: map[string]int32{}, overflow: map[string]int32{}, perAgent: map[string]int{}, measures: map[string]bool{}}
 		if v.cfg.MaxSeries == 0 {
 			v.cfg.MaxSeries = DefaultMaxSeries
 		}
@@ -242,8 +253,8 @@ func (s *series) add(u *flowtable.Update, f *flowtable.Flow) {
 		t.started += d.started
 		if u.Ended != flowtable.NotEnded {
 			t.ended[u.Ended]++
-			dur := max(f.LastSeen().Sub(f.FirstSeen()).Seconds(), 0)
-			sum := f.Sum()
+			dur := max(f.LastSeen().Sub(f.LifeFirstSeen()).Seconds(), 0)
+			sum := f.LifeSum()
 			t.duration.observe(DurationBounds, dur)
 			t.size.observe(SizeBounds, float64(sum.LocalBytes)+float64(sum.OtherBytes))
 		}
@@ -267,9 +278,16 @@ func (v *view) place(agent string, a *flowtable.Attributes, now time.Time, onOve
 	if i, ok := v.byKey[string(b)]; ok {
 		return i
 	}
-	if v.perAgent[agent] >= v.cfg.MaxSeries {
+	n, known := v.perAgent[agent]
+	if n >= v.cfg.MaxSeries || (!known && len(v.perAgent) >= MaxAgents) {
 		if onOverflow != nil {
 			onOverflow(v.cfg.Name, agent)
+		}
+		if !known && len(v.perAgent) >= MaxAgents {
+			// Agent ids are the senders' to choose: past MaxAgents, new
+			// agents share one overflow series, so the views' memory stays
+			// bounded whatever ids arrive.
+			agent = OverflowAgent
 		}
 		return v.overflowSeries(agent, now)
 	}
@@ -282,18 +300,15 @@ func (v *view) place(agent string, a *flowtable.Attributes, now time.Time, onOve
 	return v.newSeries(string(b), agent, attrs, false, now)
 }
 
-// overflowKey is the key of an agent's overflow series: no key made of
-// attribute values starts with a 0 byte after the agent.
-func overflowKey(agent string) string { return agent + "\x00\x00overflow" }
-
 func (v *view) overflowSeries(agent string, now time.Time) int32 {
-	k := overflowKey(agent)
-	if i, ok := v.byKey[k]; ok {
+	if i, ok := v.overflow[agent]; ok {
 		return i
 	}
 	attrs := pcommon.NewMap()
 	attrs.PutBool("otel.metric.overflow", true)
-	return v.newSeries(k, agent, attrs, true, now)
+	i := v.newSeries("", agent, attrs, true, now)
+	v.overflow[agent] = i
+	return i
 }
 
 func (v *view) newSeries(key, agent string, attrs pcommon.Map, overflow bool, now time.Time) int32 {
@@ -306,7 +321,9 @@ func (v *view) newSeries(key, agent string, attrs pcommon.Map, overflow bool, no
 		i = int32(len(v.series))
 		v.series = append(v.series, s)
 	}
-	v.byKey[key] = i
+	if !overflow {
+		v.byKey[key] = i
+	}
 	return i
 }
 
@@ -322,7 +339,9 @@ func (vs *Views) Expire(now time.Time) int {
 				continue
 			}
 			delete(v.byKey, s.key)
-			if !s.overflow {
+			if s.overflow {
+				delete(v.overflow, s.agent)
+			} else {
 				if v.perAgent[s.agent]--; v.perAgent[s.agent] == 0 {
 					delete(v.perAgent, s.agent)
 				}
@@ -350,7 +369,7 @@ func (vs *Views) SeriesCount() int {
 	defer vs.mu.Unlock()
 	n := 0
 	for _, v := range vs.views {
-		n += len(v.byKey)
+		n += len(v.byKey) + len(v.overflow)
 	}
 	return n
 }

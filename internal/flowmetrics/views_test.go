@@ -1,6 +1,7 @@
 package flowmetrics
 
 import (
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -315,4 +316,33 @@ func TestValidateViewsNamesWhatIsWrong(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 	assert.NoError(t, ValidateViews(DefaultViews(), time.Minute))
+}
+
+func TestReusedTupleMeasuresEachLife(t *testing.T) {
+	fx := newFixture(t, []ViewConfig{{Name: "iface", GroupBy: []string{"interface"}, Measures: []string{MeasureDuration, MeasureSize, MeasureFlows}}}, 100)
+	fx.apply("a", at(0), statsRec("d1", 1000, 0))
+	fx.apply("a", at(10), purgeRec("d1", "closed", 0))
+	// The agent reuses the tuple: same entry, a new life.
+	fx.apply("a", at(1000), statsRec("d1", 500, 0))
+	fx.apply("a", at(1010), purgeRec("d1", "closed", 0))
+	md := fx.flush(at(1011))
+	var count int64
+	var sum float64
+	eachPoint(md, "a", "netify.view.iface.flow.size", func(_ pcommon.Map, c int64, s float64) { count, sum = c, s })
+	assert.EqualValues(t, 2, count)
+	assert.Equal(t, 1500.0, sum, "1000 then 500 bytes, not 1000 then 1500")
+	eachPoint(md, "a", "netify.view.iface.flow.duration", func(_ pcommon.Map, c int64, s float64) { count, sum = c, s })
+	assert.EqualValues(t, 2, count)
+	assert.Equal(t, 20.0, sum, "10 s each")
+	assert.EqualValues(t, 2, value(t, md, "a", "netify.view.iface.flows.started", map[string]any{"network.interface.name": "lan"}))
+}
+
+func TestAgentsPastTheBoundShareOneOverflowSeries(t *testing.T) {
+	fx := newFixture(t, []ViewConfig{{Name: "iface", GroupBy: []string{"interface"}, Measures: []string{MeasureIO}}}, 2*MaxAgents)
+	for i := 0; i < MaxAgents+10; i++ {
+		fx.apply(fmt.Sprintf("agent-%d", i), at(0), statsRec("d1", 1, 0))
+	}
+	assert.Equal(t, MaxAgents+1, fx.views.SeriesCount())
+	md := fx.flush(at(1))
+	assert.EqualValues(t, 10, value(t, md, OverflowAgent, "netify.view.iface.io", map[string]any{"otel.metric.overflow": true, "network.io.direction": "transmit"}))
 }

@@ -22,8 +22,8 @@ type Flow struct {
 	// view, the series the flow counts toward.
 	Keys []int32
 
-	// start is the series start of the cumulative sums: the receive time of
-	// the flow's first record, fixed for the life of the entry.
+	// start is the series start of the cumulative sums (see seriesStart),
+	// fixed for the life of the entry.
 	start time.Time
 	sum   Counters
 	// pending is what has not yet been handed downstream, since pendingStart.
@@ -74,6 +74,9 @@ type Flow struct {
 
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
 	epoch uint64
+	// life is set when the agent reused the flow's tuple after it ended:
+	// where the current life began (nil: with the entry).
+	life *life
 
 	list *list.List
 	elem *list.Element
@@ -152,7 +155,10 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		f.lastSeenAt = r.LastSeenAtMillis
 	}
 	f.ended = false
-	f.lastUpdate = now
+	// Deliveries of one flow can race to the lock: its time never goes back.
+	if now.After(f.lastUpdate) {
+		f.lastUpdate = now
+	}
 	f.gen++
 
 	changed := false
@@ -262,3 +268,29 @@ func (f *Flow) LastUpdate() time.Time { return f.lastUpdate }
 // Active reports whether the flow goes on: it has not ended, as far as the
 // Observer was told.
 func (f *Flow) Active() bool { return !f.finished }
+
+// life is where a revived flow's current life began.
+type life struct {
+	start time.Time
+	// base is what the entry had summed before this life.
+	base Counters
+}
+
+// LifeFirstSeen and LifeSum are FirstSeen and Sum of the flow's current
+// life: a flow revived after it ended (the agent reusing the tuple) keeps
+// its entry and series, but its duration and size start again.
+func (f *Flow) LifeFirstSeen() time.Time {
+	if f.life != nil {
+		return f.life.start
+	}
+	return f.start
+}
+
+// LifeSum: see LifeFirstSeen.
+func (f *Flow) LifeSum() Counters {
+	s := f.sum
+	if f.life != nil {
+		s.Sub(f.life.base)
+	}
+	return s
+}

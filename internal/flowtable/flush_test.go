@@ -34,6 +34,7 @@ func TestZeroHoldAnnouncesAFlowBeforeItsValues(t *testing.T) {
 	p = flush(at(30))
 	require.Len(t, p, 1)
 	assert.False(t, p[0].Zero, "20 s after the announcement: its values")
+	assert.Equal(t, at(30), p[0].Time, "stamped with the flush, after the zeros (stamped at(5))")
 	assert.True(t, p[0].Final)
 	assert.Equal(t, uint64(105), p[0].Sum.LocalBytes)
 	assert.Empty(t, flush(at(40)), "sent and ended")

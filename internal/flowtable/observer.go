@@ -48,7 +48,8 @@ type Update struct {
 	// Delta is what the record added to the flow's counters.
 	Delta Counters
 	// PrevLocalRate and PrevOtherRate are the flow's rates before the record
-	// (zero when it had none, or had ended).
+	// (zero when it had none). A flow that had ended contributed none:
+	// observers look at Started to tell.
 	PrevLocalRate, PrevOtherRate float64
 	// Ended is set when the record (a flow_purge) or the table ended the flow.
 	Ended EndReason

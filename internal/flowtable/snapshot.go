@@ -99,11 +99,18 @@ func (t *Table) Snapshot(limit int) *Snapshot {
 
 func (t *Table) point(f *Flow, now time.Time) Point {
 	zero := t.cfg.ZeroHold > 0 && (f.announced.IsZero() || now.Sub(f.announced) < t.cfg.ZeroHold)
+	at := f.lastUpdate
+	if !zero && !f.announced.IsZero() && !at.After(f.announced) {
+		// The values of a flow announced with zeros and not updated since
+		// must not share the zeros' timestamp: a backend would take them
+		// for a duplicate sample. They are stamped with the flush.
+		at = now
+	}
 	return Point{
 		Agent:        f.agent,
 		Digest:       f.digest,
 		Attrs:        f.attrs,
-		Time:         f.lastUpdate,
+		Time:         at,
 		Zero:         zero,
 		HasStats:     f.hasStats,
 		HasTCP:       f.hasTCP,

@@ -196,6 +196,9 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 	// A flow that ended starts again only with a periodic report, as an
 	// ended flow is revived (see revivedBy).
 	u := Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
+	if u.Started && f.gen > 0 {
+		f.life = &life{start: now, base: f.sum}
+	}
 	f.apply(r, now, &u)
 	if !t.cfg.PerFlow && f.dirty {
 		// Nothing waits for a per-flow flush: the Observer has it all.
