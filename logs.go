@@ -41,7 +41,10 @@ func (r *netifyReceiver) observer() flowtable.Observer {
 		r.logs = flowlogs.New(r.cfg.Logs)
 		os = append(os, r.logs)
 	}
-	if len(os) == 1 {
+	switch len(os) {
+	case 0:
+		return nil
+	case 1:
 		return os[0]
 	}
 	return os

@@ -68,6 +68,10 @@ type Table struct {
 	dirty list.List
 	clean list.List
 
+	// upd and endUpd are the Updates handed to the Observer (see apply,
+	// endQuietly), reused under the lock.
+	upd, endUpd Update
+
 	// epoch numbers the flushes (BeginFlush); flushNow is the current one's
 	// time.
 	epoch    uint64
@@ -195,11 +199,14 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 	t.indexDigests(f, r)
 	// A flow that ended starts again only with a periodic report, as an
 	// ended flow is revived (see revivedBy).
-	u := Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
+	// The Update lives in the table (used under its lock): handed to the
+	// Observer interface, one on the stack would be allocated per record.
+	u := &t.upd
+	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
 	if u.Started && f.gen > 0 {
 		f.life = &life{start: now, base: f.sum}
 	}
-	f.apply(r, now, &u)
+	f.apply(r, now, u)
 	if !t.cfg.PerFlow && f.dirty {
 		// Nothing waits for a per-flow flush: the Observer has it all.
 		f.dirty = false
@@ -208,7 +215,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 		}
 	}
 	t.place(f)
-	t.observe(&u)
+	t.observe(u)
 	return outcome
 }
 
@@ -232,8 +239,9 @@ func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
 	if f.finished {
 		return
 	}
-	t.observe(&Update{Agent: f.agent, Flow: f, Ended: reason, Time: now,
-		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate})
+	t.endUpd = Update{Agent: f.agent, Flow: f, Ended: reason, Time: now,
+		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate}
+	t.observe(&t.endUpd)
 }
 
 // noteInterval remembers an agent's update interval, which dates the start
