@@ -1,17 +1,24 @@
 package netifyflowstatsreceiver
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
@@ -181,4 +188,46 @@ func BenchmarkFlushLockWait(b *testing.B) {
 			b.ReportMetric(float64(worst.Microseconds())/1000, "max-wait-ms")
 		})
 	}
+}
+
+// BenchmarkHTTPOneRecordPost is the agent's own path: one flow_stats record
+// per POST over a kept-alive connection, into the default configuration
+// (views, no per-flow metrics), answer read. It reports the process's CPU
+// time per request beside the wall time.
+func BenchmarkHTTPOneRecordPost(b *testing.B) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.HTTP.Get().ServerConfig.NetAddr.Endpoint = "127.0.0.1:0"
+	cfg.FlushInterval = time.Hour
+	r, err := newReceiver(receivertest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	url := "http://" + r.httpAddr.String() + cfg.HTTP.Get().Path + "/bench-agent"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	body := []byte(`{"flow":{"detection_packets":32,"digest":"9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f","digest_prev":["0f1e2d3c4b5a69788796a5b4c3d2e1f001234567","77aa88bb99cc00dd11ee22ff33aa44bb55cc66dd"],"last_seen_at":1765893801667,"local_bytes":2028,"local_packets":34,"local_rate":1510.6666259765625,"other_bytes":29478,"other_packets":37,"other_rate":29478.0,"tcp":{"resets":0,"retrans":1,"seq_errors":0},"total_bytes":9404196,"total_packets":18450},"interface":"lan","internal":false,"type":"flow_stats"}`)
+	cpu0 := processCPU()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// processCPU is the process's user and system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
