@@ -18,8 +18,8 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
