@@ -68,14 +68,14 @@ func CheckRecord(r *record.Record) error {
 			return fmt.Errorf("interface %s %w", Excerpt(r.Interface), err)
 		}
 	}
-	if !isHexDigest(r.Digest) {
+	if !record.ValidDigest(r.Digest) {
 		return fmt.Errorf("flow.digest %s is not a hex digest of at most %d characters", Excerpt(r.Digest), record.MaxDigestLen)
 	}
 	if len(r.DigestPrev) > record.MaxDigestPrev {
 		return fmt.Errorf("flow.digest_prev has %d entries, at most %d", len(r.DigestPrev), record.MaxDigestPrev)
 	}
 	for i, d := range r.DigestPrev {
-		if !isHexDigest(d) {
+		if !record.ValidDigest(d) {
 			return fmt.Errorf("flow.digest_prev[%d] %s is not a hex digest of at most %d characters", i, Excerpt(d), record.MaxDigestLen)
 		}
 	}
@@ -92,18 +92,4 @@ func CheckRecord(r *record.Record) error {
 		}
 	}
 	return nil
-}
-
-func isHexDigest(s string) bool {
-	if len(s) == 0 || len(s) > record.MaxDigestLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,11 @@ package record
 
 import "encoding/binary"
 
+// ValidDigest reports whether s is a digest the receiver takes: 1 to
+// MaxDigestLen hex characters. Every input's records pass it (see
+// internal/ingest).
+func ValidDigest(s string) bool { return validDigest(s) }
+
 // validDigest is isHexDigest eight bytes at a time: digests are random hex,
 // on which isHexDigest's range tests mispredict about every other byte. The
 // checks call it first and build their error only when it fails.
