@@ -13,6 +13,12 @@ const recentRecords = 4
 
 var fingerprintSeed = maphash.MakeSeed()
 
+// recent is a ring of the fingerprints of a flow's latest stats records.
+type recent struct {
+	prints  [recentRecords]uint64
+	n, next uint8
+}
+
 // fingerprint identifies a stats record. Two distinct reports of one flow
 // cannot share it: counters are only reported for an interval that carried
 // packets, and then last_seen_at (milliseconds) has moved.
@@ -35,13 +41,17 @@ func (f *Flow) seen(r *record.Record) bool {
 		typ: r.Type, lastSeen: r.LastSeenAtMillis, deltas: countersOf(r),
 		bytes: r.TotalBytes, packets: r.TotalPackets,
 	})
-	for _, x := range f.recent[:f.recentN] {
+	if f.recent == nil {
+		f.recent = new(recent)
+	}
+	rc := f.recent
+	for _, x := range rc.prints[:rc.n] {
 		if x == h {
 			return true
 		}
 	}
-	f.recent[f.recentNext] = h
-	f.recentNext = (f.recentNext + 1) % recentRecords
-	f.recentN = min(f.recentN+1, recentRecords)
+	rc.prints[rc.next] = h
+	rc.next = (rc.next + 1) % recentRecords
+	rc.n = min(rc.n+1, recentRecords)
 	return false
 }

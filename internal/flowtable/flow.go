@@ -26,8 +26,9 @@ type Flow struct {
 	// fixed for the life of the entry.
 	start time.Time
 	sum   Counters
-	// pending is what has not yet been handed downstream, since pendingStart.
-	pending      Counters
+	// pending is what has not yet been handed downstream, since
+	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
+	pending      *Counters
 	pendingStart time.Time
 	hasStats     bool
 	hasTCP       bool
@@ -67,10 +68,9 @@ type Flow struct {
 	finished bool
 
 	// recent holds fingerprints of the latest stats records, to drop
+	// redeliveries; only for flows of at-least-once transports.
 	// redeliveries.
-	recent     [recentRecords]uint64
-	recentN    int
-	recentNext int
+	recent *recent
 
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
 	epoch uint64
@@ -114,7 +114,7 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration) *Flow {
+func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
 	start := seriesStart(r, now, interval)
 	f := &Flow{
 		agent:        agent,
@@ -123,7 +123,12 @@ func newFlow(agent string, r *record.Record, now time.Time, interval time.Durati
 		pendingStart: start,
 		totalStart:   start,
 	}
-	f.seen(r) // remember the first record too
+	if perFlow {
+		f.pending = new(Counters)
+	}
+	if dedup {
+		f.seen(r) // remember the first record too
+	}
 	return f
 }
 
@@ -171,7 +176,9 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			d := countersOf(r)
 			u.Delta = d
 			f.sum.Add(d)
-			f.pending.Add(d)
+			if f.pending != nil {
+				f.pending.Add(d)
+			}
 			f.hasStats = true
 			changed = true
 		}

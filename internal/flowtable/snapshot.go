@@ -117,7 +117,7 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		Start:        f.start,
 		Sum:          f.sum,
 		DeltaStart:   f.pendingStart,
-		Delta:        f.pending,
+		Delta:        *f.pending,
 		HasRates:     f.hasRates,
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,

@@ -189,7 +189,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 			t.evictOldestClean(keep, now) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now, t.intervals[agent].every)
+		f = newFlow(agent, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
