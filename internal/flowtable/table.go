@@ -63,8 +63,10 @@ type Table struct {
 	intervals map[string]agentInterval
 	count     int
 	// dirty holds flows changed since they were last handed downstream;
-	// clean holds the rest. Both are least recently updated first (see
-	// place), which is the eviction and expiry order.
+	// clean holds the rest. clean is least recently updated first (see
+	// place, mergeClean), which is the eviction and expiry order; dirty is
+	// too, except that a flush moves the flows it took but could not clean
+	// (held zeros, changed since) behind the others.
 	dirty list.List
 	clean list.List
 
