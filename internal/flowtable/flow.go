@@ -22,43 +22,47 @@ type Flow struct {
 	// view, the series the flow counts toward.
 	Keys []int32
 
+	// Times are stamps (Unix nanoseconds): a time.Time is three times the
+	// size, and a table holds a million flows.
+
 	// start is the series start of the cumulative sums (see seriesStart),
 	// fixed for the life of the entry.
-	start time.Time
+	start stamp
 	sum   Counters
 	// pending is what has not yet been handed downstream, since
 	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
 	pending      *Counters
-	pendingStart time.Time
-	hasStats     bool
-	hasTCP       bool
+	pendingStart stamp
 
-	hasRates  bool
 	localRate float64
 	otherRate float64
 
-	hasTotals    bool
 	totalBytes   uint64
 	totalPackets uint64
 	// totalStart moves when the agent's total goes down (a new flow under an
 	// old digest, or an agent restart).
-	totalStart time.Time
+	totalStart stamp
 
-	hasDetection bool
-	detection    uint64
+	detection uint64
 
-	lastUpdate time.Time
+	lastUpdate stamp
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
 	// announced is when the flow's per-flow series were first handed
 	// downstream as zeros (see Config.ZeroHold); zero until then.
-	announced time.Time
+	announced stamp
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement.
-	gen    uint64
-	dirty  bool
-	purged bool
+	gen uint64
+
+	hasStats     bool
+	hasTCP       bool
+	hasRates     bool
+	hasTotals    bool
+	hasDetection bool
+	dirty        bool
+	purged       bool
 	// ended is set once the flow's final point was handed downstream. The
 	// entry stays (clean, evictable, expiring) so that late or redelivered
 	// records of the flow are recognised instead of starting a new series.
@@ -69,7 +73,6 @@ type Flow struct {
 
 	// recent holds fingerprints of the latest stats records, to drop
 	// redeliveries; only for flows of at-least-once transports.
-	// redeliveries.
 	recent *recent
 
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
@@ -119,9 +122,9 @@ func newFlow(agent string, r *record.Record, now time.Time, interval time.Durati
 	f := &Flow{
 		agent:        agent,
 		digest:       stableDigest(r),
-		start:        start,
-		pendingStart: start,
-		totalStart:   start,
+		start:        stampOf(start),
+		pendingStart: stampOf(start),
+		totalStart:   stampOf(start),
 	}
 	if perFlow {
 		f.pending = new(Counters)
@@ -161,8 +164,8 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	}
 	f.ended = false
 	// Deliveries of one flow can race to the lock: its time never goes back.
-	if now.After(f.lastUpdate) {
-		f.lastUpdate = now
+	if t := stampOf(now); t > f.lastUpdate {
+		f.lastUpdate = t
 	}
 	f.gen++
 
@@ -204,7 +207,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
-			f.totalStart = now
+			f.totalStart = stampOf(now)
 			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
 			changed = true
 		default:
@@ -258,7 +261,7 @@ func (f *Flow) Totals() (bytes, packets uint64, ok bool) {
 
 // FirstSeen is the start of the flow's series: the agent's first_seen_at
 // when it told a plausible one, else when the receiver first heard of it.
-func (f *Flow) FirstSeen() time.Time { return f.start }
+func (f *Flow) FirstSeen() time.Time { return f.start.Time() }
 
 // LastSeen is the agent's last_seen_at of the flow's latest record that had
 // one, else the receive time of its latest record.
@@ -266,11 +269,11 @@ func (f *Flow) LastSeen() time.Time {
 	if f.lastSeenAt > 0 {
 		return time.UnixMilli(f.lastSeenAt).UTC()
 	}
-	return f.lastUpdate
+	return f.lastUpdate.Time()
 }
 
 // LastUpdate is when the flow's latest record was received.
-func (f *Flow) LastUpdate() time.Time { return f.lastUpdate }
+func (f *Flow) LastUpdate() time.Time { return f.lastUpdate.Time() }
 
 // Active reports whether the flow goes on: it has not ended, as far as the
 // Observer was told.
@@ -290,7 +293,7 @@ func (f *Flow) LifeFirstSeen() time.Time {
 	if f.life != nil {
 		return f.life.start
 	}
-	return f.start
+	return f.start.Time()
 }
 
 // LifeSum: see LifeFirstSeen.
@@ -300,4 +303,22 @@ func (f *Flow) LifeSum() Counters {
 		s.Sub(f.life.base)
 	}
 	return s
+}
+
+// stamp is a time as Unix nanoseconds, 0 for none.
+type stamp int64
+
+func stampOf(t time.Time) stamp {
+	if t.IsZero() {
+		return 0
+	}
+	return stamp(t.UnixNano())
+}
+
+// Time is the stamp as a UTC time; the zero time for 0.
+func (s stamp) Time() time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(s)).UTC()
 }

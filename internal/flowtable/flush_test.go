@@ -83,7 +83,7 @@ func TestCommitKeepsTheCleanListInUpdateOrder(t *testing.T) {
 	}
 	var order []time.Time
 	for e := tb.clean.Front(); e != nil; e = e.Next() {
-		order = append(order, e.Value.(*Flow).lastUpdate)
+		order = append(order, e.Value.(*Flow).lastUpdate.Time())
 	}
 	require.Len(t, order, 10)
 	for i := 1; i < len(order); i++ {

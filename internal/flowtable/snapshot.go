@@ -1,6 +1,7 @@
 package flowtable
 
 import (
+	"cmp"
 	"container/list"
 	"slices"
 	"time"
@@ -98,9 +99,9 @@ func (t *Table) Snapshot(limit int) *Snapshot {
 }
 
 func (t *Table) point(f *Flow, now time.Time) Point {
-	zero := t.cfg.ZeroHold > 0 && (f.announced.IsZero() || now.Sub(f.announced) < t.cfg.ZeroHold)
-	at := f.lastUpdate
-	if !zero && !f.announced.IsZero() && !at.After(f.announced) {
+	zero := t.cfg.ZeroHold > 0 && (f.announced == 0 || now.Sub(f.announced.Time()) < t.cfg.ZeroHold)
+	at := f.lastUpdate.Time()
+	if !zero && f.announced != 0 && f.lastUpdate <= f.announced {
 		// The values of a flow announced with zeros and not updated since
 		// must not share the zeros' timestamp: a backend would take them
 		// for a duplicate sample. They are stamped with the flush.
@@ -114,15 +115,15 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		Zero:         zero,
 		HasStats:     f.hasStats,
 		HasTCP:       f.hasTCP,
-		Start:        f.start,
+		Start:        f.start.Time(),
 		Sum:          f.sum,
-		DeltaStart:   f.pendingStart,
+		DeltaStart:   f.pendingStart.Time(),
 		Delta:        *f.pending,
 		HasRates:     f.hasRates,
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,
 		HasTotals:    f.hasTotals,
-		TotalStart:   f.totalStart,
+		TotalStart:   f.totalStart.Time(),
 		TotalBytes:   f.totalBytes,
 		TotalPackets: f.totalPackets,
 		HasDetection: f.hasDetection,
@@ -148,14 +149,14 @@ func (t *Table) Commit(s *Snapshot) {
 		}
 		f.epoch = s.epoch
 		if p.Zero {
-			if f.announced.IsZero() {
-				f.announced = s.now
+			if f.announced == 0 {
+				f.announced = stampOf(s.now)
 			}
 			t.dirty.MoveToBack(f.elem)
 			continue
 		}
 		f.pending.Sub(p.Delta)
-		f.pendingStart = p.Time
+		f.pendingStart = stampOf(p.Time)
 		if f.gen != r.gen {
 			t.dirty.MoveToBack(f.elem)
 			continue
@@ -179,10 +180,10 @@ func (t *Table) mergeClean(fs []*Flow) {
 	if len(fs) == 0 {
 		return
 	}
-	slices.SortStableFunc(fs, func(a, b *Flow) int { return a.lastUpdate.Compare(b.lastUpdate) })
+	slices.SortStableFunc(fs, func(a, b *Flow) int { return cmp.Compare(a.lastUpdate, b.lastUpdate) })
 	var at *list.Element // insert after this; nil: at the front
 	for e := t.clean.Back(); e != nil; e = e.Prev() {
-		if !e.Value.(*Flow).lastUpdate.After(fs[0].lastUpdate) {
+		if e.Value.(*Flow).lastUpdate <= fs[0].lastUpdate {
 			at = e
 			break
 		}
@@ -193,7 +194,7 @@ func (t *Table) mergeClean(fs []*Flow) {
 		if at != nil {
 			next = at.Next()
 		}
-		for next != nil && !next.Value.(*Flow).lastUpdate.After(f.lastUpdate) {
+		for next != nil && next.Value.(*Flow).lastUpdate <= f.lastUpdate {
 			at, next = next, next.Next()
 		}
 		f.list = &t.clean

@@ -306,7 +306,7 @@ func (t *Table) place(f *Flow) {
 		f.list = &t.dirty
 	}
 	for e := f.list.Back(); e != nil; e = e.Prev() {
-		if !e.Value.(*Flow).lastUpdate.After(f.lastUpdate) {
+		if e.Value.(*Flow).lastUpdate <= f.lastUpdate {
 			f.elem = f.list.InsertAfter(f, e)
 			return
 		}
@@ -370,7 +370,7 @@ func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 	defer t.mu.Unlock()
 	for e := t.clean.Front(); e != nil; {
 		f := e.Value.(*Flow)
-		if now.Sub(f.lastUpdate) < t.cfg.IdleTimeout {
+		if now.Sub(f.lastUpdate.Time()) < t.cfg.IdleTimeout {
 			return freed, false
 		}
 		if freed == expireBatch {
