@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -46,13 +45,8 @@ func StartOTLPLogsSink(t testing.TB) *OTLPLogsSink {
 }
 
 func (s *OTLPLogsSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := readOTLPBody(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
-		http.Error(w, fmt.Sprintf("Content-Type %q: this sink takes application/x-protobuf only", ct), http.StatusUnsupportedMediaType)
+	body, ok := otlpProtobufBody(w, r)
+	if !ok {
 		return
 	}
 	req := plogotlp.NewExportRequest()

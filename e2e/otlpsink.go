@@ -82,13 +82,8 @@ func (s *OTLPSink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pme
 }
 
 func (s *OTLPSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := readOTLPBody(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
-		http.Error(w, fmt.Sprintf("Content-Type %q: this sink takes application/x-protobuf only", ct), http.StatusUnsupportedMediaType)
+	body, ok := otlpProtobufBody(w, r)
+	if !ok {
 		return
 	}
 	req := pmetricotlp.NewExportRequest()
@@ -142,4 +137,19 @@ func (s *OTLPSink) Batches(protocol string) []pmetric.Metrics {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]pmetric.Metrics(nil), s.batches[protocol]...)
+}
+
+// otlpProtobufBody reads the body of an OTLP/HTTP protobuf request; on a bad
+// one it answers the error itself and reports false.
+func otlpProtobufBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := readOTLPBody(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
+		http.Error(w, fmt.Sprintf("Content-Type %q: this sink takes application/x-protobuf only", ct), http.StatusUnsupportedMediaType)
+		return nil, false
+	}
+	return body, true
 }
