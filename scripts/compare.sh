@@ -24,7 +24,8 @@
 # SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
 # default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
-# GENERIC_BIN (the collectors, default in _build).
+# GENERIC_BIN (the collectors, default in _build), COMPARE_PORT (19735; pick
+# another when several comparisons share the machine).
 # Loopback only. Not part of `make test`: a run takes minutes.
 set -euo pipefail
 
@@ -44,7 +45,7 @@ SIM_CORE="${SIM_CORE:-0}"
 RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
 SOCKET_CONFIG="${COMPARE_SOCKET_CONFIG:-bench/compare/netify-socket.yaml}"
 HTTP_CONFIG="${COMPARE_HTTP_CONFIG:-bench/compare/netify-http.yaml}"
-PORT=19735
+PORT="${COMPARE_PORT:-19735}"
 # The simulator's virtual clock and seed make its output byte-identical
 # from run to run.
 SIM_ARGS=(-fast -intervals "$INTERVALS" -start 0 -seed 1 -quiet)
