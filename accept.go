@@ -49,13 +49,33 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 			zap.String("agent", b.Agent), zap.Int("refused", len(b.Records)), zap.Int("flows.max", r.cfg.Flows.Max))
 		return 0, errors.Join(ingest.ErrBusy, err)
 	}
+	// Consecutive records of one type and outcome (most of a stream) are
+	// counted with one Add: the counter's cost is per call, not per record.
+	var run recordsRun
+	evicted := 0
 	for i, o := range outcomes {
 		if o == flowtable.AppliedEvicting {
-			r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, 1, reasonCapacity)
+			evicted++
 		}
-		r.countRecords(ctx, b.Transport, b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o]), 1)
+		typ, outcome := b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o])
+		if run.n > 0 && (typ != run.typ || outcome != run.outcome) {
+			r.countRecords(ctx, b.Transport, run.typ, run.outcome, run.n)
+			run.n = 0
+		}
+		run.typ, run.outcome = typ, outcome
+		run.n++
+	}
+	r.countRecords(ctx, b.Transport, run.typ, run.outcome, run.n)
+	if evicted > 0 {
+		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(evicted), reasonCapacity)
 	}
 	return len(b.Records), nil
+}
+
+// recordsRun is n consecutive records of one type and outcome.
+type recordsRun struct {
+	typ, outcome string
+	n            int
 }
 
 // Malformed implements ingest.Counter: records an input refused (the input

@@ -8,8 +8,14 @@
 #
 # Runs, in turn:
 #   generic-ndjson  the generated NDJSON file written to tcp_log's port
-#   netify-socket   netifysim's socket sink (same seed, same records), read
-#                   by the receiver's socket input
+#                   (cat: 128 KiB writes)
+#   netify-socket   the same file, written in 128 KiB writes by
+#                   bench/replay listening like the agent's socket sink,
+#                   read by the receiver's socket input: same bytes, same
+#                   delivery as generic-ndjson (the headline ratio)
+#   netify-socket-sim  netifysim's socket sink (same seed, same records),
+#                   which writes record by record as the agent does (not
+#                   in the default runs)
 #   netify-http     netifysim posting one record per request (the agent's
 #                   HTTP sink), on a smaller stream (COMPARE_HTTP_FLOWS)
 #
@@ -18,7 +24,8 @@
 # SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
 # default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
-# GENERIC_BIN (the collectors, default in _build).
+# GENERIC_BIN (the collectors, default in _build), COMPARE_PORT (19735; pick
+# another when several comparisons share the machine).
 # Loopback only. Not part of `make test`: a run takes minutes.
 set -euo pipefail
 
@@ -29,6 +36,7 @@ OUT="$ROOT/_build/compare"
 NETIFY_BIN="${NETIFY_BIN:-$ROOT/_build/otelcol-netify}"
 GENERIC_BIN="${GENERIC_BIN:-$ROOT/_build/generic/otelcol-generic}"
 SIM_BIN="$OUT/netifysim"
+REPLAY_BIN="$OUT/replay"
 FLOWS="${COMPARE_FLOWS:-5000}"
 INTERVALS="${COMPARE_INTERVALS:-84}"
 HTTP_FLOWS="${COMPARE_HTTP_FLOWS:-1000}"
@@ -37,7 +45,7 @@ SIM_CORE="${SIM_CORE:-0}"
 RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
 SOCKET_CONFIG="${COMPARE_SOCKET_CONFIG:-bench/compare/netify-socket.yaml}"
 HTTP_CONFIG="${COMPARE_HTTP_CONFIG:-bench/compare/netify-http.yaml}"
-PORT=19735
+PORT="${COMPARE_PORT:-19735}"
 # The simulator's virtual clock and seed make its output byte-identical
 # from run to run.
 SIM_ARGS=(-fast -intervals "$INTERVALS" -start 0 -seed 1 -quiet)
@@ -51,6 +59,7 @@ if [[ ! -x "$GENERIC_BIN" || bench/generic/builder-config.yaml -nt "$GENERIC_BIN
 		{ tail -20 "$OUT/generic-build.log" >&2; exit 1; }
 fi
 go build -o "$SIM_BIN" ./cmd/netifysim
+go build -o "$REPLAY_BIN" ./bench/replay
 
 TICKS="$(getconf CLK_TCK)"
 collector_pid=""
@@ -138,6 +147,13 @@ for run in $RUNS; do
 	netify-socket)
 		start_collector "$NETIFY_BIN" "$SOCKET_CONFIG" "$run"
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
+		taskset -c "$SIM_CORE" "$REPLAY_BIN" -listen "127.0.0.1:$PORT" -file "$STREAM" >"$OUT/$run-replay.log" 2>&1 &
+		sim_pid=$!
+		measure "$run" "$RECORDS" "$t0_ticks" "$t0"
+		;;
+	netify-socket-sim)
+		start_collector "$NETIFY_BIN" "$SOCKET_CONFIG" "$run"
+		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode socket -listen "tcp://127.0.0.1:$PORT" -wait-client \
 			-flows "$FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
 		sim_pid=$!
@@ -162,7 +178,7 @@ done
 # Ratios against the generic pipeline's NDJSON run.
 if [[ -f "$OUT/generic-ndjson.result" ]]; then
 	read -r _ _ g_cpu g_rate g_rss <"$OUT/generic-ndjson.result"
-	for run in netify-socket netify-http; do
+	for run in netify-socket netify-socket-sim netify-http; do
 		[[ -f "$OUT/$run.result" && " $RUNS " == *" $run "* ]] || continue
 		read -r _ _ cpu rate rss <"$OUT/$run.result"
 		awk -v n="$run" -v gc="$g_cpu" -v c="$cpu" -v gr="$g_rate" -v r="$rate" -v gm="$g_rss" -v m="$rss" 'BEGIN {

@@ -19,8 +19,8 @@ import (
 // backpressure: HTTP 503, a socket stops reading, MQTT withholds the ack.
 var ErrBusy = errors.New("receiver busy: cannot accept records now")
 
-// Batch is the records of one delivery (an HTTP body, one MQTT message, one
-// socket frame) from one agent.
+// Batch is the records of one delivery (an HTTP body, one MQTT message, the
+// records one socket read brought) from one agent.
 type Batch struct {
 	// Agent is the identity of the sending agent (netify.agent.id).
 	Agent string
@@ -39,6 +39,7 @@ type Sink interface {
 	// it returns ErrBusy, records[taken:] were not applied and the caller may
 	// offer them again later. Records of unknown types count as taken
 	// (skipped and counted by the sink). The receiver's sink takes a batch
-	// whole or not at all.
+	// whole or not at all. Accept must not keep b.Records past its return
+	// (the records' strings it may keep): the socket input reuses the slice.
 	Accept(ctx context.Context, b Batch) (taken int, err error)
 }

@@ -94,14 +94,18 @@ func (e *endpoint) connectAndRead(ctx context.Context, bo *backoff.ExponentialBa
 }
 
 // read decodes records from conn until a read fails. A record that fails
-// to decode costs only itself: it is counted and the stream goes on.
+// to decode costs only itself: it is counted and the stream goes on. The
+// records decoded from what one read brought are delivered together, just
+// before the next read (see batch.go): one delivery, one table lock, per
+// buffer of records rather than per record.
 func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err error) {
 	defer conn.Close()
 	// Closing the connection is what unblocks a pending Read on Shutdown.
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
-	dec := record.NewStreamDecoder(&idleReader{conn: conn, idle: e.in.cfg.IdleTimeout}, e.format, e.in.cfg.MaxRecordBytes)
+	p := e.newPending(ctx)
+	dec := record.NewStreamDecoder(&idleReader{conn: conn, idle: e.in.cfg.IdleTimeout, before: p.deliver}, e.format, e.in.cfg.MaxRecordBytes)
 	for {
 		rec, err := dec.Next()
 		if err != nil {
@@ -112,17 +116,22 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 				e.in.gate.Refuse(ctx, e.agent, rej)
 				continue
 			}
-			if errors.Is(err, io.EOF) {
-				return delivered, errors.New("agent closed the connection (EOF)")
+			// What was decoded before the end of the stream still counts.
+			if p.deliver() != nil {
+				e.log.Info("Shutting down with records the sink has not taken; the socket cannot redeliver them")
+				return p.delivered, p.err
 			}
-			return delivered, fmt.Errorf("read: %w", err)
+			if errors.Is(err, io.EOF) {
+				return p.delivered, errors.New("agent closed the connection (EOF)")
+			}
+			return p.delivered, fmt.Errorf("read: %w", err)
 		}
-		b := ingest.Batch{Agent: e.agent, Received: time.Now(), Records: []record.Record{rec}}
-		if err := e.in.gate.Deliver(ctx, b, &ingest.Rejects{}); err != nil {
-			e.log.Info("Shutting down with a record the sink has not taken; the socket cannot redeliver it")
-			return delivered, err
+		if p.add(rec) {
+			if err := p.deliver(); err != nil {
+				e.log.Info("Shutting down with records the sink has not taken; the socket cannot redeliver them")
+				return p.delivered, err
+			}
 		}
-		delivered = true
 	}
 }
 
@@ -136,9 +145,17 @@ var errIdle = errors.New("idle timeout: no data from the agent")
 type idleReader struct {
 	conn net.Conn
 	idle time.Duration
+	// before runs before every Read: the records decoded so far are
+	// delivered before the input waits for more.
+	before func() error
 }
 
 func (r *idleReader) Read(p []byte) (int, error) {
+	if r.before != nil {
+		if err := r.before(); err != nil {
+			return 0, err
+		}
+	}
 	if err := r.conn.SetReadDeadline(time.Now().Add(r.idle)); err != nil {
 		return 0, err
 	}

@@ -70,7 +70,9 @@ func TestReconnectsThroughDropSilenceAndRestart(t *testing.T) {
 			for _, b := range sink.Batches() {
 				assert.Equal(t, agent.endpoint(), b.Agent, "agent id defaults to the endpoint string")
 				assert.Equal(t, "socket", b.Transport)
-				assert.Len(t, b.Records, 1)
+				// Records read together are delivered together.
+				assert.NotEmpty(t, b.Records)
+				assert.LessOrEqual(t, len(b.Records), maxBatch)
 				assert.False(t, b.Received.IsZero())
 			}
 		})
@@ -90,7 +92,9 @@ func TestConfiguredAgentIDAndSeveralEndpoints(t *testing.T) {
 	require.Eventually(t, func() bool { return len(sink.Digests()) == 6 }, waitFor, 5*time.Millisecond)
 	byAgent := map[string][]string{}
 	for _, b := range sink.Batches() {
-		byAgent[b.Agent] = append(byAgent[b.Agent], b.Records[0].Digest)
+		for _, r := range b.Records {
+			byAgent[b.Agent] = append(byAgent[b.Agent], r.Digest)
+		}
 	}
 	assert.Equal(t, map[string][]string{"agent-one": ingesttest.DigestRange(1, 3), a2.endpoint(): ingesttest.DigestRange(4, 6)}, byAgent)
 }
@@ -115,7 +119,9 @@ func TestBackpressureKeepsEveryRecordInOrder(t *testing.T) {
 
 	require.Eventually(t, func() bool { return len(sink.Digests()) == 200 }, waitFor, 5*time.Millisecond)
 	assert.Equal(t, ingesttest.DigestRange(1, 200), sink.Digests(), "no record lost, none repeated, order kept")
-	assert.GreaterOrEqual(t, sink.BusyCalls(), 5+200/7)
+	// Records read together are offered together (ingest's tests cover a
+	// batch refused in the middle): at least the offers refused at first.
+	assert.GreaterOrEqual(t, sink.BusyCalls(), 5)
 }
 
 func TestDownAtStartReportsThenRecovers(t *testing.T) {

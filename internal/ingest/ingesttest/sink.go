@@ -2,6 +2,7 @@ package ingesttest
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
@@ -29,6 +30,8 @@ func (s *RecordingSink) Accept(_ context.Context, b ingest.Batch) (int, error) {
 		s.busyCalls++
 		return 0, ingest.ErrBusy
 	}
+	// A sink must not keep the caller's slice (see ingest.Sink).
+	b.Records = slices.Clone(b.Records)
 	s.batches = append(s.batches, b)
 	return len(b.Records), nil
 }
