@@ -28,6 +28,25 @@ func validDigest(s string) bool {
 	return true
 }
 
+// validDigestBytes is validDigest for a view of the input.
+func validDigestBytes(b []byte) bool {
+	if len(b) == 0 || len(b) > MaxDigestLen {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if !hex8(binary.LittleEndian.Uint64(b[i:])) {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if !isHex(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // hex8 reports whether the eight bytes of x are all hex digits. Each test
 // adds to every byte a constant that carries into its high bit exactly when
 // the byte is at least some bound; no byte below 0x80 carries into the next.

@@ -380,7 +380,7 @@ func (l *strList) setBad(idx int, got string) {
 func (l *strList) get(path string) ([]string, error) {
 	if l.litN > 0 {
 		var buf [8][]byte
-		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0])), 0, nil
+		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0]), nil), 0, nil
 	}
 	if l.kind != wrongType {
 		return l.v, nil

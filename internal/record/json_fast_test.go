@@ -1,0 +1,241 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// decodeEach decodes body as a JSON body (Decode and DecodeBody) and as a
+// JSON stream, and renders every record and error.
+func decodeEach(body []byte) []string {
+	var out []string
+	recs, errs := Decode(body, "application/json")
+	for _, r := range recs {
+		out = append(out, "body "+directString(r))
+	}
+	for _, e := range errs {
+		out = append(out, "body error "+e.Error())
+	}
+	b := DecodeBody(body, "application/json")
+	out = append(out, fmt.Sprintf("decodebody %d records, %d bad, %d other, errors %v",
+		len(b.Records), b.Bad, b.Other, b.Errors))
+	for _, r := range b.Records {
+		out = append(out, "decodebody "+directString(r))
+	}
+	for _, size := range []int{64, 1 << 20} {
+		d := NewStreamDecoder(bytes.NewReader(body), FormatJSON, size)
+		for i := 0; i <= len(body)+2; i++ {
+			r, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				out = append(out, "stream error "+err.Error())
+				continue
+			}
+			out = append(out, "stream "+directString(r))
+		}
+	}
+	return out
+}
+
+// directString renders r with what its pointers point to.
+func directString(r Record) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// decodeDirectAndGeneral decodes body with the direct reader on and off.
+func decodeDirectAndGeneral(body []byte) (direct, general []string) {
+	direct = decodeEach(body)
+	fastPathOff = true
+	defer func() { fastPathOff = false }()
+	return direct, decodeEach(body)
+}
+
+const directStats = `{"type":"flow_stats","interface":"eth0","internal":true,"flow":{` +
+	`"digest":"0a1b","digest_prev":["2c","3d4e"],"local_bytes":1,"local_packets":2,` +
+	`"other_bytes":3,"other_packets":4,"local_rate":1510.6666259765625,"other_rate":7,` +
+	`"total_bytes":9999999999999999999,"total_packets":9,"detection_packets":10,` +
+	`"first_seen_at":1765893801000,"last_seen_at":1765893801667,` +
+	`"tcp":{"resets":1,"retrans":2,"seq_errors":3,"x":[1]},"x":{"y":null}},"z":"w"}`
+
+// directSeeds are records the direct reader takes, and near misses it must
+// give up on (or reject alike).
+var directSeeds = []string{
+	directStats,
+	strings.ReplaceAll(directStats, ",", " , "),
+	strings.ReplaceAll(directStats, ":", "\t:\r"),
+	`{"type":"flow_purge","reason":"expired","interface":"","internal":false,"flow":{"digest":"ab","tcp":{}}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":[]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":[ "cd" ]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["cd","ef","01","23"]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["cd","ef","01","23","45"]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["cd",""]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["cd","xy"]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["cd",5]}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":null}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest_prev":["c\u0064"]}}`,
+	`{"type":"flow","flow":{"digest":"` + strings.Repeat("a", 64) + `"}}`,
+	`{"type":"flow","flow":{"digest":"` + strings.Repeat("a", 65) + `"}}`,
+	`{"type":"flow","flow":{"digest":""}}`,
+	`{"type":"flow","flow":{"digest":"zz"}}`,
+	`{"type":"flow","flow":{"digest":null}}`,
+	`{"type":"flow","flow":{"digest":"a\u0062"}}`,
+	`{"type":"flow","flow":{"digest":"ab","digest":"cd"}}`,
+	`{"type":"flow","flow":{}}`,
+	`{"type":"flow","flow":null}`,
+	`{"type":"flow","flow":[]}`,
+	`{"type":"flow","flow":{"digest":"ab"},"flow":{"digest":"cd"}}`,
+	`{"type":"flow","type":"flow_stats","flow":{"digest":"ab"}}`,
+	`{"type":"flow_x","flow":{"digest":"ab"}}`,
+	`{"type":"agent_status","update_interval":15,"flow":{"digest":"ab"}}`,
+	`{"type":"flow_stats","update_interval":-1.5e3,"flow":{"digest":"ab"}}`,
+	`{"flow":{"digest":"ab"}}`,
+	`{"type":null,"flow":{"digest":"ab"}}`,
+	`{"type":5,"flow":{"digest":"ab"}}`,
+	`{"typ\u0065":"flow","flow":{"digest":"ab"}}`,
+	`{"type":"flow","interface":"` + strings.Repeat("e", 64) + `","flow":{"digest":"ab"}}`,
+	`{"type":"flow","interface":"` + strings.Repeat("e", 65) + `","flow":{"digest":"ab"}}`,
+	`{"type":"flow","interface":null,"flow":{"digest":"ab"}}`,
+	`{"type":"flow","interface":"e\u0074h","flow":{"digest":"ab"}}`,
+	`{"type":"flow","internal":"1","flow":{"digest":"ab"}}`,
+	`{"type":"flow","internal":1,"flow":{"digest":"ab"}}`,
+	`{"type":"flow","internal":tru,"flow":{"digest":"ab"}}`,
+	`{"type":"flow","internal":null,"flow":{"digest":"ab"}}`,
+	`{"type":"flow_purge","reason":5,"flow":{"digest":"ab"}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":-1}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":-0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":01}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":1.0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":1.5}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":1e3}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":"1"}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":null}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":99999999999999999999}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":18446744073709551615}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_bytes":1,"local_bytes":2}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":0.1}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":-0.1}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1e400}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":123456789012345678901234.5}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":9007199254740993.0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":0.30000000000000004}}`,
+	`{"type":"flow","flow":{"digest":"ab","other_rate":29478.0}}`,
+	`{"type":"flow","flow":{"digest":"ab","first_seen_at":9223372036854775807}}`,
+	`{"type":"flow","flow":{"digest":"ab","first_seen_at":9223372036854775808}}`,
+	`{"type":"flow","flow":{"digest":"ab","last_seen_at":1.5}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":null}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":5}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":{"resets":1,"resets":2}}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":{"resets":-1}}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":{},"tcp":{}}}`,
+	`{"type":"flow","flow":{"digest":"ab","detected_protocol":5}}`,
+	`{"type":"flow","flow":{"digest":"ab","category":{"application":1}}}`,
+	`{"type":"flow","flow":{"digest":"ab","host_server_name":"x"}}`,
+	`{"type":"flow","flow":{"digest":"ab","vlan_id":null}}`,
+	`{"type":"flow","flow":{"digest":"ab","x":01}}`,
+	`{"type":"flow","flow":{"digest":"ab",}}`,
+	`{"type":"flow","flow":{"digest":"ab"},}`,
+	`{"type":"flow","flow":{"digest":"ab"}` + "\n" + `}`,
+	`{"type":"flow","flow":{"digest":"ab"}}` + `{"type":"flow","flow":{"digest":"cd"}}`,
+	`[{"type":"flow","flow":{"digest":"ab"}},{"type":"flow","flow":{"digest":"cd"}}]`,
+	`{"length":12}` + "\n" + `{"type":"flow","flow":{"digest":"ab"}}`,
+}
+
+func TestDirectMatchesGeneral(t *testing.T) {
+	seeds := append([]string{}, directSeeds...)
+	seeds = append(seeds, onePassSeeds...)
+	for _, tc := range testdataRecords {
+		seeds = append(seeds, string(readTestdata(t, tc.file)))
+	}
+	for _, body := range seeds {
+		direct, general := decodeDirectAndGeneral([]byte(body))
+		require.Equal(t, general, direct, body)
+	}
+}
+
+func FuzzDirectMatchesGeneral(f *testing.F) {
+	for _, s := range directSeeds {
+		f.Add([]byte(s))
+	}
+	for _, tc := range testdataRecords {
+		f.Add(readTestdata(f, tc.file))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		direct, general := decodeDirectAndGeneral(body)
+		if strings.Join(direct, "\n") != strings.Join(general, "\n") {
+			t.Fatalf("direct:\n%s\ngeneral:\n%s", strings.Join(direct, "\n"), strings.Join(general, "\n"))
+		}
+	})
+}
+
+// The equality tests above would pass with a direct reader that always gave
+// up: it must take the records it was written for.
+func TestDirectTakesCommonRecords(t *testing.T) {
+	for _, body := range []string{
+		directStats,
+		string(readTestdata(t, "flow_stats.json")),
+		string(readTestdata(t, "flow_stats_v52.json")),
+		string(readTestdata(t, "flow_purge.json")),
+	} {
+		var rec Record
+		var ar digestArena
+		end, ok := decodeDirect([]byte(body), 0, &rec, &ar)
+		require.True(t, ok, body)
+		require.Equal(t, strings.TrimRight(body, "\n"), body[:end])
+		want, errs := Decode([]byte(body), "application/json")
+		require.Empty(t, errs)
+		require.Equal(t, want, []Record{rec})
+	}
+	var rec Record
+	_, ok := decodeDirect([]byte(directStats), 0, &rec, nil)
+	require.True(t, ok)
+	require.Equal(t, Record{
+		Type: TypeFlowStats, HasInterface: true, Interface: "eth0", HasInternal: true, Internal: true,
+		Digest: "0a1b", DigestPrev: []string{"2c", "3d4e"},
+		HasStats: true, LocalBytes: 1, LocalPackets: 2, OtherBytes: 3, OtherPackets: 4,
+		HasTCP: true, TCPResets: 1, TCPRetrans: 2, TCPSeqErrors: 3,
+		HasRates: true, LocalRate: 1510.6666259765625, OtherRate: 7,
+		HasTotals: true, TotalBytes: 9999999999999999999, TotalPackets: 9,
+		HasDetectionPackets: true, DetectionPackets: 10,
+		FirstSeenAtMillis: 1765893801000, LastSeenAtMillis: 1765893801667,
+	}, rec)
+}
+
+// The arena's strings and slices are copies that later decoding never
+// changes, and a slice handed out cannot grow into its neighbour's.
+func TestArenaHandsOutIndependentCopies(t *testing.T) {
+	var ar digestArena
+	src := []byte("0123456789abcdef")
+	var got []string
+	var lists [][]string
+	for i := 0; i < 3*arenaText/len(src); i++ {
+		got = append(got, ar.str(src))
+		l := ar.strs(2)
+		l[0], l[1] = got[i], "x"
+		lists = append(lists, l)
+		src[i%len(src)] ^= 1 // the input changes under the copies
+	}
+	require.Equal(t, "1123456789abcdef", got[1])
+	for i, l := range lists {
+		require.Len(t, l, 2)
+		require.Equal(t, 2, cap(l), "capacity capped")
+		require.Equal(t, got[i], l[0])
+		require.Equal(t, "x", l[1])
+	}
+	_ = append(lists[0], "y")
+	require.Equal(t, got[1], lists[1][0], "appending to a list copies it")
+	require.Equal(t, strings.Repeat("a", arenaText), ar.str(bytes.Repeat([]byte("a"), arenaText)))
+	require.Equal(t, "", ar.str(nil))
+}
