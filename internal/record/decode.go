@@ -99,6 +99,9 @@ const (
 )
 
 func encodingOf(contentType string) (encoding, error) {
+	if contentType == "application/json" {
+		return encJSON, nil
+	}
 	mt := contentType
 	if i := strings.IndexByte(mt, ';'); i >= 0 {
 		mt = mt[:i]

@@ -47,6 +47,18 @@ func validDigestBytes(b []byte) bool {
 	return true
 }
 
+// nonHex8 flags, by the high bit of each byte, the bytes of x (little
+// endian) that are not hex digits; zero when all are. As in special8, only
+// the lowest flag is exact: a byte of 0x80 or more can carry into the next.
+func nonHex8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	atLeast := func(v uint64, bound uint64) uint64 { return v + (0x80-bound)*ones }
+	digit := atLeast(x, '0') &^ atLeast(x, '9'+1)
+	lower := x | 0x20*ones
+	letter := atLeast(lower, 'a') &^ atLeast(lower, 'f'+1)
+	return (x | ^(digit | letter)) & highs
+}
+
 // hex8 reports whether the eight bytes of x are all hex digits. Each test
 // adds to every byte a constant that carries into its high bit exactly when
 // the byte is at least some bound; no byte below 0x80 carries into the next.

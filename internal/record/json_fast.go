@@ -1,6 +1,10 @@
 package record
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+)
 
 // fastPathOff turns the direct reader off, for the tests that compare it
 // with the general one-pass reader.
@@ -66,11 +70,12 @@ func decodeDirect(b []byte, p int, rec *Record, ar *digestArena) (end int, ok bo
 	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
 		return p, false
 	}
-	if !validDigestBytes(d.digest) {
+	// hexText took only hex digits: what validDigest checks is the length.
+	if len(d.digest) > MaxDigestLen {
 		return p, false
 	}
 	for _, v := range d.prev[:d.nprev] {
-		if !validDigestBytes(v) {
+		if len(v) > MaxDigestLen {
 			return p, false
 		}
 	}
@@ -95,45 +100,86 @@ func (d *fastRecord) see(bit uint32) bool {
 
 // member reads the next member's key, leaving the reader at its value;
 // false at the object's end or on input it gives up on (then r.bad).
-func (d *fastRecord) member(first bool) ([]byte, bool) {
+func (d *fastRecord) member(first bool) (keyID, bool) {
 	r := &d.r
 	r.space()
 	if r.i >= len(r.b) {
 		r.fail()
-		return nil, false
+		return keyUnknown, false
 	}
 	c := r.b[r.i]
 	if c == '}' {
 		r.i++
-		return nil, false
+		return keyUnknown, false
 	}
 	if !first {
 		if c != ',' {
 			r.fail()
-			return nil, false
+			return keyUnknown, false
 		}
 		r.i++
 		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return keyUnknown, false
+		}
 	}
-	lit, esc := r.str()
-	if esc {
+	if r.b[r.i] != '"' {
 		r.fail()
+		return keyUnknown, false
 	}
-	if r.bad {
-		return nil, false
+	key, end := lookupKey(r.b, r.i+1)
+	if key != keyUnknown {
+		r.i = end
+	} else {
+		// Not known, or too near the end of input to be read by words.
+		lit, esc := r.str()
+		if esc || r.bad {
+			r.fail()
+			return keyUnknown, false
+		}
+		key = keyNames[string(lit[1:len(lit)-1])]
 	}
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != ':' {
 		r.fail()
-		return nil, false
+		return keyUnknown, false
 	}
 	r.i++
 	r.space()
 	if r.i >= len(r.b) {
 		r.fail()
-		return nil, false
+		return keyUnknown, false
 	}
-	return lit[1 : len(lit)-1], true
+	return key, true
+}
+
+// hexText reads a string value of hex digits only, as a view of the
+// input: eight bytes at a time, the digest check and the scan for the
+// closing quote in one.
+func (d *fastRecord) hexText() []byte {
+	r := &d.r
+	b := r.b
+	if b[r.i] != '"' {
+		r.fail()
+		return nil
+	}
+	start := r.i + 1
+	i := start
+	for ; i+8 <= len(b); i += 8 {
+		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for ; i < len(b) && isHex(b[i]); i++ {
+	}
+	if i >= len(b) || b[i] != '"' {
+		r.fail()
+		return nil
+	}
+	r.i = i + 1
+	return b[start:i]
 }
 
 // text reads a string value without escapes, as a view of the input.
@@ -151,41 +197,75 @@ func (d *fastRecord) text() []byte {
 	return lit[1 : len(lit)-1]
 }
 
-// count reads a non-negative integer of at most 19 digits.
-func (d *fastRecord) count() uint64 {
+// digits reads the digits at r.i into u, at most 19 of them; false (and
+// r.bad) when there are none, more, or a leading zero.
+func (d *fastRecord) digits() (u uint64, n int, ok bool) {
 	r := &d.r
-	if c := r.b[r.i]; c < '0' || c > '9' {
-		r.fail()
-		return 0
+	b, i := r.b, r.i
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		u = u*10 + uint64(c)
 	}
-	r.number()
-	if !r.isInt {
+	n = i - r.i
+	if n == 0 || n > 19 || n > 1 && b[r.i] == '0' {
 		r.fail()
+		return 0, 0, false
 	}
-	return r.u
+	r.i = i
+	return u, n, true
 }
 
-// rate reads a non-negative integer or a decimal that exactDecimal
-// converts (as setText would).
+// count reads a non-negative integer of at most 19 digits.
+func (d *fastRecord) count() uint64 {
+	u, _, ok := d.digits()
+	if ok && d.r.i < len(d.r.b) {
+		if c := d.r.b[d.r.i]; c == '.' || c == 'e' || c == 'E' {
+			d.r.fail()
+		}
+	}
+	return u
+}
+
+// rate reads a non-negative integer, or a decimal of at most 19 digits
+// without exponent that exactDecimal converts (as setText would).
 func (d *fastRecord) rate() float64 {
 	r := &d.r
-	if c := r.b[r.i]; c < '0' || c > '9' {
-		r.fail()
-		return 0
-	}
-	start := r.i
-	r.number()
-	if r.bad {
-		return 0
-	}
-	if r.isInt {
-		return float64(r.u)
-	}
-	f, ok := exactDecimal(r.b[start:r.i])
+	m, _, ok := d.digits()
 	if !ok {
+		return 0
+	}
+	if r.i < len(r.b) && r.b[r.i] == '.' {
+		r.i++
+		start := r.i
+		var frac uint64
+		for ; r.i < len(r.b); r.i++ {
+			c := r.b[r.i] - '0'
+			if c > 9 {
+				break
+			}
+			frac = frac*10 + uint64(c)
+		}
+		k := r.i - start
+		if k == 0 || digitCount(m)+k > 19 {
+			r.fail()
+			return 0
+		}
+		f, ok := decimalValue(m*pow10u[k]+frac, k)
+		if !ok {
+			r.fail()
+		}
+		if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
+			r.fail()
+		}
+		return f
+	}
+	if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
 		r.fail()
 	}
-	return f
+	return float64(m)
 }
 
 // millis reads epoch milliseconds: an integer that fits int64.
@@ -208,20 +288,20 @@ func (d *fastRecord) record(rec *Record) bool {
 		if !ok {
 			return !r.bad
 		}
-		switch string(key) {
-		case "type":
+		switch key {
+		case keyType:
 			if d.see(seenType) {
 				rec.Type = internType(d.text())
 			} else {
 				r.fail()
 			}
-		case "interface":
+		case keyInterface:
 			if v := d.text(); d.see(seenInterface) && len(v) <= MaxInterfaceLen {
 				rec.HasInterface, rec.Interface = true, intern(v)
 			} else {
 				r.fail()
 			}
-		case "internal":
+		case keyInternal:
 			if !d.see(seenInternal) {
 				r.fail()
 				break
@@ -236,13 +316,13 @@ func (d *fastRecord) record(rec *Record) bool {
 			default:
 				r.fail()
 			}
-		case "reason":
+		case keyReason:
 			if v := d.text(); d.see(seenReason) {
 				rec.Reason = intern(v)
 			} else {
 				r.fail()
 			}
-		case "flow":
+		case keyFlow:
 			if d.see(seenFlow) && r.b[r.i] == '{' {
 				d.flow(rec)
 			} else {
@@ -266,73 +346,69 @@ func (d *fastRecord) flow(rec *Record) {
 		if !ok {
 			return
 		}
-		switch string(key) {
-		case "digest":
-			if v := d.text(); d.see(seenDigest) && len(v) > 0 {
+		switch key {
+		case keyDigest:
+			if v := d.hexText(); d.see(seenDigest) && len(v) > 0 {
 				d.digest = v
 			} else {
 				r.fail()
 			}
-		case "digest_prev":
+		case keyDigestPrev:
 			if d.see(seenDigestPrev) {
 				d.digestPrev()
 			} else {
 				r.fail()
 			}
-		case "local_bytes":
+		case keyLocalBytes:
 			rec.HasStats = true
 			rec.LocalBytes = d.count()
 			d.once(seenLocalBytes)
-		case "local_packets":
+		case keyLocalPackets:
 			rec.HasStats = true
 			rec.LocalPackets = d.count()
 			d.once(seenLocalPackets)
-		case "other_bytes":
+		case keyOtherBytes:
 			rec.HasStats = true
 			rec.OtherBytes = d.count()
 			d.once(seenOtherBytes)
-		case "other_packets":
+		case keyOtherPackets:
 			rec.HasStats = true
 			rec.OtherPackets = d.count()
 			d.once(seenOtherPackets)
-		case "local_rate":
+		case keyLocalRate:
 			rec.HasRates = true
 			rec.LocalRate = d.rate()
 			d.once(seenLocalRate)
-		case "other_rate":
+		case keyOtherRate:
 			rec.HasRates = true
 			rec.OtherRate = d.rate()
 			d.once(seenOtherRate)
-		case "total_bytes":
+		case keyTotalBytes:
 			rec.HasTotals = true
 			rec.TotalBytes = d.count()
 			d.once(seenTotalBytes)
-		case "total_packets":
+		case keyTotalPackets:
 			rec.HasTotals = true
 			rec.TotalPackets = d.count()
 			d.once(seenTotalPackets)
-		case "detection_packets":
+		case keyDetectionPackets:
 			rec.HasDetectionPackets = true
 			rec.DetectionPackets = d.count()
 			d.once(seenDetectionPackets)
-		case "first_seen_at":
+		case keyFirstSeenAt:
 			rec.FirstSeenAtMillis = d.millis()
 			d.once(seenFirstSeenAt)
-		case "last_seen_at":
+		case keyLastSeenAt:
 			rec.LastSeenAtMillis = d.millis()
 			d.once(seenLastSeenAt)
-		case "tcp":
+		case keyTCP:
 			if d.see(seenTCP) && r.b[r.i] == '{' {
 				rec.HasTCP = true
 				d.tcp(rec)
 			} else {
 				r.fail()
 			}
-		case "detected_application", "detected_application_name",
-			"detected_protocol", "detected_protocol_name", "category",
-			"host_server_name", "ip_protocol", "ip_version", "local_ip",
-			"other_ip", "local_port", "other_port", "local_origin",
-			"other_type", "vlan_id":
+		case keyMeta:
 			// Flow metadata (see wireFlow.readJSON): the general reader's.
 			r.fail()
 		default:
@@ -359,14 +435,14 @@ func (d *fastRecord) tcp(rec *Record) {
 		if !ok {
 			return
 		}
-		switch string(key) {
-		case "resets":
+		switch key {
+		case keyResets:
 			rec.TCPResets = d.count()
 			d.once(seenResets)
-		case "retrans":
+		case keyRetrans:
 			rec.TCPRetrans = d.count()
 			d.once(seenRetrans)
-		case "seq_errors":
+		case keySeqErrors:
 			rec.TCPSeqErrors = d.count()
 			d.once(seenSeqErrors)
 		default:
@@ -396,7 +472,7 @@ func (d *fastRecord) digestPrev() {
 			r.fail()
 			return
 		}
-		v := d.text()
+		v := d.hexText()
 		if r.bad || len(v) == 0 {
 			r.fail()
 			return

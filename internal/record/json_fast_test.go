@@ -151,6 +151,36 @@ var directSeeds = []string{
 	`{"type":"flow","flow":{"digest":"ab"}}` + `{"type":"flow","flow":{"digest":"cd"}}`,
 	`[{"type":"flow","flow":{"digest":"ab"}},{"type":"flow","flow":{"digest":"cd"}}]`,
 	`{"length":12}` + "\n" + `{"type":"flow","flow":{"digest":"ab"}}`,
+	`{"type":"flow","flow":{"digest":"ab","tcp":{"seq_errors":1}}}`,
+	`{"flow":{"tcp":{"seq_errors":1},"digest":"ab"},"type":"flow"}`,
+	`{"flow":{"digest":"ab","last_seen_at":1},"type":"flow_stats"}`,
+	`{"flow":{"digest":"ab","vlan_id":1},"type":"flow"}`,
+	`{"flow":{"digest":"ab","digest_prev2":1},"type":"flow"}`,
+	`{"flow":{"digest":"ab","digest_pre":1},"type":"flow"}`,
+	`{"flow":{"digest":"ab","resets":1},"type":"flow","tcp":{}}`,
+}
+
+// Every known key is found by its bytes, wherever it falls in the input;
+// its prefixes and extensions are not.
+func TestLookupKey(t *testing.T) {
+	for name, id := range keyNames {
+		for pad := 0; pad < 40; pad++ {
+			b := []byte(strings.Repeat(" ", pad) + `"` + name + `":1,"` + strings.Repeat("x", 32))
+			got, end := lookupKey(b, pad+1)
+			require.Equal(t, id, got, name)
+			require.Equal(t, pad+len(name)+2, end, name)
+			got, _ = lookupKey([]byte(`"`+name+`x":1,"`+strings.Repeat("x", 32)), 1)
+			require.Equal(t, keyUnknown, got, name+"x")
+			got, _ = lookupKey([]byte(`"`+name[:len(name)-1]+`":1,"`+strings.Repeat("x", 32)), 1)
+			require.Equal(t, keyUnknown, got, name[:len(name)-1])
+		}
+		// At the very end of input: found when a word reaches the quote,
+		// else left to be read as a string.
+		if got, end := lookupKey([]byte(`"`+name+`"`), 1); got != keyUnknown {
+			require.Equal(t, id, got, name)
+			require.Equal(t, len(name)+2, end, name)
+		}
+	}
 }
 
 func TestDirectMatchesGeneral(t *testing.T) {

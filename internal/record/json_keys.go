@@ -1,0 +1,123 @@
+package record
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// keyID names a member key the direct reader knows. A key is looked up by
+// its bytes, eight at a time, without first scanning it as a string: most
+// of a record's bytes are keys.
+type keyID uint8
+
+const (
+	keyUnknown keyID = iota
+	keyType
+	keyInterface
+	keyInternal
+	keyReason
+	keyFlow
+	keyDigest
+	keyDigestPrev
+	keyLocalBytes
+	keyLocalPackets
+	keyOtherBytes
+	keyOtherPackets
+	keyLocalRate
+	keyOtherRate
+	keyTotalBytes
+	keyTotalPackets
+	keyDetectionPackets
+	keyFirstSeenAt
+	keyLastSeenAt
+	keyTCP
+	keyResets
+	keyRetrans
+	keySeqErrors
+	// keyMeta is any flow metadata key (see wireFlow.readJSON), which the
+	// direct reader leaves to the general one.
+	keyMeta
+)
+
+var keyNames = map[string]keyID{
+	"type": keyType, "interface": keyInterface, "internal": keyInternal,
+	"reason": keyReason, "flow": keyFlow,
+	"digest": keyDigest, "digest_prev": keyDigestPrev,
+	"local_bytes": keyLocalBytes, "local_packets": keyLocalPackets,
+	"other_bytes": keyOtherBytes, "other_packets": keyOtherPackets,
+	"local_rate": keyLocalRate, "other_rate": keyOtherRate,
+	"total_bytes": keyTotalBytes, "total_packets": keyTotalPackets,
+	"detection_packets": keyDetectionPackets,
+	"first_seen_at":     keyFirstSeenAt, "last_seen_at": keyLastSeenAt,
+	"tcp": keyTCP, "resets": keyResets, "retrans": keyRetrans, "seq_errors": keySeqErrors,
+	"detected_application": keyMeta, "detected_application_name": keyMeta,
+	"detected_protocol": keyMeta, "detected_protocol_name": keyMeta,
+	"category": keyMeta, "host_server_name": keyMeta, "ip_protocol": keyMeta,
+	"ip_version": keyMeta, "local_ip": keyMeta, "other_ip": keyMeta,
+	"local_port": keyMeta, "other_port": keyMeta, "local_origin": keyMeta,
+	"other_type": keyMeta, "vlan_id": keyMeta,
+}
+
+// maxKeyWords bounds the known keys' length: 4 words, 32 bytes.
+const maxKeyWords = 4
+
+// keyTable is keyNames as an open-addressing hash table indexed by
+// keyHash; an entry with id keyUnknown ends a probe sequence.
+var keyTable = func() (t [keySlots]struct {
+	name string
+	id   keyID
+}) {
+	for name, id := range keyNames {
+		var buf [8 * maxKeyWords]byte
+		copy(buf[:], name)
+		var h uint64
+		for k := 0; k <= len(name)/8; k++ {
+			h = keyHashWord(h, binary.LittleEndian.Uint64(buf[8*k:]))
+		}
+		slot := keySlot(h, len(name))
+		for t[slot].id != keyUnknown {
+			slot = (slot + 1) % keySlots
+		}
+		t[slot].name, t[slot].id = name, id
+	}
+	return t
+}()
+
+const keySlots = 128 // a power of two, over three times the known keys
+
+func keyHashWord(h, x uint64) uint64 { return (h ^ x) * 0x9e3779b97f4a7c15 }
+
+func keySlot(h uint64, size int) int { return int((h+uint64(size))>>57) % keySlots }
+
+// lookupKey reads the key whose opening quote is at b[i-1]: its id and the
+// index past its closing quote, or keyUnknown and 0 when it is not a known
+// key or too near the end of b to be read a word at a time (the caller
+// then reads the key as a string and looks it up in keyNames). The key is
+// hashed a word at a time as its closing quote is looked for; a known
+// key's bytes hold no quote, backslash or control byte, so the first quote
+// after them is the key's end.
+func lookupKey(b []byte, i int) (keyID, int) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var h uint64
+	for j := i; j < i+8*maxKeyWords; j += 8 {
+		if j+8 > len(b) {
+			return keyUnknown, 0
+		}
+		x := binary.LittleEndian.Uint64(b[j:])
+		q := x ^ '"'*ones
+		if m := (q - ones) &^ q & highs; m != 0 {
+			n := bits.TrailingZeros64(m) >> 3 // bytes before the quote
+			h = keyHashWord(h, x&(1<<(8*n)-1))
+			size := j - i + n
+			key := b[i : i+size]
+			for slot := keySlot(h, size); keyTable[slot].id != keyUnknown; slot = (slot + 1) % keySlots {
+				if keyTable[slot].name == string(key) {
+					return keyTable[slot].id, i + size + 1
+				}
+			}
+			return keyUnknown, 0
+		}
+		h = keyHashWord(h, x)
+	}
+	return keyUnknown, 0
+}
