@@ -2,6 +2,13 @@ package record
 
 import "strings"
 
+// decoderState is what a decoder (a pooled results, a StreamDecoder) keeps
+// from record to record.
+type decoderState struct {
+	ar   digestArena
+	keys keyPredictor
+}
+
 // digestArena hands out the digest strings and digest_prev slices of many
 // records from a few larger allocations: a decoder keeps one (a pooled
 // results, a StreamDecoder), so that decoding a record allocates nothing in

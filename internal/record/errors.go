@@ -88,8 +88,8 @@ type emitter interface {
 	// in place (see decodeDirect); release takes it back.
 	reserve() *Record
 	release()
-	// arena is where the decoded records' digests are copied to.
-	arena() *digestArena
+	// state is what the decoder keeps from record to record.
+	state() *decoderState
 }
 
 // results collects a body's records and errors for Decode and DecodeBody.
@@ -103,8 +103,8 @@ type results struct {
 	// in other rather than kept, so a body of them costs no memory.
 	countOther bool
 	other      int
-	// ar outlives the body: results are pooled with it (see decode).
-	ar digestArena
+	// st outlives the body: results are pooled with it (see decode).
+	st decoderState
 }
 
 func (r *results) reserve() *Record {
@@ -114,7 +114,7 @@ func (r *results) reserve() *Record {
 
 func (r *results) release() { r.recs = r.recs[:len(r.recs)-1] }
 
-func (r *results) arena() *digestArena { return &r.ar }
+func (r *results) state() *decoderState { return &r.st }
 
 func (r *results) keepsErrors() bool { return r.limit == 0 || len(r.errs) < r.limit }
 

@@ -54,6 +54,7 @@ const maxFastPrev = 4
 
 type fastRecord struct {
 	r      jsonReader
+	keys   *keyPredictor
 	seen   uint32
 	digest []byte
 	prev   [maxFastPrev][]byte
@@ -62,11 +63,12 @@ type fastRecord struct {
 
 // decodeDirect decodes the object at b[p] into rec (which must be zero) and
 // returns where it ended; ok false leaves rec to be discarded.
-func decodeDirect(b []byte, p int, rec *Record, ar *digestArena) (end int, ok bool) {
+func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok bool) {
 	if fastPathOff {
 		return p, false
 	}
-	d := fastRecord{r: jsonReader{b: b, i: p}}
+	ar := &st.ar
+	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys}
 	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
 		return p, false
 	}
@@ -99,9 +101,11 @@ func (d *fastRecord) see(bit uint32) bool {
 }
 
 // member reads the next member's key, leaving the reader at its value;
-// false at the object's end or on input it gives up on (then r.bad).
-func (d *fastRecord) member(first bool) (keyID, bool) {
+// false at the object's end or on input it gives up on (then r.bad). prev
+// is the key read before in this object, or the object's keyAt*Start.
+func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	r := &d.r
+	first := prev >= keyAtRecordStart
 	r.space()
 	if r.i >= len(r.b) {
 		r.fail()
@@ -128,9 +132,12 @@ func (d *fastRecord) member(first bool) (keyID, bool) {
 		r.fail()
 		return keyUnknown, false
 	}
-	key, end := lookupKey(r.b, r.i+1)
-	if key != keyUnknown {
-		r.i = end
+	key := d.keys[prev]
+	if p := &keyPatterns[key]; p.at(r.b, r.i+1) {
+		r.i += p.size + 2
+	} else if id, end := lookupKey(r.b, r.i+1); id != keyUnknown {
+		key, r.i = id, end
+		d.keys[prev] = key
 	} else {
 		// Not known, or too near the end of input to be read by words.
 		lit, esc := r.str()
@@ -139,6 +146,7 @@ func (d *fastRecord) member(first bool) (keyID, bool) {
 			return keyUnknown, false
 		}
 		key = keyNames[string(lit[1:len(lit)-1])]
+		d.keys[prev] = key
 	}
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != ':' {
@@ -283,11 +291,12 @@ func (d *fastRecord) record(rec *Record) bool {
 		return false
 	}
 	r.i++
-	for first := true; ; first = false {
-		key, ok := d.member(first)
+	for prev := keyAtRecordStart; ; {
+		key, ok := d.member(prev)
 		if !ok {
 			return !r.bad
 		}
+		prev = key
 		switch key {
 		case keyType:
 			if d.see(seenType) {
@@ -341,11 +350,12 @@ func (d *fastRecord) record(rec *Record) bool {
 func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for first := true; ; first = false {
-		key, ok := d.member(first)
+	for prev := keyAtFlowStart; ; {
+		key, ok := d.member(prev)
 		if !ok {
 			return
 		}
+		prev = key
 		switch key {
 		case keyDigest:
 			if v := d.hexText(); d.see(seenDigest) && len(v) > 0 {
@@ -430,11 +440,12 @@ func (d *fastRecord) once(bit uint32) {
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for first := true; ; first = false {
-		key, ok := d.member(first)
+	for prev := keyAtTCPStart; ; {
+		key, ok := d.member(prev)
 		if !ok {
 			return
 		}
+		prev = key
 		switch key {
 		case keyResets:
 			rec.TCPResets = d.count()

@@ -158,7 +158,17 @@ var directSeeds = []string{
 	`{"flow":{"digest":"ab","digest_prev2":1},"type":"flow"}`,
 	`{"flow":{"digest":"ab","digest_pre":1},"type":"flow"}`,
 	`{"flow":{"digest":"ab","resets":1},"type":"flow","tcp":{}}`,
+	// One decoder, keys in changing orders: the key predictions must follow.
+	directStats + "\n" + directStatsReordered + "\n" + directStats + "\n" + directStatsReordered,
+	directStats + directStats + `{"type":"flow_stats","interface":"eth0","internal":true,"flow":{"digest":"0a1b","digest_prev":["2c"],"local_bytes_x":1,"local_bytes":5}}`,
 }
+
+// directStatsReordered is directStats with its keys in another order.
+const directStatsReordered = `{"z":"w","flow":{"x":{"y":null},"tcp":{"x":[1],"seq_errors":3,"retrans":2,"resets":1},` +
+	`"last_seen_at":1765893801667,"first_seen_at":1765893801000,"detection_packets":10,"total_packets":9,` +
+	`"total_bytes":9999999999999999999,"other_rate":7,"local_rate":1510.6666259765625,"other_packets":4,` +
+	`"other_bytes":3,"local_packets":2,"local_bytes":1,"digest_prev":["2c","3d4e"],"digest":"0a1b"},` +
+	`"internal":true,"interface":"eth0","type":"flow_stats"}`
 
 // Every known key is found by its bytes, wherever it falls in the input;
 // its prefixes and extensions are not.
@@ -215,13 +225,14 @@ func FuzzDirectMatchesGeneral(f *testing.F) {
 func TestDirectTakesCommonRecords(t *testing.T) {
 	for _, body := range []string{
 		directStats,
+		directStatsReordered,
 		string(readTestdata(t, "flow_stats.json")),
 		string(readTestdata(t, "flow_stats_v52.json")),
 		string(readTestdata(t, "flow_purge.json")),
 	} {
 		var rec Record
-		var ar digestArena
-		end, ok := decodeDirect([]byte(body), 0, &rec, &ar)
+		var st decoderState
+		end, ok := decodeDirect([]byte(body), 0, &rec, &st)
 		require.True(t, ok, body)
 		require.Equal(t, strings.TrimRight(body, "\n"), body[:end])
 		want, errs := Decode([]byte(body), "application/json")
@@ -229,7 +240,7 @@ func TestDirectTakesCommonRecords(t *testing.T) {
 		require.Equal(t, want, []Record{rec})
 	}
 	var rec Record
-	_, ok := decodeDirect([]byte(directStats), 0, &rec, nil)
+	_, ok := decodeDirect([]byte(directStats), 0, &rec, &decoderState{})
 	require.True(t, ok)
 	require.Equal(t, Record{
 		Type: TypeFlowStats, HasInterface: true, Interface: "eth0", HasInternal: true, Internal: true,

@@ -37,7 +37,65 @@ const (
 	// keyMeta is any flow metadata key (see wireFlow.readJSON), which the
 	// direct reader leaves to the general one.
 	keyMeta
+
+	// Where an object's first key is read, for keyPredictor.
+	keyAtRecordStart
+	keyAtFlowStart
+	keyAtTCPStart
+	numKeyContexts
 )
+
+// keyPredictor remembers, for each key (or object start), the key that
+// followed it last time. Agents write every object's keys in the same
+// order, so that the prediction is a few word compares (keyPattern.at)
+// where a lookup hashes the key and probes a table. Each decoder has its
+// own (see decoderState): it is not shared between goroutines.
+type keyPredictor [numKeyContexts]keyID
+
+// keyPattern is a known key's name and closing quote as little-endian
+// words and masks, for keyPattern.at.
+type keyPattern struct {
+	w, mask [maxKeyWords]uint64
+	words   int
+	size    int // the name's length
+}
+
+// keyPatterns holds the pattern of every key id but keyMeta (which stands
+// for several names) and keyUnknown.
+var keyPatterns = func() (t [numKeyContexts]keyPattern) {
+	for name, id := range keyNames {
+		if id == keyMeta {
+			continue
+		}
+		var buf, mask [8 * maxKeyWords]byte
+		lit := name + `"`
+		copy(buf[:], lit)
+		for k := range lit {
+			mask[k] = 0xff
+		}
+		p := &t[id]
+		p.words, p.size = (len(lit)+7)/8, len(name)
+		for k := 0; k < p.words; k++ {
+			p.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
+			p.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+		}
+	}
+	return t
+}()
+
+// at reports whether b[i:] starts with the key's name and closing quote
+// (false as well when fewer than the pattern's words remain).
+func (p *keyPattern) at(b []byte, i int) bool {
+	if p.words == 0 || i+8*p.words > len(b) {
+		return false
+	}
+	for k := 0; k < p.words; k++ {
+		if binary.LittleEndian.Uint64(b[i+8*k:])&p.mask[k] != p.w[k] {
+			return false
+		}
+	}
+	return true
+}
 
 var keyNames = map[string]keyID{
 	"type": keyType, "interface": keyInterface, "internal": keyInternal,

@@ -39,12 +39,12 @@ func (j *jsonBody) oneObject(p int) (int, bool) {
 	if j.data[p] != '{' {
 		return p, false
 	}
-	if end, ok := decodeDirect(j.data, p, j.out.reserve(), j.out.arena()); ok {
+	if end, ok := decodeDirect(j.data, p, j.out.reserve(), j.out.state()); ok {
 		j.idx++
 		return end, true
 	}
 	j.out.release()
-	rec, end, ok, err := decodeJSONObjectTo(j.data, p, j.out.arena())
+	rec, end, ok, err := decodeJSONObjectTo(j.data, p, &j.out.state().ar)
 	if !ok {
 		return p, false
 	}

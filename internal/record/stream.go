@@ -47,7 +47,7 @@ type StreamDecoder struct {
 	skipToMap bool
 	err       error // sticky: returned once the queue is drained
 
-	ar digestArena
+	st decoderState
 }
 
 type queued struct {
@@ -108,7 +108,7 @@ func (d *StreamDecoder) reserve() *Record {
 
 func (d *StreamDecoder) release() { d.queue = d.queue[:len(d.queue)-1] }
 
-func (d *StreamDecoder) arena() *digestArena { return &d.ar }
+func (d *StreamDecoder) state() *decoderState { return &d.st }
 
 // fail queues a DecodeError for the next record.
 func (d *StreamDecoder) fail(err error) {
