@@ -105,31 +105,10 @@ func (d *fastRecord) see(bit uint32) bool {
 // is the key read before in this object, or the object's keyAt*Start.
 func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	r := &d.r
-	first := prev >= keyAtRecordStart
-	r.space()
-	if r.i >= len(r.b) {
-		r.fail()
-		return keyUnknown, false
-	}
-	c := r.b[r.i]
-	if c == '}' {
+	// Compact JSON first: `,"key":value`, no whitespace to skip.
+	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
 		r.i++
-		return keyUnknown, false
-	}
-	if !first {
-		if c != ',' {
-			r.fail()
-			return keyUnknown, false
-		}
-		r.i++
-		r.space()
-		if r.i >= len(r.b) {
-			r.fail()
-			return keyUnknown, false
-		}
-	}
-	if r.b[r.i] != '"' {
-		r.fail()
+	} else if !d.memberStart(prev >= keyAtRecordStart) {
 		return keyUnknown, false
 	}
 	key := d.keys[prev]
@@ -148,6 +127,10 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 		key = keyNames[string(lit[1:len(lit)-1])]
 		d.keys[prev] = key
 	}
+	if i := r.i; i+1 < len(r.b) && r.b[i] == ':' && r.b[i+1] > ' ' {
+		r.i++
+		return key, true
+	}
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != ':' {
 		r.fail()
@@ -160,6 +143,40 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 		return keyUnknown, false
 	}
 	return key, true
+}
+
+// memberStart reads up to a member key's opening quote: whitespace and,
+// unless first, a comma; false at the object's end (consumed) or on input
+// it gives up on (then r.bad).
+func (d *fastRecord) memberStart(first bool) bool {
+	r := &d.r
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	c := r.b[r.i]
+	if c == '}' {
+		r.i++
+		return false
+	}
+	if !first {
+		if c != ',' {
+			r.fail()
+			return false
+		}
+		r.i++
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return false
+		}
+	}
+	if r.b[r.i] != '"' {
+		r.fail()
+		return false
+	}
+	return true
 }
 
 // hexText reads a string value of hex digits only, as a view of the
@@ -210,6 +227,20 @@ func (d *fastRecord) text() []byte {
 func (d *fastRecord) digits() (u uint64, n int, ok bool) {
 	r := &d.r
 	b, i := r.b, r.i
+	// Eight bytes at a time: a number's length varies from member to
+	// member, and a loop per digit mispredicts its exit.
+	for i+8 <= len(b) && i-r.i <= 19 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		k := 8
+		if m := nonDigit8(x); m != 0 {
+			k = bits.TrailingZeros64(m) >> 3
+		}
+		u = u*pow10u[k] + eightDigits(x<<(64-8*k))
+		i += k
+		if k < 8 {
+			goto done
+		}
+	}
 	for ; i < len(b); i++ {
 		c := b[i] - '0'
 		if c > 9 {
@@ -217,6 +248,7 @@ func (d *fastRecord) digits() (u uint64, n int, ok bool) {
 		}
 		u = u*10 + uint64(c)
 	}
+done:
 	n = i - r.i
 	if n == 0 || n > 19 || n > 1 && b[r.i] == '0' {
 		r.fail()

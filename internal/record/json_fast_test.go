@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -279,4 +280,50 @@ func TestArenaHandsOutIndependentCopies(t *testing.T) {
 	require.Equal(t, got[1], lists[1][0], "appending to a list copies it")
 	require.Equal(t, strings.Repeat("a", arenaText), ar.str(bytes.Repeat([]byte("a"), arenaText)))
 	require.Equal(t, "", ar.str(nil))
+}
+
+// digits reads numbers of every length, at every distance from the end of
+// input, as strconv does.
+func TestDirectDigits(t *testing.T) {
+	for _, num := range []string{"0", "7", "10", "1510", "12345678", "123456789",
+		"1765893801667", "9999999999999999999", "1234567890123456789", "07", "00",
+		"10000000000000000000", "123456789012345678901234"} {
+		for _, tail := range []string{"", ",", "}", ".5", `,"xxxxxxxxxxxxxxxx":1}`} {
+			var d fastRecord
+			d.r = jsonReader{b: []byte(num + tail)}
+			u, n, ok := d.digits()
+			want, err := strconv.ParseUint(num, 10, 64)
+			valid := err == nil && len(num) <= 19 && (num == "0" || num[0] != '0')
+			require.Equal(t, valid, ok, num+tail)
+			if valid {
+				require.Equal(t, want, u, num+tail)
+				require.Equal(t, len(num), n, num+tail)
+				require.Equal(t, len(num), d.r.i, num+tail)
+			}
+		}
+	}
+}
+
+// A key pattern matches its own name and closing quote only: not a name
+// differing in any one byte of any word, wherever the input ends.
+func TestKeyPatternAt(t *testing.T) {
+	for name, id := range keyNames {
+		p := &keyPatterns[id]
+		if id == keyMeta {
+			require.False(t, p.at([]byte(`"`+name+`"`+strings.Repeat(" ", 40)), 1), name)
+			continue
+		}
+		for _, tail := range []string{"", ":", ":1,", strings.Repeat(" ", 40)} {
+			lit := []byte(`"` + name + `"` + tail)
+			// Near the end of input it may say no: the caller looks the key up.
+			require.Equal(t, len(lit)-1 >= 8*p.words, p.at(lit, 1), name+tail)
+			for k := 1; k <= len(name)+1; k++ {
+				for _, bit := range []byte{1, 0x20, 0x80} {
+					bad := bytes.Clone(lit)
+					bad[k] ^= bit
+					require.False(t, p.at(bad, 1), string(bad))
+				}
+			}
+		}
+	}
 }

@@ -86,6 +86,15 @@ var keyPatterns = func() (t [numKeyContexts]keyPattern) {
 // at reports whether b[i:] starts with the key's name and closing quote
 // (false as well when fewer than the pattern's words remain).
 func (p *keyPattern) at(b []byte, i int) bool {
+	if i+8*maxKeyWords <= len(b) {
+		// Branch-free: the unused words' masks and patterns are zero.
+		q := b[i : i+8*maxKeyWords]
+		diff := (binary.LittleEndian.Uint64(q[0:])&p.mask[0] ^ p.w[0]) |
+			(binary.LittleEndian.Uint64(q[8:])&p.mask[1] ^ p.w[1]) |
+			(binary.LittleEndian.Uint64(q[16:])&p.mask[2] ^ p.w[2]) |
+			(binary.LittleEndian.Uint64(q[24:])&p.mask[3] ^ p.w[3])
+		return diff == 0 && p.words > 0
+	}
 	if p.words == 0 || i+8*p.words > len(b) {
 		return false
 	}
