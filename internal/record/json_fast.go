@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"net/netip"
 )
 
 // fastPathOff turns the direct reader off, for the tests that compare it
@@ -11,12 +12,12 @@ import (
 var fastPathOff = false
 
 // The direct reader decodes the shape nearly every record of a stream has
-// (a flow_stats or flow_purge record: plain strings, non-negative integers,
-// short decimal rates, no flow metadata) straight into the Record, in the
+// (per-flow records with plain strings, non-negative integers and short
+// decimal rates) straight into the Record, in the
 // same single pass with the same grammar checks as jsonReader, without the
 // wireRecord and its build step. Anything else it gives up on (ok false):
 // null or wrongly typed values, escapes, negative or exotic numbers, a
-// repeated key, metadata keys, a value the record builder would reject,
+// repeated key, a value the record builder would reject,
 // non-flow record types. The caller then decodes the record again with the
 // general reader, which decides and words every error; so the direct reader
 // only ever accepts what the general one accepts, with the same result
@@ -25,7 +26,7 @@ var fastPathOff = false
 // Bits of fastRecord.seen: a repeated key gives up, as the general reader
 // merges repeats by rules not worth repeating here.
 const (
-	seenType uint32 = 1 << iota
+	seenType uint64 = 1 << iota
 	seenInterface
 	seenInternal
 	seenReason
@@ -47,18 +48,39 @@ const (
 	seenResets
 	seenRetrans
 	seenSeqErrors
+	seenDetectedApplication
+	seenDetectedApplicationName
+	seenDetectedProtocol
+	seenDetectedProtocolName
+	seenCategory
+	seenHostServerName
+	seenIPProtocol
+	seenIPVersion
+	seenLocalIP
+	seenOtherIP
+	seenLocalPort
+	seenOtherPort
+	seenLocalOrigin
+	seenOtherType
+	seenVLANID
+	seenApplication
+	seenProtocol
+	seenDomain
 )
 
 // maxFastPrev is the most digest_prev entries the direct reader keeps.
 const maxFastPrev = 4
 
 type fastRecord struct {
-	r      jsonReader
-	keys   *keyPredictor
-	seen   uint32
-	digest []byte
-	prev   [maxFastPrev][]byte
-	nprev  int
+	r    jsonReader
+	keys *keyPredictor
+	rec  *Record
+	seen uint64
+	// Metadata strings not yet copied (see decodeDirect).
+	host, localIP, otherIP []byte
+	digest                 []byte
+	prev                   [maxFastPrev][]byte
+	nprev                  int
 }
 
 // decodeDirect decodes the object at b[p] into rec (which must be zero) and
@@ -68,7 +90,7 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 		return p, false
 	}
 	ar := &st.ar
-	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys}
+	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys, rec: rec}
 	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
 		return p, false
 	}
@@ -81,6 +103,10 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 			return p, false
 		}
 	}
+	if !d.addrs(rec, ar) {
+		return p, false
+	}
+	rec.Meta.HostServerName = ar.str(d.host)
 	rec.Digest = ar.str(d.digest)
 	if d.nprev > 0 {
 		rec.DigestPrev = ar.strs(d.nprev)
@@ -91,8 +117,65 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 	return d.r.i, true
 }
 
+// addrs parses the endpoints' addresses as str.addr would; an empty
+// string is absent.
+func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
+	for _, f := range [...]struct {
+		text []byte
+		out  *netip.Addr
+	}{{d.localIP, &rec.Meta.LocalIP}, {d.otherIP, &rec.Meta.OtherIP}} {
+		if len(f.text) == 0 {
+			continue
+		}
+		if a, ok := parseIPv4(f.text); ok {
+			*f.out = a
+			continue
+		}
+		// IPv6 and anything else: netip decides. The text goes to the
+		// arena, not to a new allocation.
+		a, err := netip.ParseAddr(ar.str(f.text))
+		if err != nil {
+			return false
+		}
+		*f.out = a
+	}
+	return true
+}
+
+// parseIPv4 parses dotted-quad text the way netip.ParseAddr does (four
+// fields of 0-255, no leading zeros); false for anything else, which
+// ParseAddr then reads.
+func parseIPv4(b []byte) (netip.Addr, bool) {
+	var ip [4]byte
+	field, i := 0, 0
+	for {
+		start := i
+		v := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 3 {
+			v = v*10 + int(b[i]-'0')
+			i++
+		}
+		n := i - start
+		if n == 0 || v > 255 || n > 1 && b[start] == '0' {
+			return netip.Addr{}, false
+		}
+		ip[field] = byte(v)
+		field++
+		if field == 4 {
+			if i != len(b) {
+				return netip.Addr{}, false
+			}
+			return netip.AddrFrom4(ip), true
+		}
+		if i >= len(b) || b[i] != '.' {
+			return netip.Addr{}, false
+		}
+		i++
+	}
+}
+
 // see marks a key read and reports whether it was new.
-func (d *fastRecord) see(bit uint32) bool {
+func (d *fastRecord) see(bit uint64) bool {
 	if d.seen&bit != 0 {
 		return false
 	}
@@ -450,9 +533,114 @@ func (d *fastRecord) flow(rec *Record) {
 			} else {
 				r.fail()
 			}
-		case keyMeta:
-			// Flow metadata (see wireFlow.readJSON): the general reader's.
-			r.fail()
+		case keyDetectedApplication:
+			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32, seenDetectedApplication))
+		case keyDetectedApplicationName:
+			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
+		case keyDetectedProtocol:
+			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32, seenDetectedProtocol))
+		case keyDetectedProtocolName:
+			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
+		case keyCategory:
+			if d.see(seenCategory) && r.b[r.i] == '{' {
+				d.category(rec)
+			} else {
+				r.fail()
+			}
+		case keyHostServerName:
+			rec.HasMeta = true
+			if v := d.text(); d.see(seenHostServerName) && len(v) <= MaxHostNameLen {
+				d.host = v
+			} else {
+				r.fail()
+			}
+		case keyIPProtocol:
+			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8, seenIPProtocol))
+		case keyIPVersion:
+			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8, seenIPVersion))
+		case keyLocalIP:
+			rec.HasMeta = true
+			d.localIP = d.text()
+			d.once(seenLocalIP)
+		case keyOtherIP:
+			rec.HasMeta = true
+			d.otherIP = d.text()
+			d.once(seenOtherIP)
+		case keyLocalPort:
+			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
+		case keyOtherPort:
+			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16, seenOtherPort))
+		case keyLocalOrigin:
+			rec.HasMeta, rec.Meta.HasLocalOrigin = true, true
+			rec.Meta.LocalOrigin = d.boolean()
+			d.once(seenLocalOrigin)
+		case keyOtherType:
+			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
+		case keyVLANID:
+			// 4095 is the largest VLAN id (see wireMeta.fill).
+			rec.Meta.VLANID = uint16(d.countUpTo(4095, seenVLANID))
+		default:
+			r.skip()
+		}
+		if r.bad {
+			return
+		}
+	}
+}
+
+// countUpTo reads a metadata count of at most limit, its key marked by bit.
+func (d *fastRecord) countUpTo(limit uint64, bit uint64) uint64 {
+	d.rec.HasMeta = true
+	u := d.count()
+	if u > limit {
+		d.r.fail()
+	}
+	d.once(bit)
+	return u
+}
+
+// name reads a metadata name of at most limit bytes, interned.
+func (d *fastRecord) name(limit int, bit uint64) string {
+	d.rec.HasMeta = true
+	v := d.text()
+	if !d.see(bit) || len(v) > limit {
+		d.r.fail()
+		return ""
+	}
+	return intern(v)
+}
+
+// boolean reads true or false.
+func (d *fastRecord) boolean() bool {
+	r := &d.r
+	switch r.b[r.i] {
+	case 't':
+		r.literal("true")
+		return true
+	case 'f':
+		r.literal("false")
+	default:
+		r.fail()
+	}
+	return false
+}
+
+func (d *fastRecord) category(rec *Record) {
+	r := &d.r
+	r.i++ // '{'
+	for prev := keyAtCategoryStart; ; {
+		key, ok := d.member(prev)
+		if !ok {
+			return
+		}
+		prev = key
+		switch key {
+		case keyApplication:
+			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32, seenApplication))
+		case keyProtocol:
+			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32, seenProtocol))
+		case keyDomain:
+			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32, seenDomain))
 		default:
 			r.skip()
 		}
@@ -463,7 +651,7 @@ func (d *fastRecord) flow(rec *Record) {
 }
 
 // once gives up when the key read last was read before.
-func (d *fastRecord) once(bit uint32) {
+func (d *fastRecord) once(bit uint64) {
 	if !d.see(bit) {
 		d.r.fail()
 	}

@@ -34,14 +34,32 @@ const (
 	keyResets
 	keyRetrans
 	keySeqErrors
-	// keyMeta is any flow metadata key (see wireFlow.readJSON), which the
-	// direct reader leaves to the general one.
-	keyMeta
+	// Flow metadata (see wireFlow.readJSON).
+	keyDetectedApplication
+	keyDetectedApplicationName
+	keyDetectedProtocol
+	keyDetectedProtocolName
+	keyCategory
+	keyHostServerName
+	keyIPProtocol
+	keyIPVersion
+	keyLocalIP
+	keyOtherIP
+	keyLocalPort
+	keyOtherPort
+	keyLocalOrigin
+	keyOtherType
+	keyVLANID
+	// The category object's.
+	keyApplication
+	keyProtocol
+	keyDomain
 
 	// Where an object's first key is read, for keyPredictor.
 	keyAtRecordStart
 	keyAtFlowStart
 	keyAtTCPStart
+	keyAtCategoryStart
 	numKeyContexts
 )
 
@@ -60,13 +78,9 @@ type keyPattern struct {
 	size    int // the name's length
 }
 
-// keyPatterns holds the pattern of every key id but keyMeta (which stands
-// for several names) and keyUnknown.
+// keyPatterns holds the pattern of every key id but keyUnknown.
 var keyPatterns = func() (t [numKeyContexts]keyPattern) {
 	for name, id := range keyNames {
-		if id == keyMeta {
-			continue
-		}
 		var buf, mask [8 * maxKeyWords]byte
 		lit := name + `"`
 		copy(buf[:], lit)
@@ -117,12 +131,14 @@ var keyNames = map[string]keyID{
 	"detection_packets": keyDetectionPackets,
 	"first_seen_at":     keyFirstSeenAt, "last_seen_at": keyLastSeenAt,
 	"tcp": keyTCP, "resets": keyResets, "retrans": keyRetrans, "seq_errors": keySeqErrors,
-	"detected_application": keyMeta, "detected_application_name": keyMeta,
-	"detected_protocol": keyMeta, "detected_protocol_name": keyMeta,
-	"category": keyMeta, "host_server_name": keyMeta, "ip_protocol": keyMeta,
-	"ip_version": keyMeta, "local_ip": keyMeta, "other_ip": keyMeta,
-	"local_port": keyMeta, "other_port": keyMeta, "local_origin": keyMeta,
-	"other_type": keyMeta, "vlan_id": keyMeta,
+	"detected_application": keyDetectedApplication, "detected_application_name": keyDetectedApplicationName,
+	"detected_protocol": keyDetectedProtocol, "detected_protocol_name": keyDetectedProtocolName,
+	"category": keyCategory, "host_server_name": keyHostServerName,
+	"ip_protocol": keyIPProtocol, "ip_version": keyIPVersion,
+	"local_ip": keyLocalIP, "other_ip": keyOtherIP,
+	"local_port": keyLocalPort, "other_port": keyOtherPort,
+	"local_origin": keyLocalOrigin, "other_type": keyOtherType, "vlan_id": keyVLANID,
+	"application": keyApplication, "protocol": keyProtocol, "domain": keyDomain,
 }
 
 // maxKeyWords bounds the known keys' length: 4 words, 32 bytes.
@@ -150,11 +166,15 @@ var keyTable = func() (t [keySlots]struct {
 	return t
 }()
 
-const keySlots = 128 // a power of two, over three times the known keys
+// keySlots is a power of two, over five times the known keys.
+const (
+	keySlotBits = 8
+	keySlots    = 1 << keySlotBits
+)
 
 func keyHashWord(h, x uint64) uint64 { return (h ^ x) * 0x9e3779b97f4a7c15 }
 
-func keySlot(h uint64, size int) int { return int((h+uint64(size))>>57) % keySlots }
+func keySlot(h uint64, size int) int { return int((h + uint64(size)) >> (64 - keySlotBits)) }
 
 // lookupKey reads the key whose opening quote is at b[i-1]: its id and the
 // index past its closing quote, or keyUnknown and 0 when it is not a known
