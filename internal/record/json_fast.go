@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"net/netip"
+	"strconv"
 )
 
 // fastPathOff turns the direct reader off, for the tests that compare it
@@ -352,17 +353,24 @@ func (d *fastRecord) count() uint64 {
 	return u
 }
 
-// rate reads a non-negative integer, or a decimal of at most 19 digits
-// without exponent that exactDecimal converts (as setText would).
+// rate reads a non-negative number as setText would: an integer of at
+// most 19 digits; a decimal of at most 19 digits that exactDecimal converts
+// exactly; anything else (float32 values printed in their shortest form,
+// exponents) through strconv.ParseFloat.
 func (d *fastRecord) rate() float64 {
 	r := &d.r
+	start := r.i
 	m, _, ok := d.digits()
 	if !ok {
 		return 0
 	}
-	if r.i < len(r.b) && r.b[r.i] == '.' {
+	if r.i >= len(r.b) {
+		return float64(m)
+	}
+	switch r.b[r.i] {
+	case '.':
 		r.i++
-		start := r.i
+		fracStart := r.i
 		var frac uint64
 		for ; r.i < len(r.b); r.i++ {
 			c := r.b[r.i] - '0'
@@ -371,24 +379,33 @@ func (d *fastRecord) rate() float64 {
 			}
 			frac = frac*10 + uint64(c)
 		}
-		k := r.i - start
-		if k == 0 || digitCount(m)+k > 19 {
+		k := r.i - fracStart
+		if k == 0 {
 			r.fail()
 			return 0
 		}
-		f, ok := decimalValue(m*pow10u[k]+frac, k)
-		if !ok {
-			r.fail()
+		exp := r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E')
+		if !exp && digitCount(m)+k <= 19 {
+			if f, ok := decimalValue(m*pow10u[k]+frac, k); ok {
+				return f
+			}
 		}
-		if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
-			r.fail()
-		}
-		return f
+	case 'e', 'E':
+	default:
+		return float64(m)
 	}
-	if r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E') {
-		r.fail()
+	// The JSON grammar, then strconv (its argument does not escape: the
+	// conversion is not an allocation).
+	r.i = start
+	r.number()
+	if r.bad {
+		return 0
 	}
-	return float64(m)
+	f, err := strconv.ParseFloat(string(r.b[start:r.i]), 64)
+	if err != nil {
+		r.fail() // out of range: the general reader words the error
+	}
+	return f
 }
 
 // millis reads epoch milliseconds: an integer that fits int64.

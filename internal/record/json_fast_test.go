@@ -134,6 +134,15 @@ var directSeeds = []string{
 	`{"type":"flow","flow":{"digest":"ab","local_rate":9007199254740993.0}}`,
 	`{"type":"flow","flow":{"digest":"ab","local_rate":0.30000000000000004}}`,
 	`{"type":"flow","flow":{"digest":"ab","other_rate":29478.0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":935.3333129882812,"other_rate":121682.3359375}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1.5e3,"other_rate":2E-2}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1e-400,"other_rate":0.0}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1.7976931348623157e308}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1.8e308}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1e}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":1.e5}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":12345678901234567890.5}}`,
+	`{"type":"flow","flow":{"digest":"ab","local_rate":0.12345678901234567890123}}`,
 	`{"type":"flow","flow":{"digest":"ab","first_seen_at":9223372036854775807}}`,
 	`{"type":"flow","flow":{"digest":"ab","first_seen_at":9223372036854775808}}`,
 	`{"type":"flow","flow":{"digest":"ab","last_seen_at":1.5}}`,
@@ -383,5 +392,28 @@ func TestParseIPv4(t *testing.T) {
 		} else {
 			require.False(t, err == nil && want.Is4(), "%s: netip takes it as IPv4", s)
 		}
+	}
+}
+
+// Decoding per-flow records into a reused slice allocates nothing per
+// record: only the arena's chunks, one every few records. AllocsPerRun
+// truncates the average, so any allocation made for every record shows.
+func TestDirectAllocatesNothingPerRecord(t *testing.T) {
+	for _, body := range []string{
+		string(readTestdata(t, "flow_stats_v52.json")),
+		string(readTestdata(t, "flow_purge.json")),
+		string(readTestdata(t, "flow.json")),
+		directFlow,
+		`{"type":"flow_stats","flow":{"digest":"ab","local_rate":935.3333129882812,"other_rate":1.5e3}}`,
+	} {
+		recs, in := make([]Record, 0, 1), []byte(body)
+		allocs := testing.AllocsPerRun(100, func() {
+			var errs []error
+			recs, errs = DecodeAppend(recs[:0], in, "application/json")
+			if len(errs) != 0 || len(recs) != 1 {
+				t.Fatal(errs)
+			}
+		})
+		require.Zero(t, allocs, body)
 	}
 }
