@@ -19,9 +19,16 @@ type decoderState struct {
 // written again (a full chunk is dropped, not reused), and each slice is a
 // capacity-capped window of a chunk that no later call touches.
 //
+// It also takes host names, and the text of non-IPv4 addresses while
+// they are parsed.
+//
 // The price is retention: one kept digest keeps its whole chunk alive
 // (arenaText bytes, and arenaList entries for a kept digest_prev slice).
-// The chunks are small for that reason.
+// Measured on the simulated 5,000-flow stream, with a map keeping every
+// live flow's digests as a flow table would: 248 bytes per kept digest
+// with these chunks, 207 with half of them, 115 with one allocation per
+// string (and 0.28, 0.4, 4 allocations per record). A holder that keeps
+// digests for long copies them when it first keeps them.
 type digestArena struct {
 	text strings.Builder
 	list []string
