@@ -27,8 +27,8 @@ type decoderState struct {
 // Measured on the simulated 5,000-flow stream, with a map keeping every
 // live flow's digests as a flow table would: 248 bytes per kept digest
 // with these chunks, 207 with half of them, 115 with one allocation per
-// string (and 0.28, 0.4, 4 allocations per record). A holder that keeps
-// digests for long copies them when it first keeps them.
+// string (0.37, 0.55 and 4.3 allocations per record, map included). A
+// holder that keeps digests for long copies them when it first keeps them.
 type digestArena struct {
 	text strings.Builder
 	list []string
