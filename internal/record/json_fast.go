@@ -13,16 +13,16 @@ import (
 var fastPathOff = false
 
 // The direct reader decodes the shape nearly every record of a stream has
-// (per-flow records with plain strings, non-negative integers and short
-// decimal rates) straight into the Record, in the
-// same single pass with the same grammar checks as jsonReader, without the
-// wireRecord and its build step. Anything else it gives up on (ok false):
-// null or wrongly typed values, escapes, negative or exotic numbers, a
-// repeated key, a value the record builder would reject,
-// non-flow record types. The caller then decodes the record again with the
-// general reader, which decides and words every error; so the direct reader
-// only ever accepts what the general one accepts, with the same result
-// (FuzzDirectMatchesGeneral checks both).
+// (per-flow records with plain strings, non-negative integers and decimal
+// rates) straight into the Record, in the same single pass with the same
+// grammar checks as jsonReader, without the wireRecord and its build step;
+// keys are matched by their bytes (json_keys.go). Anything else it gives up
+// on (ok false): null or wrongly typed values, escapes, negative or
+// over-long integers, a repeated key, a value the record builder would
+// reject, non-flow record types. The caller then decodes the record again
+// with the general reader, which decides and words every error; so the
+// direct reader only ever accepts what the general one accepts, with the
+// same result (FuzzDirectMatchesGeneral checks both).
 
 // Bits of fastRecord.seen: a repeated key gives up, as the general reader
 // merges repeats by rules not worth repeating here.
