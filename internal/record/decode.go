@@ -75,14 +75,14 @@ func decode(recs []Record, body []byte, contentType string, maxErrs int, countOt
 	// res reaches the decoders as an emitter interface, which makes it
 	// escape: pooled, so that decoding a body allocates nothing itself.
 	res := resultsPool.Get().(*results)
-	*res = results{recs: recs, limit: maxErrs, countOther: countOther}
+	res.recs, res.limit, res.countOther = recs, maxErrs, countOther
 	if enc == encJSON {
 		decodeJSON(body, 0, 0, res)
 	} else {
 		decodeMsgpack(body, 0, 0, res)
 	}
 	b := Body{Records: res.recs, Errors: res.errs, Bad: res.bad, Other: res.other}
-	*res = results{}
+	res.recs, res.errs, res.bad, res.other = nil, nil, 0, 0
 	resultsPool.Put(res)
 	return b
 }
@@ -99,6 +99,9 @@ const (
 )
 
 func encodingOf(contentType string) (encoding, error) {
+	if contentType == "application/json" {
+		return encJSON, nil
+	}
 	mt := contentType
 	if i := strings.IndexByte(mt, ';'); i >= 0 {
 		mt = mt[:i]

@@ -28,6 +28,54 @@ func validDigest(s string) bool {
 	return true
 }
 
+// validDigestBytes is validDigest for a view of the input.
+func validDigestBytes(b []byte) bool {
+	if len(b) == 0 || len(b) > MaxDigestLen {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if !hex8(binary.LittleEndian.Uint64(b[i:])) {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if !isHex(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// nonHex8 flags, by the high bit of each byte, the bytes of x (little
+// endian) that are not hex digits; zero when all are. As in special8, only
+// the lowest flag is exact: a byte of 0x80 or more can carry into the next.
+func nonHex8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	atLeast := func(v uint64, bound uint64) uint64 { return v + (0x80-bound)*ones }
+	digit := atLeast(x, '0') &^ atLeast(x, '9'+1)
+	lower := x | 0x20*ones
+	letter := atLeast(lower, 'a') &^ atLeast(lower, 'f'+1)
+	return (x | ^(digit | letter)) & highs
+}
+
+// nonDigit8 flags, by the high bit of each byte, the bytes of x (little
+// endian) that are not decimal digits; only the lowest flag is exact.
+func nonDigit8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	digit := (x + (0x80-'0')*ones) &^ (x + (0x80-'9'-1)*ones)
+	return (x | ^digit) & highs
+}
+
+// eightDigits returns the value of the eight decimal digits in x, the
+// first in the lowest byte; zero bytes count as leading zeros. Pairs, then
+// quads, then the eight are combined by multiplications.
+func eightDigits(x uint64) uint64 {
+	x = (x & 0x0f0f0f0f0f0f0f0f) * (10<<8 + 1) >> 8
+	x = (x & 0x00ff00ff00ff00ff) * (100<<16 + 1) >> 16
+	return (x & 0x0000ffff0000ffff) * (10000<<32 + 1) >> 32
+}
+
 // hex8 reports whether the eight bytes of x are all hex digits. Each test
 // adds to every byte a constant that carries into its high bit exactly when
 // the byte is at least some bound; no byte below 0x80 carries into the next.

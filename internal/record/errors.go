@@ -84,6 +84,12 @@ type emitter interface {
 	// keepsErrors reports whether the next error is kept; when false the
 	// decoders pass errNotKept instead of building the error.
 	keepsErrors() bool
+	// reserve appends a zero record to the output for a decoder to fill
+	// in place (see decodeDirect); release takes it back.
+	reserve() *Record
+	release()
+	// state is what the decoder keeps from record to record.
+	state() *decoderState
 }
 
 // results collects a body's records and errors for Decode and DecodeBody.
@@ -97,7 +103,18 @@ type results struct {
 	// in other rather than kept, so a body of them costs no memory.
 	countOther bool
 	other      int
+	// st outlives the body: results are pooled with it (see decode).
+	st decoderState
 }
+
+func (r *results) reserve() *Record {
+	r.recs = append(r.recs, Record{})
+	return &r.recs[len(r.recs)-1]
+}
+
+func (r *results) release() { r.recs = r.recs[:len(r.recs)-1] }
+
+func (r *results) state() *decoderState { return &r.st }
 
 func (r *results) keepsErrors() bool { return r.limit == 0 || len(r.errs) < r.limit }
 

@@ -49,6 +49,9 @@ func (r *jsonReader) fail() {
 // reader: the frame scanner's rules for cut and pretty-printed records
 // depend on where newlines fall.
 func (r *jsonReader) space() {
+	if r.i < len(r.b) && r.b[r.i] > ' ' {
+		return // compact JSON: no whitespace between tokens
+	}
 	for r.i < len(r.b) {
 		switch r.b[r.i] {
 		case ' ', '\t', '\r':

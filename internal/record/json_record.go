@@ -14,11 +14,17 @@ var slowPathOnly = false
 // could not vouch for the bytes: the caller then frames the record and
 // calls decodeJSONRecord, which words the error.
 func decodeJSONObject(b []byte, p int) (rec Record, end int, ok bool, err error) {
+	return decodeJSONObjectTo(b, p, nil)
+}
+
+// decodeJSONObjectTo is decodeJSONObject copying the digests to ar.
+func decodeJSONObjectTo(b []byte, p int, ar *digestArena) (rec Record, end int, ok bool, err error) {
 	if slowPathOnly {
 		return Record{}, p, false, nil
 	}
 	r := jsonReader{b: b, i: p}
 	var w wireRecord
+	w.Flow.ar = ar
 	w.readJSON(&r)
 	if r.bad {
 		return Record{}, p, false, nil
@@ -33,7 +39,12 @@ func (j *jsonBody) oneObject(p int) (int, bool) {
 	if j.data[p] != '{' {
 		return p, false
 	}
-	rec, end, ok, err := decodeJSONObject(j.data, p)
+	if end, ok := decodeDirect(j.data, p, j.out.reserve(), j.out.state()); ok {
+		j.idx++
+		return end, true
+	}
+	j.out.release()
+	rec, end, ok, err := decodeJSONObjectTo(j.data, p, &j.out.state().ar)
 	if !ok {
 		return p, false
 	}

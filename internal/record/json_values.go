@@ -134,14 +134,22 @@ func (l *strList) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if len(parts) > 0 {
-		l.v = joinStrings(parts)
+		l.v = joinStrings(parts, nil)
 	}
 	return nil
 }
 
 // joinStrings copies parts into one new string and returns its pieces: two
-// allocations for a list of digests rather than one per digest.
-func joinStrings(parts [][]byte) []string {
+// allocations for a list of digests rather than one per digest; none in
+// steady state when an arena is given.
+func joinStrings(parts [][]byte, ar *digestArena) []string {
+	if ar != nil {
+		out := ar.strs(len(parts))
+		for k, p := range parts {
+			out[k] = ar.str(p)
+		}
+		return out
+	}
 	n := 0
 	for _, p := range parts {
 		n += len(p)

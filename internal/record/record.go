@@ -31,9 +31,13 @@ type Record struct {
 	// Reason is flow_purge's reason ("closed", "expired").
 	Reason string
 
-	Digest string
-	// DigestPrev's strings are cut from one allocation: a record keeps
-	// them all alive together.
+	// Digest, DigestPrev (its strings and its backing array) and
+	// Meta.HostServerName are carved out of chunks a decoder shares
+	// between the records it decodes (see digestArena): they never change,
+	// but one kept alive keeps its chunk (1 KiB of text, 32 slice
+	// entries) alive. A holder that keeps few of many such strings for
+	// long may copy them (strings.Clone).
+	Digest     string
 	DigestPrev []string
 
 	// Stats. Per-interval deltas, reset by the agent after each dispatch.

@@ -46,6 +46,8 @@ type StreamDecoder struct {
 	skipLine  bool
 	skipToMap bool
 	err       error // sticky: returned once the queue is drained
+
+	st decoderState
 }
 
 type queued struct {
@@ -98,6 +100,15 @@ func (d *StreamDecoder) keepsErrors() bool { return true }
 func (d *StreamDecoder) emit(rec Record, err error) {
 	d.queue = append(d.queue, queued{rec, err})
 }
+
+func (d *StreamDecoder) reserve() *Record {
+	d.queue = append(d.queue, queued{})
+	return &d.queue[len(d.queue)-1].rec
+}
+
+func (d *StreamDecoder) release() { d.queue = d.queue[:len(d.queue)-1] }
+
+func (d *StreamDecoder) state() *decoderState { return &d.st }
 
 // fail queues a DecodeError for the next record.
 func (d *StreamDecoder) fail(err error) {

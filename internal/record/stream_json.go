@@ -79,7 +79,13 @@ func (d *StreamDecoder) oneObject() bool {
 	if err != nil {
 		return false
 	}
-	rec, end, ok, err := decodeJSONObject(b, 0)
+	if end, ok := decodeDirect(b, 0, d.reserve(), &d.st); ok && end <= d.max {
+		d.discard(end)
+		d.idx++
+		return true
+	}
+	d.release()
+	rec, end, ok, err := decodeJSONObjectTo(b, 0, &d.st.ar)
 	if !ok || end > d.max {
 		return false
 	}

@@ -117,6 +117,24 @@ func (n *num) setText(b []byte) bool {
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
+// pow10u holds the powers of ten below 2^64.
+var pow10u = func() (p [20]uint64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 10
+	}
+	return p
+}()
+
+// digitCount returns the number of decimal digits of u (1 for 0).
+func digitCount(u uint64) int {
+	n := 1
+	for n < len(pow10u) && u >= pow10u[n] {
+		n++
+	}
+	return n
+}
+
 // pow5 holds the powers of five below 2^64.
 var pow5 = func() (p [28]uint64) {
 	p[0] = 1
@@ -151,7 +169,12 @@ func exactDecimal(b []byte) (float64, bool) {
 	if dot < 1 || dot == len(b)-1 || nd > 19 {
 		return 0, false
 	}
-	k := len(b) - 1 - dot // digits after the point
+	return decimalValue(m, len(b)-1-dot)
+}
+
+// decimalValue is exactDecimal's conversion of m / 10^k (m of at most 19
+// digits).
+func decimalValue(m uint64, k int) (float64, bool) {
 	switch {
 	case m < 1<<53 && k < len(pow10):
 		return float64(m) / pow10[k], true
@@ -380,7 +403,7 @@ func (l *strList) setBad(idx int, got string) {
 func (l *strList) get(path string) ([]string, error) {
 	if l.litN > 0 {
 		var buf [8][]byte
-		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0])), 0, nil
+		l.v, l.litN, l.litMore = joinStrings(l.aliases(buf[:0]), nil), 0, nil
 	}
 	if l.kind != wrongType {
 		return l.v, nil

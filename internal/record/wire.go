@@ -40,6 +40,8 @@ type wireFlow struct {
 	// digestLit is Digest not yet copied: a view of the input, valid only
 	// while the record is decoded (see joinDigests).
 	digestLit []byte
+	// ar, when set, is where joinDigests copies the digests to.
+	ar *digestArena
 }
 
 type wireTCP struct {
@@ -196,10 +198,10 @@ func (f *wireFlow) joinDigests() {
 	case f.digestLit == nil:
 		return // digest_prev, if any, copies its own
 	case l.litN == 0 || l.kind == wrongType:
-		f.Digest.set(string(f.digestLit))
+		f.Digest.set(f.ar.str(f.digestLit))
 	default:
 		var buf [8][]byte
-		strs := joinStrings(l.aliases(append(buf[:0], f.digestLit)))
+		strs := joinStrings(l.aliases(append(buf[:0], f.digestLit)), f.ar)
 		f.Digest.set(strs[0])
 		l.v, l.litN, l.litMore = strs[1:], 0, nil
 	}

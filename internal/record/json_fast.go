@@ -1,0 +1,746 @@
+package record
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+	"net/netip"
+	"strconv"
+)
+
+// fastPathOff turns the direct reader off, for the tests that compare it
+// with the general one-pass reader.
+var fastPathOff = false
+
+// The direct reader decodes the shape nearly every record of a stream has
+// (per-flow records with plain strings, non-negative integers and decimal
+// rates) straight into the Record, in the same single pass with the same
+// grammar checks as jsonReader, without the wireRecord and its build step;
+// keys are matched by their bytes (json_keys.go). Anything else it gives up
+// on (ok false): null or wrongly typed values, escapes, negative or
+// over-long integers, a repeated key, a value the record builder would
+// reject, non-flow record types. The caller then decodes the record again
+// with the general reader, which decides and words every error; so the
+// direct reader only ever accepts what the general one accepts, with the
+// same result (FuzzDirectMatchesGeneral checks both).
+
+// Bits of fastRecord.seen: a repeated key gives up, as the general reader
+// merges repeats by rules not worth repeating here.
+const (
+	seenType uint64 = 1 << iota
+	seenInterface
+	seenInternal
+	seenReason
+	seenFlow
+	seenDigest
+	seenDigestPrev
+	seenLocalBytes
+	seenLocalPackets
+	seenOtherBytes
+	seenOtherPackets
+	seenLocalRate
+	seenOtherRate
+	seenTotalBytes
+	seenTotalPackets
+	seenDetectionPackets
+	seenFirstSeenAt
+	seenLastSeenAt
+	seenTCP
+	seenResets
+	seenRetrans
+	seenSeqErrors
+	seenDetectedApplication
+	seenDetectedApplicationName
+	seenDetectedProtocol
+	seenDetectedProtocolName
+	seenCategory
+	seenHostServerName
+	seenIPProtocol
+	seenIPVersion
+	seenLocalIP
+	seenOtherIP
+	seenLocalPort
+	seenOtherPort
+	seenLocalOrigin
+	seenOtherType
+	seenVLANID
+	seenApplication
+	seenProtocol
+	seenDomain
+)
+
+// maxFastPrev is the most digest_prev entries the direct reader keeps.
+const maxFastPrev = 4
+
+type fastRecord struct {
+	r    jsonReader
+	keys *keyPredictor
+	rec  *Record
+	seen uint64
+	// Metadata strings not yet copied (see decodeDirect).
+	host, localIP, otherIP []byte
+	digest                 []byte
+	prev                   [maxFastPrev][]byte
+	nprev                  int
+}
+
+// decodeDirect decodes the object at b[p] into rec (which must be zero) and
+// returns where it ended; ok false leaves rec to be discarded.
+func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok bool) {
+	if fastPathOff {
+		return p, false
+	}
+	ar := &st.ar
+	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys, rec: rec}
+	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
+		return p, false
+	}
+	// hexText took only hex digits: what validDigest checks is the length.
+	if len(d.digest) > MaxDigestLen {
+		return p, false
+	}
+	for _, v := range d.prev[:d.nprev] {
+		if len(v) > MaxDigestLen {
+			return p, false
+		}
+	}
+	if !d.addrs(rec, ar) {
+		return p, false
+	}
+	rec.Meta.HostServerName = ar.str(d.host)
+	rec.Digest = ar.str(d.digest)
+	if d.nprev > 0 {
+		rec.DigestPrev = ar.strs(d.nprev)
+		for k, v := range d.prev[:d.nprev] {
+			rec.DigestPrev[k] = ar.str(v)
+		}
+	}
+	return d.r.i, true
+}
+
+// addrs parses the endpoints' addresses as str.addr would; an empty
+// string is absent.
+func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
+	for _, f := range [...]struct {
+		text []byte
+		out  *netip.Addr
+	}{{d.localIP, &rec.Meta.LocalIP}, {d.otherIP, &rec.Meta.OtherIP}} {
+		if len(f.text) == 0 {
+			continue
+		}
+		if a, ok := parseIPv4(f.text); ok {
+			*f.out = a
+			continue
+		}
+		// IPv6 and anything else: netip decides. The text goes to the
+		// arena, not to a new allocation.
+		a, err := netip.ParseAddr(ar.str(f.text))
+		if err != nil {
+			return false
+		}
+		*f.out = a
+	}
+	return true
+}
+
+// parseIPv4 parses dotted-quad text the way netip.ParseAddr does (four
+// fields of 0-255, no leading zeros); false for anything else, which
+// ParseAddr then reads.
+func parseIPv4(b []byte) (netip.Addr, bool) {
+	var ip [4]byte
+	field, i := 0, 0
+	for {
+		start := i
+		v := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 3 {
+			v = v*10 + int(b[i]-'0')
+			i++
+		}
+		n := i - start
+		if n == 0 || v > 255 || n > 1 && b[start] == '0' {
+			return netip.Addr{}, false
+		}
+		ip[field] = byte(v)
+		field++
+		if field == 4 {
+			if i != len(b) {
+				return netip.Addr{}, false
+			}
+			return netip.AddrFrom4(ip), true
+		}
+		if i >= len(b) || b[i] != '.' {
+			return netip.Addr{}, false
+		}
+		i++
+	}
+}
+
+// see marks a key read and reports whether it was new.
+func (d *fastRecord) see(bit uint64) bool {
+	if d.seen&bit != 0 {
+		return false
+	}
+	d.seen |= bit
+	return true
+}
+
+// member reads the next member's key, leaving the reader at its value;
+// false at the object's end or on input it gives up on (then r.bad). prev
+// is the key read before in this object, or the object's keyAt*Start.
+func (d *fastRecord) member(prev keyID) (keyID, bool) {
+	r := &d.r
+	// Compact JSON first: `,"key":value`, no whitespace to skip.
+	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
+		r.i++
+	} else if !d.memberStart(prev >= keyAtRecordStart) {
+		return keyUnknown, false
+	}
+	key := d.keys[prev]
+	if p := &keyPatterns[key]; p.at(r.b, r.i+1) {
+		r.i += p.size + 2
+	} else if id, end := lookupKey(r.b, r.i+1); id != keyUnknown {
+		key, r.i = id, end
+		d.keys[prev] = key
+	} else {
+		// Not known, or too near the end of input to be read by words.
+		lit, esc := r.str()
+		if esc || r.bad {
+			r.fail()
+			return keyUnknown, false
+		}
+		key = keyNames[string(lit[1:len(lit)-1])]
+		d.keys[prev] = key
+	}
+	if i := r.i; i+1 < len(r.b) && r.b[i] == ':' && r.b[i+1] > ' ' {
+		r.i++
+		return key, true
+	}
+	r.space()
+	if r.i >= len(r.b) || r.b[r.i] != ':' {
+		r.fail()
+		return keyUnknown, false
+	}
+	r.i++
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return keyUnknown, false
+	}
+	return key, true
+}
+
+// memberStart reads up to a member key's opening quote: whitespace and,
+// unless first, a comma; false at the object's end (consumed) or on input
+// it gives up on (then r.bad).
+func (d *fastRecord) memberStart(first bool) bool {
+	r := &d.r
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	c := r.b[r.i]
+	if c == '}' {
+		r.i++
+		return false
+	}
+	if !first {
+		if c != ',' {
+			r.fail()
+			return false
+		}
+		r.i++
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return false
+		}
+	}
+	if r.b[r.i] != '"' {
+		r.fail()
+		return false
+	}
+	return true
+}
+
+// hexText reads a string value of hex digits only, as a view of the
+// input: eight bytes at a time, the digest check and the scan for the
+// closing quote in one.
+func (d *fastRecord) hexText() []byte {
+	r := &d.r
+	b := r.b
+	if b[r.i] != '"' {
+		r.fail()
+		return nil
+	}
+	start := r.i + 1
+	i := start
+	for ; i+8 <= len(b); i += 8 {
+		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for ; i < len(b) && isHex(b[i]); i++ {
+	}
+	if i >= len(b) || b[i] != '"' {
+		r.fail()
+		return nil
+	}
+	r.i = i + 1
+	return b[start:i]
+}
+
+// text reads a string value without escapes, as a view of the input.
+func (d *fastRecord) text() []byte {
+	r := &d.r
+	if r.b[r.i] != '"' {
+		r.fail()
+		return nil
+	}
+	lit, esc := r.str()
+	if esc || r.bad {
+		r.fail()
+		return nil
+	}
+	return lit[1 : len(lit)-1]
+}
+
+// digits reads the digits at r.i into u, at most 19 of them; false (and
+// r.bad) when there are none, more, or a leading zero.
+func (d *fastRecord) digits() (u uint64, n int, ok bool) {
+	r := &d.r
+	b, i := r.b, r.i
+	// Eight bytes at a time: a number's length varies from member to
+	// member, and a loop per digit mispredicts its exit.
+	for i+8 <= len(b) && i-r.i <= 19 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		k := 8
+		if m := nonDigit8(x); m != 0 {
+			k = bits.TrailingZeros64(m) >> 3
+		}
+		u = u*pow10u[k] + eightDigits(x<<(64-8*k))
+		i += k
+		if k < 8 {
+			goto done
+		}
+	}
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		u = u*10 + uint64(c)
+	}
+done:
+	n = i - r.i
+	if n == 0 || n > 19 || n > 1 && b[r.i] == '0' {
+		r.fail()
+		return 0, 0, false
+	}
+	r.i = i
+	return u, n, true
+}
+
+// count reads a non-negative integer of at most 19 digits.
+func (d *fastRecord) count() uint64 {
+	u, _, ok := d.digits()
+	if ok && d.r.i < len(d.r.b) {
+		if c := d.r.b[d.r.i]; c == '.' || c == 'e' || c == 'E' {
+			d.r.fail()
+		}
+	}
+	return u
+}
+
+// rate reads a non-negative number as setText would: an integer of at
+// most 19 digits; a decimal of at most 19 digits that exactDecimal converts
+// exactly; anything else (float32 values printed in their shortest form,
+// exponents) through strconv.ParseFloat.
+func (d *fastRecord) rate() float64 {
+	r := &d.r
+	start := r.i
+	m, _, ok := d.digits()
+	if !ok {
+		return 0
+	}
+	if r.i >= len(r.b) {
+		return float64(m)
+	}
+	switch r.b[r.i] {
+	case '.':
+		r.i++
+		fracStart := r.i
+		var frac uint64
+		for ; r.i < len(r.b); r.i++ {
+			c := r.b[r.i] - '0'
+			if c > 9 {
+				break
+			}
+			frac = frac*10 + uint64(c)
+		}
+		k := r.i - fracStart
+		if k == 0 {
+			r.fail()
+			return 0
+		}
+		exp := r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E')
+		if !exp && digitCount(m)+k <= 19 {
+			if f, ok := decimalValue(m*pow10u[k]+frac, k); ok {
+				return f
+			}
+		}
+	case 'e', 'E':
+	default:
+		return float64(m)
+	}
+	// The JSON grammar, then strconv (its argument does not escape: the
+	// conversion is not an allocation).
+	r.i = start
+	r.number()
+	if r.bad {
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(r.b[start:r.i]), 64)
+	if err != nil {
+		r.fail() // out of range: the general reader words the error
+	}
+	return f
+}
+
+// millis reads epoch milliseconds: an integer that fits int64.
+func (d *fastRecord) millis() int64 {
+	u := d.count()
+	if u > math.MaxInt64 {
+		d.r.fail()
+	}
+	return int64(u)
+}
+
+func (d *fastRecord) record(rec *Record) bool {
+	r := &d.r
+	if r.i >= len(r.b) || r.b[r.i] != '{' {
+		return false
+	}
+	r.i++
+	for prev := keyAtRecordStart; ; {
+		key, ok := d.member(prev)
+		if !ok {
+			return !r.bad
+		}
+		prev = key
+		switch key {
+		case keyType:
+			if d.see(seenType) {
+				rec.Type = internType(d.text())
+			} else {
+				r.fail()
+			}
+		case keyInterface:
+			if v := d.text(); d.see(seenInterface) && len(v) <= MaxInterfaceLen {
+				rec.HasInterface, rec.Interface = true, intern(v)
+			} else {
+				r.fail()
+			}
+		case keyInternal:
+			if !d.see(seenInternal) {
+				r.fail()
+				break
+			}
+			rec.HasInternal = true
+			switch r.b[r.i] {
+			case 't':
+				rec.Internal = true
+				r.literal("true")
+			case 'f':
+				r.literal("false")
+			default:
+				r.fail()
+			}
+		case keyReason:
+			if v := d.text(); d.see(seenReason) {
+				rec.Reason = intern(v)
+			} else {
+				r.fail()
+			}
+		case keyFlow:
+			if d.see(seenFlow) && r.b[r.i] == '{' {
+				d.flow(rec)
+			} else {
+				r.fail()
+			}
+		default:
+			// update_interval and unknown keys: not part of a flow record.
+			r.skip()
+		}
+		if r.bad {
+			return false
+		}
+	}
+}
+
+func (d *fastRecord) flow(rec *Record) {
+	r := &d.r
+	r.i++ // '{'
+	for prev := keyAtFlowStart; ; {
+		key, ok := d.member(prev)
+		if !ok {
+			return
+		}
+		prev = key
+		switch key {
+		case keyDigest:
+			if v := d.hexText(); d.see(seenDigest) && len(v) > 0 {
+				d.digest = v
+			} else {
+				r.fail()
+			}
+		case keyDigestPrev:
+			if d.see(seenDigestPrev) {
+				d.digestPrev()
+			} else {
+				r.fail()
+			}
+		case keyLocalBytes:
+			rec.HasStats = true
+			rec.LocalBytes = d.count()
+			d.once(seenLocalBytes)
+		case keyLocalPackets:
+			rec.HasStats = true
+			rec.LocalPackets = d.count()
+			d.once(seenLocalPackets)
+		case keyOtherBytes:
+			rec.HasStats = true
+			rec.OtherBytes = d.count()
+			d.once(seenOtherBytes)
+		case keyOtherPackets:
+			rec.HasStats = true
+			rec.OtherPackets = d.count()
+			d.once(seenOtherPackets)
+		case keyLocalRate:
+			rec.HasRates = true
+			rec.LocalRate = d.rate()
+			d.once(seenLocalRate)
+		case keyOtherRate:
+			rec.HasRates = true
+			rec.OtherRate = d.rate()
+			d.once(seenOtherRate)
+		case keyTotalBytes:
+			rec.HasTotals = true
+			rec.TotalBytes = d.count()
+			d.once(seenTotalBytes)
+		case keyTotalPackets:
+			rec.HasTotals = true
+			rec.TotalPackets = d.count()
+			d.once(seenTotalPackets)
+		case keyDetectionPackets:
+			rec.HasDetectionPackets = true
+			rec.DetectionPackets = d.count()
+			d.once(seenDetectionPackets)
+		case keyFirstSeenAt:
+			rec.FirstSeenAtMillis = d.millis()
+			d.once(seenFirstSeenAt)
+		case keyLastSeenAt:
+			rec.LastSeenAtMillis = d.millis()
+			d.once(seenLastSeenAt)
+		case keyTCP:
+			if d.see(seenTCP) && r.b[r.i] == '{' {
+				rec.HasTCP = true
+				d.tcp(rec)
+			} else {
+				r.fail()
+			}
+		case keyDetectedApplication:
+			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32, seenDetectedApplication))
+		case keyDetectedApplicationName:
+			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
+		case keyDetectedProtocol:
+			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32, seenDetectedProtocol))
+		case keyDetectedProtocolName:
+			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
+		case keyCategory:
+			if d.see(seenCategory) && r.b[r.i] == '{' {
+				d.category(rec)
+			} else {
+				r.fail()
+			}
+		case keyHostServerName:
+			rec.HasMeta = true
+			if v := d.text(); d.see(seenHostServerName) && len(v) <= MaxHostNameLen {
+				d.host = v
+			} else {
+				r.fail()
+			}
+		case keyIPProtocol:
+			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8, seenIPProtocol))
+		case keyIPVersion:
+			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8, seenIPVersion))
+		case keyLocalIP:
+			rec.HasMeta = true
+			d.localIP = d.text()
+			d.once(seenLocalIP)
+		case keyOtherIP:
+			rec.HasMeta = true
+			d.otherIP = d.text()
+			d.once(seenOtherIP)
+		case keyLocalPort:
+			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
+		case keyOtherPort:
+			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16, seenOtherPort))
+		case keyLocalOrigin:
+			rec.HasMeta, rec.Meta.HasLocalOrigin = true, true
+			rec.Meta.LocalOrigin = d.boolean()
+			d.once(seenLocalOrigin)
+		case keyOtherType:
+			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
+		case keyVLANID:
+			// 4095 is the largest VLAN id (see wireMeta.fill).
+			rec.Meta.VLANID = uint16(d.countUpTo(4095, seenVLANID))
+		default:
+			r.skip()
+		}
+		if r.bad {
+			return
+		}
+	}
+}
+
+// countUpTo reads a metadata count of at most limit, its key marked by bit.
+func (d *fastRecord) countUpTo(limit uint64, bit uint64) uint64 {
+	d.rec.HasMeta = true
+	u := d.count()
+	if u > limit {
+		d.r.fail()
+	}
+	d.once(bit)
+	return u
+}
+
+// name reads a metadata name of at most limit bytes, interned.
+func (d *fastRecord) name(limit int, bit uint64) string {
+	d.rec.HasMeta = true
+	v := d.text()
+	if !d.see(bit) || len(v) > limit {
+		d.r.fail()
+		return ""
+	}
+	return intern(v)
+}
+
+// boolean reads true or false.
+func (d *fastRecord) boolean() bool {
+	r := &d.r
+	switch r.b[r.i] {
+	case 't':
+		r.literal("true")
+		return true
+	case 'f':
+		r.literal("false")
+	default:
+		r.fail()
+	}
+	return false
+}
+
+func (d *fastRecord) category(rec *Record) {
+	r := &d.r
+	r.i++ // '{'
+	for prev := keyAtCategoryStart; ; {
+		key, ok := d.member(prev)
+		if !ok {
+			return
+		}
+		prev = key
+		switch key {
+		case keyApplication:
+			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32, seenApplication))
+		case keyProtocol:
+			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32, seenProtocol))
+		case keyDomain:
+			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32, seenDomain))
+		default:
+			r.skip()
+		}
+		if r.bad {
+			return
+		}
+	}
+}
+
+// once gives up when the key read last was read before.
+func (d *fastRecord) once(bit uint64) {
+	if !d.see(bit) {
+		d.r.fail()
+	}
+}
+
+func (d *fastRecord) tcp(rec *Record) {
+	r := &d.r
+	r.i++ // '{'
+	for prev := keyAtTCPStart; ; {
+		key, ok := d.member(prev)
+		if !ok {
+			return
+		}
+		prev = key
+		switch key {
+		case keyResets:
+			rec.TCPResets = d.count()
+			d.once(seenResets)
+		case keyRetrans:
+			rec.TCPRetrans = d.count()
+			d.once(seenRetrans)
+		case keySeqErrors:
+			rec.TCPSeqErrors = d.count()
+			d.once(seenSeqErrors)
+		default:
+			r.skip()
+		}
+		if r.bad {
+			return
+		}
+	}
+}
+
+// digestPrev reads an array of at most maxFastPrev plain strings.
+func (d *fastRecord) digestPrev() {
+	r := &d.r
+	if r.b[r.i] != '[' {
+		r.fail()
+		return
+	}
+	r.i++
+	r.space()
+	if r.i < len(r.b) && r.b[r.i] == ']' {
+		r.i++
+		return
+	}
+	for !r.bad {
+		if r.i >= len(r.b) || d.nprev == maxFastPrev {
+			r.fail()
+			return
+		}
+		v := d.hexText()
+		if r.bad || len(v) == 0 {
+			r.fail()
+			return
+		}
+		d.prev[d.nprev] = v
+		d.nprev++
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+			r.space()
+		case ']':
+			r.i++
+			return
+		default:
+			r.fail()
+		}
+	}
+}
