@@ -10,11 +10,11 @@ import (
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
 type Flow struct {
-	agent string
-	// digest is the flow's stable identity: the first of digest_prev (the
-	// tuple digest from agent 5.2 on) or, without one, the first digest seen.
-	digest  string
-	aliases []string
+	agent agentID
+	// ids hold the flow's stable identity (the first of digest_prev, the
+	// tuple digest from agent 5.2 on, or without one the first digest
+	// seen) and the digests it is indexed under.
+	ids ids
 
 	attrs Attributes
 
@@ -117,11 +117,11 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
+func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
 	start := seriesStart(r, now, interval)
 	f := &Flow{
 		agent:        agent,
-		digest:       stableDigest(r),
+		ids:          newIDs(stableDigest(r)),
 		start:        stampOf(start),
 		pendingStart: stampOf(start),
 		totalStart:   stampOf(start),
@@ -240,7 +240,8 @@ func purgeReason(reason string) EndReason {
 }
 
 // Digest is the flow's stable identity (see stableDigest).
-func (f *Flow) Digest() string { return f.digest }
+// It is unpacked at each call.
+func (f *Flow) Digest() string { return f.ids.stable() }
 
 // Attrs is what the agent told of the flow so far.
 func (f *Flow) Attrs() *Attributes { return &f.attrs }

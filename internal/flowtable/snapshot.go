@@ -108,8 +108,8 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		at = now
 	}
 	return Point{
-		Agent:        f.agent,
-		Digest:       f.digest,
+		Agent:        t.agents.name(f.agent),
+		Digest:       f.ids.stable(),
 		Attrs:        f.attrs,
 		Time:         at,
 		Zero:         zero,

@@ -46,17 +46,15 @@ type agentInterval struct {
 	seen  time.Time
 }
 
-type flowKey struct {
-	agent  string
-	digest string
-}
-
 // Table is safe for concurrent use.
 type Table struct {
 	cfg Config
 
-	mu    sync.Mutex
-	index map[flowKey]*Flow
+	mu sync.Mutex
+	// index and spill: see find.
+	index  map[uint64]*Flow
+	spill  map[spillKey]*Flow
+	agents agents
 	// intervals holds each agent's update_interval from its agent_status
 	// records; at most MaxFlows agents, each forgotten by Expire once its
 	// agent_status stopped for the idle timeout.
@@ -82,7 +80,7 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*Flow), intervals: make(map[string]agentInterval)}
+	return &Table{cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval)}
 }
 
 // Len is the number of flows tracked.
@@ -125,12 +123,13 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 	t.mu.Lock()
 	defer t.mu.Unlock()
 
-	keep, err := t.reserve(agent, recs)
+	id := t.agents.id(agent)
+	keep, err := t.reserve(id, recs)
 	if err != nil {
 		return err
 	}
 	for i := range recs {
-		outcomes[i] = t.apply(agent, &recs[i], now, dedup, keep)
+		outcomes[i] = t.apply(agent, &id, &recs[i], now, dedup, keep)
 	}
 	return nil
 }
@@ -138,7 +137,7 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 // reserve checks that the batch's new flows fit. When they need evictions,
 // it returns the clean flows the batch itself updates, which making room
 // must not evict.
-func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool, err error) {
+func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]bool, err error) {
 	var planned map[string]bool
 	needed := 0
 	for i := range recs {
@@ -178,20 +177,24 @@ func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool
 // larger one is more likely a bad value than an agent's setting.
 const maxUpdateInterval = time.Hour
 
-func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
+// apply takes one record of agent, whose id (noAgent while it has no flow)
+// it keeps up to date.
+func (t *Table) apply(agent string, id *agentID, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r, now)
 		return Skipped
 	}
 	outcome := Applied
-	f := t.lookup(agent, r)
+	f := t.lookup(*id, r)
 	switch {
 	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
 			t.evictOldestClean(keep, now) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
+		// After the eviction, which may free the agent's last flow.
+		*id = t.agents.acquire(agent)
+		f = newFlow(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -241,7 +244,7 @@ func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
 	if f.finished {
 		return
 	}
-	t.endUpd = Update{Agent: f.agent, Flow: f, Ended: reason, Time: now,
+	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now,
 		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate}
 	t.observe(&t.endUpd)
 }
@@ -262,12 +265,12 @@ func (t *Table) noteInterval(agent string, r *record.Record, now time.Time) {
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.
-func (t *Table) lookup(agent string, r *record.Record) *Flow {
-	if f := t.index[flowKey{agent, r.Digest}]; f != nil {
+func (t *Table) lookup(agent agentID, r *record.Record) *Flow {
+	if f := t.find(agent, r.Digest); f != nil {
 		return f
 	}
 	for _, d := range r.DigestPrev {
-		if f := t.index[flowKey{agent, d}]; f != nil {
+		if f := t.find(agent, d); f != nil {
 			return f
 		}
 	}
@@ -282,16 +285,14 @@ func (t *Table) indexDigests(f *Flow, r *record.Record) {
 }
 
 func (t *Table) alias(f *Flow, digest string) {
-	if digest == "" || len(f.aliases) >= maxAliases {
+	if digest == "" || f.ids.count() >= maxAliases {
 		return
 	}
-	k := flowKey{f.agent, digest}
-	if _, taken := t.index[k]; taken {
-		// Either already ours, or another live flow's: the first claim wins.
-		return
+	// Taken when already ours, or another live flow's: the first claim
+	// wins.
+	if t.claim(f, digest) {
+		f.ids = f.ids.with(digest, f.ids.isStable(digest))
 	}
-	t.index[k] = f
-	f.aliases = append(f.aliases, digest)
 }
 
 // place puts a flow in the list its state calls for, ordered by the time
@@ -315,9 +316,8 @@ func (t *Table) place(f *Flow) {
 }
 
 func (t *Table) remove(f *Flow) {
-	for _, d := range f.aliases {
-		delete(t.index, flowKey{f.agent, d})
-	}
+	t.unindex(f)
+	t.agents.release(f.agent)
 	f.list.Remove(f.elem)
 	f.elem, f.list = nil, nil
 	t.count--
