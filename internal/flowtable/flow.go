@@ -1,7 +1,6 @@
 package flowtable
 
 import (
-	"container/list"
 	"time"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
@@ -29,10 +28,8 @@ type Flow struct {
 	// fixed for the life of the entry.
 	start stamp
 	sum   Counters
-	// pending is what has not yet been handed downstream, since
-	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
-	pending      *Counters
-	pendingStart stamp
+	// x holds what only some flows need; nil for the others.
+	x *extra
 
 	localRate float64
 	otherRate float64
@@ -49,9 +46,6 @@ type Flow struct {
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
-	// announced is when the flow's per-flow series were first handed
-	// downstream as zeros (see Config.ZeroHold); zero until then.
-	announced stamp
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement.
 	gen uint64
@@ -76,13 +70,34 @@ type Flow struct {
 	recent *recent
 
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
-	epoch uint64
+	epoch uint32
+	// list is the table's list the flow is in, linked through prev and
+	// next.
+	list       listID
+	prev, next *Flow
+}
+
+// extra is the part of a flow that only per-flow metrics, or a flow the
+// agent reused, need.
+type extra struct {
+	// pending is what has not yet been handed downstream, since
+	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
+	pending      Counters
+	pendingStart stamp
+	// announced is when the flow's per-flow series were first handed
+	// downstream as zeros (see Config.ZeroHold); zero until then.
+	announced stamp
 	// life is set when the agent reused the flow's tuple after it ended:
 	// where the current life began (nil: with the entry).
 	life *life
+}
 
-	list *list.List
-	elem *list.Element
+// extra returns f.x, made when missing.
+func (f *Flow) extra() *extra {
+	if f.x == nil {
+		f.x = &extra{pendingStart: f.start}
+	}
+	return f.x
 }
 
 // stableDigest is the identity a new flow gets from its first record.
@@ -120,14 +135,13 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
 	start := seriesStart(r, now, interval)
 	f := &Flow{
-		agent:        agent,
-		ids:          newIDs(stableDigest(r)),
-		start:        stampOf(start),
-		pendingStart: stampOf(start),
-		totalStart:   stampOf(start),
+		agent:      agent,
+		ids:        newIDs(stableDigest(r)),
+		start:      stampOf(start),
+		totalStart: stampOf(start),
 	}
 	if perFlow {
-		f.pending = new(Counters)
+		f.extra()
 	}
 	if dedup {
 		f.seen(r) // remember the first record too
@@ -179,8 +193,10 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			d := countersOf(r)
 			u.Delta = d
 			f.sum.Add(d)
-			if f.pending != nil {
-				f.pending.Add(d)
+			if f.x != nil {
+				// Only kept for per-flow metrics; adding to a reused
+				// flow's x without them sends nothing.
+				f.x.pending.Add(d)
 			}
 			f.hasStats = true
 			changed = true
@@ -291,8 +307,8 @@ type life struct {
 // life: a flow revived after it ended (the agent reusing the tuple) keeps
 // its entry and series, but its duration and size start again.
 func (f *Flow) LifeFirstSeen() time.Time {
-	if f.life != nil {
-		return f.life.start
+	if f.x != nil && f.x.life != nil {
+		return f.x.life.start
 	}
 	return f.start.Time()
 }
@@ -300,8 +316,8 @@ func (f *Flow) LifeFirstSeen() time.Time {
 // LifeSum: see LifeFirstSeen.
 func (f *Flow) LifeSum() Counters {
 	s := f.sum
-	if f.life != nil {
-		s.Sub(f.life.base)
+	if f.x != nil && f.x.life != nil {
+		s.Sub(f.x.life.base)
 	}
 	return s
 }

@@ -4,7 +4,6 @@
 package flowtable // import "github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
 
 import (
-	"container/list"
 	"errors"
 	"sync"
 	"time"
@@ -65,8 +64,8 @@ type Table struct {
 	// place, mergeClean), which is the eviction and expiry order; dirty is
 	// too, except that a flush moves the flows it took but could not clean
 	// (held zeros, changed since) behind the others.
-	dirty list.List
-	clean list.List
+	dirty flowList
+	clean flowList
 
 	// upd and endUpd are the Updates handed to the Observer (see apply,
 	// endQuietly), reused under the lock.
@@ -74,13 +73,16 @@ type Table struct {
 
 	// epoch numbers the flushes (BeginFlush); flushNow is the current one's
 	// time.
-	epoch    uint64
+	epoch    uint32
 	flushNow time.Time
 }
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval)}
+	return &Table{
+		cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval),
+		dirty: flowList{id: inDirty}, clean: flowList{id: inClean},
+	}
 }
 
 // Len is the number of flows tracked.
@@ -162,7 +164,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 	keep = make(map[*Flow]bool)
 	for i := range recs {
 		if r := &recs[i]; r.IsFlow() {
-			if f := t.lookup(agent, r); f != nil && f.list == &t.clean {
+			if f := t.lookup(agent, r); f != nil && f.list == inClean {
 				keep[f] = true
 			}
 		}
@@ -209,7 +211,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, now time.Time
 	u := &t.upd
 	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
 	if u.Started && f.gen > 0 {
-		f.life = &life{start: now, base: f.sum}
+		f.extra().life = &life{start: now, base: f.sum}
 	}
 	f.apply(r, now, u)
 	if !t.cfg.PerFlow && f.dirty {
@@ -299,35 +301,43 @@ func (t *Table) alias(f *Flow, digest string) {
 // of its latest record, so both lists are least recently updated first. The
 // flow is usually the latest one, so the walk from the back is short.
 func (t *Table) place(f *Flow) {
-	if f.elem != nil {
-		f.list.Remove(f.elem)
+	if l := t.listOf(f); l != nil {
+		l.remove(f)
 	}
-	f.list = &t.clean
+	l := &t.clean
 	if f.dirty {
-		f.list = &t.dirty
+		l = &t.dirty
 	}
-	for e := f.list.Back(); e != nil; e = e.Prev() {
-		if e.Value.(*Flow).lastUpdate <= f.lastUpdate {
-			f.elem = f.list.InsertAfter(f, e)
-			return
-		}
+	at := l.tail
+	for at != nil && at.lastUpdate > f.lastUpdate {
+		at = at.prev
 	}
-	f.elem = f.list.PushFront(f)
+	l.insertAfter(f, at)
+}
+
+// listOf is the list f is in, nil for none.
+func (t *Table) listOf(f *Flow) *flowList {
+	switch f.list {
+	case inDirty:
+		return &t.dirty
+	case inClean:
+		return &t.clean
+	}
+	return nil
 }
 
 func (t *Table) remove(f *Flow) {
 	t.unindex(f)
 	t.agents.release(f.agent)
-	f.list.Remove(f.elem)
-	f.elem, f.list = nil, nil
+	t.listOf(f).remove(f)
 	t.count--
 }
 
 // evictOldestClean frees the least recently updated flow with nothing left
 // to send, other than those in keep.
 func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
-	for e := t.clean.Front(); e != nil; e = e.Next() {
-		if f := e.Value.(*Flow); !keep[f] {
+	for f := t.clean.head; f != nil; f = f.next {
+		if !keep[f] {
 			t.endQuietly(f, EndEvicted, now)
 			t.remove(f)
 			return
@@ -368,18 +378,18 @@ const expireBatch = 4096
 func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for e := t.clean.Front(); e != nil; {
-		f := e.Value.(*Flow)
+	for f := t.clean.head; f != nil; {
 		if now.Sub(f.lastUpdate.Time()) < t.cfg.IdleTimeout {
 			return freed, false
 		}
 		if freed == expireBatch {
 			return freed, true
 		}
-		e = e.Next()
+		next := f.next
 		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
 		freed++
+		f = next
 	}
 	return freed, false
 }
