@@ -9,13 +9,12 @@ import (
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
 type Flow struct {
-	agent agentID
 	// ids hold the flow's stable identity (the first of digest_prev, the
 	// tuple digest from agent 5.2 on, or without one the first digest
 	// seen) and the digests it is indexed under.
 	ids ids
 
-	attrs Attributes
+	attrs packedAttrs
 
 	// Keys belongs to the table's Observer: the views keep there, per
 	// view, the series the flow counts toward.
@@ -36,9 +35,6 @@ type Flow struct {
 
 	totalBytes   uint64
 	totalPackets uint64
-	// totalStart moves when the agent's total goes down (a new flow under an
-	// old digest, or an agent restart).
-	totalStart stamp
 
 	detection uint64
 
@@ -46,9 +42,11 @@ type Flow struct {
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
+	agent      agentID
 	// gen counts applied records, so a flush can tell whether the flow
-	// changed between its snapshot and its acknowledgement.
-	gen uint64
+	// changed between its snapshot and its acknowledgement; 0 only before
+	// the first.
+	gen uint32
 
 	hasStats     bool
 	hasTCP       bool
@@ -90,6 +88,18 @@ type extra struct {
 	// life is set when the agent reused the flow's tuple after it ended:
 	// where the current life began (nil: with the entry).
 	life *life
+	// totalStart is where the agent's total series starts, when not at
+	// the flow's start: it moves when the agent's total goes down (a new
+	// flow under an old digest, or an agent restart).
+	totalStart stamp
+}
+
+// totalStart is where the agent's total series starts.
+func (f *Flow) totalStart() stamp {
+	if f.x != nil && f.x.totalStart != 0 {
+		return f.x.totalStart
+	}
+	return f.start
 }
 
 // extra returns f.x, made when missing.
@@ -135,10 +145,9 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
 	start := seriesStart(r, now, interval)
 	f := &Flow{
-		agent:      agent,
-		ids:        newIDs(stableDigest(r)),
-		start:      stampOf(start),
-		totalStart: stampOf(start),
+		agent: agent,
+		ids:   newIDs(stableDigest(r)),
+		start: stampOf(start),
 	}
 	if perFlow {
 		f.extra()
@@ -161,16 +170,23 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
 	attrsChanged := false
-	if (r.HasInterface || f.gen == 0) && f.attrs.Interface != r.Interface {
-		f.attrs.Interface = r.Interface
-		attrsChanged = true
-	}
-	if (r.HasInternal || f.gen == 0) && f.attrs.Internal != r.Internal {
-		f.attrs.Internal = r.Internal
-		attrsChanged = true
-	}
-	if mergeMeta(&f.attrs.Meta, r) {
-		attrsChanged = true
+	if r.HasInterface || r.HasInternal || r.HasMeta || f.gen == 0 {
+		old := f.attrs.unpack()
+		a := old
+		if (r.HasInterface || f.gen == 0) && a.Interface != r.Interface {
+			a.Interface = r.Interface
+			attrsChanged = true
+		}
+		if (r.HasInternal || f.gen == 0) && a.Internal != r.Internal {
+			a.Internal = r.Internal
+			attrsChanged = true
+		}
+		if mergeMeta(&a.Meta, r) {
+			attrsChanged = true
+		}
+		if attrsChanged {
+			f.attrs = pack(a, old, f.attrs)
+		}
 	}
 	u.AttrsChanged = attrsChanged && !u.Started
 	if r.LastSeenAtMillis > 0 {
@@ -181,7 +197,9 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	if t := stampOf(now); t > f.lastUpdate {
 		f.lastUpdate = t
 	}
-	f.gen++
+	if f.gen++; f.gen == 0 {
+		f.gen = 1 // wrapped: 0 is for a flow that took no record
+	}
 
 	changed := false
 	// Only flow_stats and flow_purge carry deltas the agent resets after
@@ -223,7 +241,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
-			f.totalStart = stampOf(now)
+			f.extra().totalStart = stampOf(now)
 			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
 			changed = true
 		default:
@@ -259,8 +277,9 @@ func purgeReason(reason string) EndReason {
 // It is unpacked at each call.
 func (f *Flow) Digest() string { return f.ids.stable() }
 
-// Attrs is what the agent told of the flow so far.
-func (f *Flow) Attrs() *Attributes { return &f.attrs }
+// Attrs is what the agent told of the flow so far, unpacked at each call
+// (a flow keeps them packed).
+func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
 
 // Sum is the flow's deltas summed since it started.
 func (f *Flow) Sum() Counters { return f.sum }

@@ -45,7 +45,7 @@ type Point struct {
 
 type ref struct {
 	f   *Flow
-	gen uint64
+	gen uint32
 }
 
 // Snapshot is a batch of changed flows at one flush. Hand it back with
@@ -109,7 +109,7 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 	return Point{
 		Agent:        t.agents.name(f.agent),
 		Digest:       f.ids.stable(),
-		Attrs:        f.attrs,
+		Attrs:        f.attrs.unpack(),
 		Time:         at,
 		Zero:         zero,
 		HasStats:     f.hasStats,
@@ -122,7 +122,7 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,
 		HasTotals:    f.hasTotals,
-		TotalStart:   f.totalStart.Time(),
+		TotalStart:   f.totalStart().Time(),
 		TotalBytes:   f.totalBytes,
 		TotalPackets: f.totalPackets,
 		HasDetection: f.hasDetection,
