@@ -133,3 +133,52 @@ func TestExpireFreesManyFlowsInBatches(t *testing.T) {
 	assert.Equal(t, n, tb.Expire(at(61)))
 	assert.Equal(t, 1, tb.Len(), "the recent flow stays")
 }
+
+// BenchmarkSnapshotBatch is the cost, per flow, of taking N changed flows
+// (with metadata and three digests, as BenchmarkTableMemory fills them) out
+// of the table in batches of 4096 and committing them: what a flush of
+// per-flow metrics holds the table's lock for, batch after batch.
+func BenchmarkSnapshotBatch(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint("flows=", n), func(b *testing.B) {
+			if n >= 1_000_000 && testing.Short() {
+				b.Skip("short")
+			}
+			tb := New(Config{MaxFlows: n, IdleTimeout: time.Hour, PerFlow: true})
+			fillTable(tb, n, false)
+			var snap, commit time.Duration
+			batches := 0
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				// fillTable left every flow dirty; the later rounds dirty
+				// them again with one record each.
+				if i > 0 {
+					out := make([]Outcome, 1)
+					for f := tb.clean.head; f != nil; {
+						next := f.next
+						r := stats(f.Digest(), nil, 1, 1)
+						_ = tb.ApplyBatch("8a1f0f3e-0000-4000-8000-00000000000a", []record.Record{*r}, t0.Add(time.Duration(i)*time.Second), false, out)
+						f = next
+					}
+				}
+				tb.BeginFlush(t0.Add(time.Duration(i) * time.Second))
+				b.StartTimer()
+				for {
+					start := time.Now()
+					s := tb.Snapshot(4096)
+					snap += time.Since(start)
+					if len(s.Points) == 0 {
+						break
+					}
+					start = time.Now()
+					tb.Commit(s)
+					commit += time.Since(start)
+					batches++
+				}
+			}
+			b.ReportMetric(float64(snap.Nanoseconds())/float64(b.N*n), "snapshot-ns/flow")
+			b.ReportMetric(float64(commit.Nanoseconds())/float64(b.N*n), "commit-ns/flow")
+			b.ReportMetric(float64((snap+commit).Microseconds())/float64(batches), "us/batch")
+		})
+	}
+}

@@ -46,6 +46,9 @@ type Point struct {
 type ref struct {
 	f   *Flow
 	gen uint32
+	// ids are f's, read under the lock: Point.Digest is unpacked from
+	// them after it.
+	ids ids
 }
 
 // Snapshot is a batch of changed flows at one flush. Hand it back with
@@ -71,18 +74,30 @@ func (t *Table) BeginFlush(now time.Time) {
 // last committed and not yet taken in this flush, least recently updated
 // first. It holds the table's lock for one batch only, so a flush of a large
 // table in batches never holds the inputs up for long.
+//
+// What it allocates, it allocates outside the lock: an allocation under it
+// can be made to assist the garbage collector, and the inputs wait.
 func (t *Table) Snapshot(limit int) *Snapshot {
+	s := &Snapshot{}
+	if limit > 0 {
+		s.Points, s.refs = make([]Point, 0, limit), make([]ref, 0, limit)
+	}
+	t.snapshot(s, limit)
+	for i := range s.Points {
+		s.Points[i].Digest = s.refs[i].ids.stable()
+	}
+	return s
+}
+
+func (t *Table) snapshot(s *Snapshot, limit int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	s.now, s.epoch = t.flushNow, t.epoch
 	n := t.dirty.Len()
 	if limit > 0 {
 		n = min(n, limit)
-	}
-	s := &Snapshot{
-		Points: make([]Point, 0, n),
-		refs:   make([]ref, 0, n),
-		now:    t.flushNow,
-		epoch:  t.epoch,
+	} else {
+		s.Points, s.refs = make([]Point, 0, n), make([]ref, 0, n)
 	}
 	for f := t.dirty.head; f != nil && len(s.refs) < n; f = f.next {
 		if f.epoch == t.epoch && t.epoch != 0 {
@@ -91,9 +106,8 @@ func (t *Table) Snapshot(limit int) *Snapshot {
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, gen: f.gen})
+		s.refs = append(s.refs, ref{f: f, gen: f.gen, ids: f.ids})
 	}
-	return s
 }
 
 func (t *Table) point(f *Flow, now time.Time) Point {
@@ -108,7 +122,6 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 	}
 	return Point{
 		Agent:        t.agents.name(f.agent),
-		Digest:       f.ids.stable(),
 		Attrs:        f.attrs.unpack(),
 		Time:         at,
 		Zero:         zero,
@@ -138,9 +151,9 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 // dirty and move behind the flows not yet taken in this flush. Its cost is
 // linear in the snapshot.
 func (t *Table) Commit(s *Snapshot) {
+	cleaned := make([]*Flow, 0, len(s.refs))
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	cleaned := make([]*Flow, 0, len(s.refs))
 	for i, r := range s.refs {
 		f, p := r.f, &s.Points[i]
 		if f.list == inNone {

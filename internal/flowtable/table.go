@@ -373,7 +373,7 @@ func (t *Table) forgetIntervals(now time.Time) {
 
 // expireBatch bounds the flows one hold of the lock frees, so that the
 // inputs never wait long behind an expiry of many flows.
-const expireBatch = 4096
+const expireBatch = 1024
 
 func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 	t.mu.Lock()
