@@ -151,7 +151,11 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 // dirty and move behind the flows not yet taken in this flush. Its cost is
 // linear in the snapshot.
 func (t *Table) Commit(s *Snapshot) {
-	cleaned := make([]*Flow, 0, len(s.refs))
+	t.commit(s, make([]*Flow, 0, len(s.refs)))
+}
+
+// commit is Commit under the lock, with room for the flows it cleans.
+func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i, r := range s.refs {
