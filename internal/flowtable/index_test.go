@@ -122,3 +122,33 @@ func TestSpillIsUsedWhenHashesCollide(t *testing.T) {
 	assert.Nil(t, tb.find(tb.agents.id("a"), "d3"))
 	assert.Nil(t, tb.find(tb.agents.id("b"), "d1"))
 }
+
+// FuzzIDsRoundTrip: whatever digests a flow is known under, its packed ids
+// give each back exactly, and hold no other.
+func FuzzIDsRoundTrip(f *testing.F) {
+	f.Add("9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f", "0f1e2d3c4b5a69788796a5b4c3d2e1f001234567", "ab")
+	f.Add("ABCDEF", "abcdef", "abcde")
+	f.Add("tuple", "", "\x00\xff")
+	f.Fuzz(func(t *testing.T, stable, a, b string) {
+		s := newIDs(stable)
+		if got := s.stable(); got != stable {
+			t.Fatalf("stable %q came back as %q", stable, got)
+		}
+		held := map[string]bool{}
+		for _, d := range []string{a, b, stable} {
+			if d == "" || held[d] {
+				continue
+			}
+			s = s.with(d, s.isStable(d))
+			held[d] = true
+		}
+		if s.stable() != stable || s.count() != len(held) {
+			t.Fatalf("stable %q, count %d, want %q, %d", s.stable(), s.count(), stable, len(held))
+		}
+		for _, d := range []string{a, b, stable, a + "0", strings.ToUpper(a), strings.TrimSuffix(b, "0")} {
+			if s.holds(d) != held[d] {
+				t.Fatalf("holds(%q) = %v, want %v", d, s.holds(d), held[d])
+			}
+		}
+	})
+}
