@@ -19,8 +19,8 @@ import (
 // of at most this many flows or view series, so that neither the points of
 // a large table nor the table's lock are held all at once.
 const (
-	flowsPerBatch  = 4096
-	seriesPerBatch = 4096
+	flowsPerBatch  = 1024
+	seriesPerBatch = 1024
 )
 
 func newEmitter(cfg *Config, set receiver.Settings) flowmetrics.Emitter {

@@ -113,7 +113,7 @@ func (l *Logs) consider(u *flowtable.Update) {
 	if rec.Sum.LocalBytes+rec.Sum.OtherBytes < l.minBytes {
 		return
 	}
-	if !l.filters.Pass(f.Attrs()) {
+	if !l.filters.Pass(&rec.Attrs) {
 		return
 	}
 	// The update's own time keeps the bound a function of the record

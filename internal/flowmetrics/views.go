@@ -212,7 +212,8 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		}
 		cur := old
 		if old == keyUnset || u.Started || u.AttrsChanged {
-			cur = v.place(u.Agent, f.Attrs(), u.Time, vs.OnOverflow)
+			a := f.Attrs()
+			cur = v.place(u.Agent, &a, u.Time, vs.OnOverflow)
 		}
 		if old >= 0 && beforeActive {
 			s := v.series[old]

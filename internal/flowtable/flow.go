@@ -1,7 +1,6 @@
 package flowtable
 
 import (
-	"container/list"
 	"time"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
@@ -10,13 +9,12 @@ import (
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
 type Flow struct {
-	agent string
-	// digest is the flow's stable identity: the first of digest_prev (the
-	// tuple digest from agent 5.2 on) or, without one, the first digest seen.
-	digest  string
-	aliases []string
+	// ids hold the flow's stable identity (the first of digest_prev, the
+	// tuple digest from agent 5.2 on, or without one the first digest
+	// seen) and the digests it is indexed under.
+	ids ids
 
-	attrs Attributes
+	attrs packedAttrs
 
 	// Keys belongs to the table's Observer: the views keep there, per
 	// view, the series the flow counts toward.
@@ -29,19 +27,14 @@ type Flow struct {
 	// fixed for the life of the entry.
 	start stamp
 	sum   Counters
-	// pending is what has not yet been handed downstream, since
-	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
-	pending      *Counters
-	pendingStart stamp
+	// x holds what only some flows need; nil for the others.
+	x *extra
 
 	localRate float64
 	otherRate float64
 
 	totalBytes   uint64
 	totalPackets uint64
-	// totalStart moves when the agent's total goes down (a new flow under an
-	// old digest, or an agent restart).
-	totalStart stamp
 
 	detection uint64
 
@@ -49,12 +42,11 @@ type Flow struct {
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
-	// announced is when the flow's per-flow series were first handed
-	// downstream as zeros (see Config.ZeroHold); zero until then.
-	announced stamp
+	agent      agentID
 	// gen counts applied records, so a flush can tell whether the flow
-	// changed between its snapshot and its acknowledgement.
-	gen uint64
+	// changed between its snapshot and its acknowledgement; 0 only before
+	// the first.
+	gen uint32
 
 	hasStats     bool
 	hasTCP       bool
@@ -76,13 +68,46 @@ type Flow struct {
 	recent *recent
 
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
-	epoch uint64
+	epoch uint32
+	// list is the table's list the flow is in, linked through prev and
+	// next.
+	list       listID
+	prev, next *Flow
+}
+
+// extra is the part of a flow that only per-flow metrics, or a flow the
+// agent reused, need.
+type extra struct {
+	// pending is what has not yet been handed downstream, since
+	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
+	pending      Counters
+	pendingStart stamp
+	// announced is when the flow's per-flow series were first handed
+	// downstream as zeros (see Config.ZeroHold); zero until then.
+	announced stamp
 	// life is set when the agent reused the flow's tuple after it ended:
 	// where the current life began (nil: with the entry).
 	life *life
+	// totalStart is where the agent's total series starts, when not at
+	// the flow's start: it moves when the agent's total goes down (a new
+	// flow under an old digest, or an agent restart).
+	totalStart stamp
+}
 
-	list *list.List
-	elem *list.Element
+// totalStart is where the agent's total series starts.
+func (f *Flow) totalStart() stamp {
+	if f.x != nil && f.x.totalStart != 0 {
+		return f.x.totalStart
+	}
+	return f.start
+}
+
+// extra returns f.x, made when missing.
+func (f *Flow) extra() *extra {
+	if f.x == nil {
+		f.x = &extra{pendingStart: f.start}
+	}
+	return f.x
 }
 
 // stableDigest is the identity a new flow gets from its first record.
@@ -117,17 +142,15 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent string, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
+func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
 	start := seriesStart(r, now, interval)
 	f := &Flow{
-		agent:        agent,
-		digest:       stableDigest(r),
-		start:        stampOf(start),
-		pendingStart: stampOf(start),
-		totalStart:   stampOf(start),
+		agent: agent,
+		ids:   newIDs(stableDigest(r)),
+		start: stampOf(start),
 	}
 	if perFlow {
-		f.pending = new(Counters)
+		f.extra()
 	}
 	if dedup {
 		f.seen(r) // remember the first record too
@@ -147,16 +170,23 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
 	attrsChanged := false
-	if (r.HasInterface || f.gen == 0) && f.attrs.Interface != r.Interface {
-		f.attrs.Interface = r.Interface
-		attrsChanged = true
-	}
-	if (r.HasInternal || f.gen == 0) && f.attrs.Internal != r.Internal {
-		f.attrs.Internal = r.Internal
-		attrsChanged = true
-	}
-	if mergeMeta(&f.attrs.Meta, r) {
-		attrsChanged = true
+	if r.HasInterface || r.HasInternal || r.HasMeta || f.gen == 0 {
+		old := f.attrs.unpack()
+		a := old
+		if (r.HasInterface || f.gen == 0) && a.Interface != r.Interface {
+			a.Interface = r.Interface
+			attrsChanged = true
+		}
+		if (r.HasInternal || f.gen == 0) && a.Internal != r.Internal {
+			a.Internal = r.Internal
+			attrsChanged = true
+		}
+		if mergeMeta(&a.Meta, r) {
+			attrsChanged = true
+		}
+		if attrsChanged {
+			f.attrs = pack(a, old, f.attrs)
+		}
 	}
 	u.AttrsChanged = attrsChanged && !u.Started
 	if r.LastSeenAtMillis > 0 {
@@ -167,7 +197,9 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	if t := stampOf(now); t > f.lastUpdate {
 		f.lastUpdate = t
 	}
-	f.gen++
+	if f.gen++; f.gen == 0 {
+		f.gen = 1 // wrapped: 0 is for a flow that took no record
+	}
 
 	changed := false
 	// Only flow_stats and flow_purge carry deltas the agent resets after
@@ -179,8 +211,10 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			d := countersOf(r)
 			u.Delta = d
 			f.sum.Add(d)
-			if f.pending != nil {
-				f.pending.Add(d)
+			if f.x != nil {
+				// Only kept for per-flow metrics; adding to a reused
+				// flow's x without them sends nothing.
+				f.x.pending.Add(d)
 			}
 			f.hasStats = true
 			changed = true
@@ -207,7 +241,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
-			f.totalStart = stampOf(now)
+			f.extra().totalStart = stampOf(now)
 			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
 			changed = true
 		default:
@@ -240,10 +274,12 @@ func purgeReason(reason string) EndReason {
 }
 
 // Digest is the flow's stable identity (see stableDigest).
-func (f *Flow) Digest() string { return f.digest }
+// It is unpacked at each call.
+func (f *Flow) Digest() string { return f.ids.stable() }
 
-// Attrs is what the agent told of the flow so far.
-func (f *Flow) Attrs() *Attributes { return &f.attrs }
+// Attrs is what the agent told of the flow so far, unpacked at each call
+// (a flow keeps them packed).
+func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
 
 // Sum is the flow's deltas summed since it started.
 func (f *Flow) Sum() Counters { return f.sum }
@@ -290,8 +326,8 @@ type life struct {
 // life: a flow revived after it ended (the agent reusing the tuple) keeps
 // its entry and series, but its duration and size start again.
 func (f *Flow) LifeFirstSeen() time.Time {
-	if f.life != nil {
-		return f.life.start
+	if f.x != nil && f.x.life != nil {
+		return f.x.life.start
 	}
 	return f.start.Time()
 }
@@ -299,8 +335,8 @@ func (f *Flow) LifeFirstSeen() time.Time {
 // LifeSum: see LifeFirstSeen.
 func (f *Flow) LifeSum() Counters {
 	s := f.sum
-	if f.life != nil {
-		s.Sub(f.life.base)
+	if f.x != nil && f.x.life != nil {
+		s.Sub(f.x.life.base)
 	}
 	return s
 }

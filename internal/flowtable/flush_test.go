@@ -2,8 +2,11 @@ package flowtable
 
 import (
 	"fmt"
+	"runtime"
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,4 +135,104 @@ func TestExpireFreesManyFlowsInBatches(t *testing.T) {
 	apply(t, tb, "a", stats("recent", nil, 1, 0), at(30))
 	assert.Equal(t, n, tb.Expire(at(61)))
 	assert.Equal(t, 1, tb.Len(), "the recent flow stays")
+}
+
+// BenchmarkSnapshotBatch is the cost, per flow, of taking N changed flows
+// (with metadata and three digests, as BenchmarkTableMemory fills them) out
+// of the table in batches of flushBatch and committing them, and the
+// longest Snapshot and Commit of one batch: what a flush of per-flow metrics
+// holds the table's lock for, batch after batch (only the parts under the
+// lock are timed). Times are the benchmark thread's CPU time, which other
+// processes on the machine do not inflate.
+func BenchmarkSnapshotBatch(b *testing.B) {
+	const flushBatch = 1024 // the receiver's flowsPerBatch
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint("flows=", n), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			tb := New(Config{MaxFlows: n, IdleTimeout: time.Hour, PerFlow: true})
+			fillTable(tb, n, false)
+			var snap, commit, snapMax, commitMax time.Duration
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				// fillTable left every flow dirty; the later rounds dirty
+				// them again with one record each.
+				if i > 0 {
+					out := make([]Outcome, 1)
+					for f := tb.clean.head; f != nil; {
+						next := f.next
+						r := stats(f.Digest(), nil, 1, 1)
+						_ = tb.ApplyBatch("8a1f0f3e-0000-4000-8000-00000000000a", []record.Record{*r}, t0.Add(time.Duration(i)*time.Second), false, out)
+						f = next
+					}
+				}
+				tb.BeginFlush(t0.Add(time.Duration(i) * time.Second))
+				b.StartTimer()
+				for {
+					// Snapshot and Commit, timing only what they do under
+					// the lock.
+					s := &Snapshot{Points: make([]Point, 0, flushBatch), refs: make([]ref, 0, flushBatch)}
+					start := threadCPU()
+					tb.snapshot(s, flushBatch)
+					d := threadCPU() - start
+					snap, snapMax = snap+d, max(snapMax, d)
+					if len(s.Points) == 0 {
+						break
+					}
+					cleaned := make([]*Flow, 0, len(s.refs))
+					start = threadCPU()
+					tb.commit(s, cleaned)
+					d = threadCPU() - start
+					commit, commitMax = commit+d, max(commitMax, d)
+				}
+			}
+			b.ReportMetric(float64(snap.Nanoseconds())/float64(b.N*n), "snapshot-ns/flow")
+			b.ReportMetric(float64(commit.Nanoseconds())/float64(b.N*n), "commit-ns/flow")
+			b.ReportMetric(float64(snapMax.Microseconds())/1000, "max-snapshot-ms")
+			b.ReportMetric(float64(commitMax.Microseconds())/1000, "max-commit-ms")
+		})
+	}
+}
+
+// threadCPU is the calling thread's CPU time (the goroutine must be locked
+// to its thread), from clock_gettime: getrusage counts in scheduler ticks.
+func threadCPU() time.Duration {
+	const clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID, Linux
+	var ts syscall.Timespec
+	_, _, _ = syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
+	return time.Duration(ts.Nano())
+}
+
+// BenchmarkExpireBatch is the cost of expiring N idle flows, per flow, and
+// the longest hold of the table's lock among its batches (thread CPU time,
+// as BenchmarkSnapshotBatch).
+func BenchmarkExpireBatch(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint("flows=", n), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var total, longest time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				tb := New(Config{MaxFlows: n, IdleTimeout: time.Minute})
+				fillTable(tb, n, false)
+				b.StartTimer()
+				for more := true; more; {
+					start := threadCPU()
+					var freed int
+					freed, more = tb.expireSome(t0.Add(time.Hour))
+					d := threadCPU() - start
+					total, longest = total+d, max(longest, d)
+					if freed == 0 {
+						break
+					}
+				}
+				if tb.Len() != 0 {
+					b.Fatalf("%d flows left", tb.Len())
+				}
+			}
+			b.ReportMetric(float64(total.Nanoseconds())/float64(b.N*n), "cpu-ns/flow")
+			b.ReportMetric(float64(longest.Microseconds())/1000, "max-hold-ms")
+		})
+	}
 }

@@ -2,7 +2,6 @@ package flowtable
 
 import (
 	"cmp"
-	"container/list"
 	"slices"
 	"time"
 )
@@ -46,7 +45,10 @@ type Point struct {
 
 type ref struct {
 	f   *Flow
-	gen uint64
+	gen uint32
+	// ids are f's, read under the lock: Point.Digest is unpacked from
+	// them after it.
+	ids ids
 }
 
 // Snapshot is a batch of changed flows at one flush. Hand it back with
@@ -56,7 +58,7 @@ type Snapshot struct {
 	Points []Point
 	refs   []ref
 	now    time.Time
-	epoch  uint64
+	epoch  uint32
 }
 
 // BeginFlush starts a flush at now: the batches that Snapshot returns until
@@ -72,58 +74,68 @@ func (t *Table) BeginFlush(now time.Time) {
 // last committed and not yet taken in this flush, least recently updated
 // first. It holds the table's lock for one batch only, so a flush of a large
 // table in batches never holds the inputs up for long.
+//
+// What it allocates, it allocates outside the lock: an allocation under it
+// can be made to assist the garbage collector, and the inputs wait.
 func (t *Table) Snapshot(limit int) *Snapshot {
+	s := &Snapshot{}
+	if limit > 0 {
+		s.Points, s.refs = make([]Point, 0, limit), make([]ref, 0, limit)
+	}
+	t.snapshot(s, limit)
+	for i := range s.Points {
+		s.Points[i].Digest = s.refs[i].ids.stable()
+	}
+	return s
+}
+
+func (t *Table) snapshot(s *Snapshot, limit int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	s.now, s.epoch = t.flushNow, t.epoch
 	n := t.dirty.Len()
 	if limit > 0 {
 		n = min(n, limit)
+	} else {
+		s.Points, s.refs = make([]Point, 0, n), make([]ref, 0, n)
 	}
-	s := &Snapshot{
-		Points: make([]Point, 0, n),
-		refs:   make([]ref, 0, n),
-		now:    t.flushNow,
-		epoch:  t.epoch,
-	}
-	for e := t.dirty.Front(); e != nil && len(s.refs) < n; e = e.Next() {
-		f := e.Value.(*Flow)
+	for f := t.dirty.head; f != nil && len(s.refs) < n; f = f.next {
 		if f.epoch == t.epoch && t.epoch != 0 {
 			// Taken in this flush already and still dirty: it was updated
 			// since, or its values are held back; the next flush sends it.
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, gen: f.gen})
+		s.refs = append(s.refs, ref{f: f, gen: f.gen, ids: f.ids})
 	}
-	return s
 }
 
 func (t *Table) point(f *Flow, now time.Time) Point {
-	zero := t.cfg.ZeroHold > 0 && (f.announced == 0 || now.Sub(f.announced.Time()) < t.cfg.ZeroHold)
+	x := f.x
+	zero := t.cfg.ZeroHold > 0 && (x.announced == 0 || now.Sub(x.announced.Time()) < t.cfg.ZeroHold)
 	at := f.lastUpdate.Time()
-	if !zero && f.announced != 0 && f.lastUpdate <= f.announced {
+	if !zero && x.announced != 0 && f.lastUpdate <= x.announced {
 		// The values of a flow announced with zeros and not updated since
 		// must not share the zeros' timestamp: a backend would take them
 		// for a duplicate sample. They are stamped with the flush.
 		at = now
 	}
 	return Point{
-		Agent:        f.agent,
-		Digest:       f.digest,
-		Attrs:        f.attrs,
+		Agent:        t.agents.name(f.agent),
+		Attrs:        f.attrs.unpack(),
 		Time:         at,
 		Zero:         zero,
 		HasStats:     f.hasStats,
 		HasTCP:       f.hasTCP,
 		Start:        f.start.Time(),
 		Sum:          f.sum,
-		DeltaStart:   f.pendingStart.Time(),
-		Delta:        *f.pending,
+		DeltaStart:   x.pendingStart.Time(),
+		Delta:        x.pending,
 		HasRates:     f.hasRates,
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,
 		HasTotals:    f.hasTotals,
-		TotalStart:   f.totalStart.Time(),
+		TotalStart:   f.totalStart().Time(),
 		TotalBytes:   f.totalBytes,
 		TotalPackets: f.totalPackets,
 		HasDetection: f.hasDetection,
@@ -139,34 +151,38 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 // dirty and move behind the flows not yet taken in this flush. Its cost is
 // linear in the snapshot.
 func (t *Table) Commit(s *Snapshot) {
+	t.commit(s, make([]*Flow, 0, len(s.refs)))
+}
+
+// commit is Commit under the lock, with room for the flows it cleans.
+func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	cleaned := make([]*Flow, 0, len(s.refs))
 	for i, r := range s.refs {
 		f, p := r.f, &s.Points[i]
-		if f.elem == nil {
+		if f.list == inNone {
 			continue // freed meanwhile
 		}
 		f.epoch = s.epoch
+		x := f.x
 		if p.Zero {
-			if f.announced == 0 {
-				f.announced = stampOf(s.now)
+			if x.announced == 0 {
+				x.announced = stampOf(s.now)
 			}
-			t.dirty.MoveToBack(f.elem)
+			t.dirty.moveToBack(f)
 			continue
 		}
-		f.pending.Sub(p.Delta)
-		f.pendingStart = stampOf(p.Time)
+		x.pending.Sub(p.Delta)
+		x.pendingStart = stampOf(p.Time)
 		if f.gen != r.gen {
-			t.dirty.MoveToBack(f.elem)
+			t.dirty.moveToBack(f)
 			continue
 		}
 		if f.purged {
 			f.purged, f.ended = false, true
 		}
 		f.dirty = false
-		t.dirty.Remove(f.elem)
-		f.elem, f.list = nil, nil
+		t.dirty.remove(f)
 		cleaned = append(cleaned, f)
 	}
 	t.mergeClean(cleaned)
@@ -181,28 +197,20 @@ func (t *Table) mergeClean(fs []*Flow) {
 		return
 	}
 	slices.SortStableFunc(fs, func(a, b *Flow) int { return cmp.Compare(a.lastUpdate, b.lastUpdate) })
-	var at *list.Element // insert after this; nil: at the front
-	for e := t.clean.Back(); e != nil; e = e.Prev() {
-		if e.Value.(*Flow).lastUpdate <= fs[0].lastUpdate {
-			at = e
-			break
-		}
+	at := t.clean.tail // insert after this; nil: at the front
+	for at != nil && at.lastUpdate > fs[0].lastUpdate {
+		at = at.prev
 	}
 	for _, f := range fs {
 		// Move past clean flows not newer than f.
-		next := t.clean.Front()
+		next := t.clean.head
 		if at != nil {
-			next = at.Next()
+			next = at.next
 		}
-		for next != nil && next.Value.(*Flow).lastUpdate <= f.lastUpdate {
-			at, next = next, next.Next()
+		for next != nil && next.lastUpdate <= f.lastUpdate {
+			at, next = next, next.next
 		}
-		f.list = &t.clean
-		if at == nil {
-			f.elem = t.clean.PushFront(f)
-		} else {
-			f.elem = t.clean.InsertAfter(f, at)
-		}
-		at = f.elem
+		t.clean.insertAfter(f, at)
+		at = f
 	}
 }

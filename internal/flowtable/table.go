@@ -4,7 +4,6 @@
 package flowtable // import "github.com/netify-otel/netifyflowstatsreceiver/internal/flowtable"
 
 import (
-	"container/list"
 	"errors"
 	"sync"
 	"time"
@@ -46,17 +45,15 @@ type agentInterval struct {
 	seen  time.Time
 }
 
-type flowKey struct {
-	agent  string
-	digest string
-}
-
 // Table is safe for concurrent use.
 type Table struct {
 	cfg Config
 
-	mu    sync.Mutex
-	index map[flowKey]*Flow
+	mu sync.Mutex
+	// index and spill: see find.
+	index  map[uint64]*Flow
+	spill  map[spillKey]*Flow
+	agents agents
 	// intervals holds each agent's update_interval from its agent_status
 	// records; at most MaxFlows agents, each forgotten by Expire once its
 	// agent_status stopped for the idle timeout.
@@ -67,8 +64,8 @@ type Table struct {
 	// place, mergeClean), which is the eviction and expiry order; dirty is
 	// too, except that a flush moves the flows it took but could not clean
 	// (held zeros, changed since) behind the others.
-	dirty list.List
-	clean list.List
+	dirty flowList
+	clean flowList
 
 	// upd and endUpd are the Updates handed to the Observer (see apply,
 	// endQuietly), reused under the lock.
@@ -76,13 +73,16 @@ type Table struct {
 
 	// epoch numbers the flushes (BeginFlush); flushNow is the current one's
 	// time.
-	epoch    uint64
+	epoch    uint32
 	flushNow time.Time
 }
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{cfg: cfg, index: make(map[flowKey]*Flow), intervals: make(map[string]agentInterval)}
+	return &Table{
+		cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval),
+		dirty: flowList{id: inDirty}, clean: flowList{id: inClean},
+	}
 }
 
 // Len is the number of flows tracked.
@@ -125,12 +125,13 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 	t.mu.Lock()
 	defer t.mu.Unlock()
 
-	keep, err := t.reserve(agent, recs)
+	id := t.agents.id(agent)
+	keep, err := t.reserve(id, recs)
 	if err != nil {
 		return err
 	}
 	for i := range recs {
-		outcomes[i] = t.apply(agent, &recs[i], now, dedup, keep)
+		outcomes[i] = t.apply(agent, &id, &recs[i], now, dedup, keep)
 	}
 	return nil
 }
@@ -138,7 +139,7 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 // reserve checks that the batch's new flows fit. When they need evictions,
 // it returns the clean flows the batch itself updates, which making room
 // must not evict.
-func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool, err error) {
+func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]bool, err error) {
 	var planned map[string]bool
 	needed := 0
 	for i := range recs {
@@ -163,7 +164,7 @@ func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool
 	keep = make(map[*Flow]bool)
 	for i := range recs {
 		if r := &recs[i]; r.IsFlow() {
-			if f := t.lookup(agent, r); f != nil && f.list == &t.clean {
+			if f := t.lookup(agent, r); f != nil && f.list == inClean {
 				keep[f] = true
 			}
 		}
@@ -178,20 +179,24 @@ func (t *Table) reserve(agent string, recs []record.Record) (keep map[*Flow]bool
 // larger one is more likely a bad value than an agent's setting.
 const maxUpdateInterval = time.Hour
 
-func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
+// apply takes one record of agent, whose id (noAgent while it has no flow)
+// it keeps up to date.
+func (t *Table) apply(agent string, id *agentID, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r, now)
 		return Skipped
 	}
 	outcome := Applied
-	f := t.lookup(agent, r)
+	f := t.lookup(*id, r)
 	switch {
 	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
 			t.evictOldestClean(keep, now) // reserve made sure there is one
 			outcome = AppliedEvicting
 		}
-		f = newFlow(agent, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
+		// After the eviction, which may free the agent's last flow.
+		*id = t.agents.acquire(agent)
+		f = newFlow(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -206,7 +211,7 @@ func (t *Table) apply(agent string, r *record.Record, now time.Time, dedup bool,
 	u := &t.upd
 	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
 	if u.Started && f.gen > 0 {
-		f.life = &life{start: now, base: f.sum}
+		f.extra().life = &life{start: now, base: f.sum}
 	}
 	f.apply(r, now, u)
 	if !t.cfg.PerFlow && f.dirty {
@@ -241,7 +246,7 @@ func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
 	if f.finished {
 		return
 	}
-	t.endUpd = Update{Agent: f.agent, Flow: f, Ended: reason, Time: now,
+	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now,
 		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate}
 	t.observe(&t.endUpd)
 }
@@ -262,12 +267,12 @@ func (t *Table) noteInterval(agent string, r *record.Record, now time.Time) {
 }
 
 // lookup finds the flow by the record's digest, then by its earlier digests.
-func (t *Table) lookup(agent string, r *record.Record) *Flow {
-	if f := t.index[flowKey{agent, r.Digest}]; f != nil {
+func (t *Table) lookup(agent agentID, r *record.Record) *Flow {
+	if f := t.find(agent, r.Digest); f != nil {
 		return f
 	}
 	for _, d := range r.DigestPrev {
-		if f := t.index[flowKey{agent, d}]; f != nil {
+		if f := t.find(agent, d); f != nil {
 			return f
 		}
 	}
@@ -282,52 +287,57 @@ func (t *Table) indexDigests(f *Flow, r *record.Record) {
 }
 
 func (t *Table) alias(f *Flow, digest string) {
-	if digest == "" || len(f.aliases) >= maxAliases {
+	if digest == "" || f.ids.count() >= maxAliases {
 		return
 	}
-	k := flowKey{f.agent, digest}
-	if _, taken := t.index[k]; taken {
-		// Either already ours, or another live flow's: the first claim wins.
-		return
+	// Taken when already ours, or another live flow's: the first claim
+	// wins.
+	if t.claim(f, digest) {
+		f.ids = f.ids.with(digest, f.ids.isStable(digest))
 	}
-	t.index[k] = f
-	f.aliases = append(f.aliases, digest)
 }
 
 // place puts a flow in the list its state calls for, ordered by the time
 // of its latest record, so both lists are least recently updated first. The
 // flow is usually the latest one, so the walk from the back is short.
 func (t *Table) place(f *Flow) {
-	if f.elem != nil {
-		f.list.Remove(f.elem)
+	if l := t.listOf(f); l != nil {
+		l.remove(f)
 	}
-	f.list = &t.clean
+	l := &t.clean
 	if f.dirty {
-		f.list = &t.dirty
+		l = &t.dirty
 	}
-	for e := f.list.Back(); e != nil; e = e.Prev() {
-		if e.Value.(*Flow).lastUpdate <= f.lastUpdate {
-			f.elem = f.list.InsertAfter(f, e)
-			return
-		}
+	at := l.tail
+	for at != nil && at.lastUpdate > f.lastUpdate {
+		at = at.prev
 	}
-	f.elem = f.list.PushFront(f)
+	l.insertAfter(f, at)
+}
+
+// listOf is the list f is in, nil for none.
+func (t *Table) listOf(f *Flow) *flowList {
+	switch f.list {
+	case inDirty:
+		return &t.dirty
+	case inClean:
+		return &t.clean
+	}
+	return nil
 }
 
 func (t *Table) remove(f *Flow) {
-	for _, d := range f.aliases {
-		delete(t.index, flowKey{f.agent, d})
-	}
-	f.list.Remove(f.elem)
-	f.elem, f.list = nil, nil
+	t.unindex(f)
+	t.agents.release(f.agent)
+	t.listOf(f).remove(f)
 	t.count--
 }
 
 // evictOldestClean frees the least recently updated flow with nothing left
 // to send, other than those in keep.
 func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
-	for e := t.clean.Front(); e != nil; e = e.Next() {
-		if f := e.Value.(*Flow); !keep[f] {
+	for f := t.clean.head; f != nil; f = f.next {
+		if !keep[f] {
 			t.endQuietly(f, EndEvicted, now)
 			t.remove(f)
 			return
@@ -363,23 +373,23 @@ func (t *Table) forgetIntervals(now time.Time) {
 
 // expireBatch bounds the flows one hold of the lock frees, so that the
 // inputs never wait long behind an expiry of many flows.
-const expireBatch = 4096
+const expireBatch = 1024
 
 func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for e := t.clean.Front(); e != nil; {
-		f := e.Value.(*Flow)
+	for f := t.clean.head; f != nil; {
 		if now.Sub(f.lastUpdate.Time()) < t.cfg.IdleTimeout {
 			return freed, false
 		}
 		if freed == expireBatch {
 			return freed, true
 		}
-		e = e.Next()
+		next := f.next
 		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
 		freed++
+		f = next
 	}
 	return freed, false
 }

@@ -1,0 +1,156 @@
+package flowtable
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+)
+
+// ids are the digests a flow is known under, packed in one string: a
+// digest of lowercase hex (as agents send) takes half its length, and the
+// flow one allocation instead of a string header and an allocation per
+// digest. The first entry is the flow's stable digest; every entry but
+// possibly that one is an alias the flow holds in the index. The packing is
+// exact: unpack gives back the very string the agent sent.
+//
+// Layout: a byte of flags (stableIndexed), then per entry a tag byte: with
+// hexTag set, the low bits are the byte count of the decoded hex that
+// follows; else a uvarint length and the raw bytes follow.
+type ids string
+
+const (
+	// stableIndexed: the stable digest is also one of the flow's aliases.
+	stableIndexed = 1
+	hexTag        = 0x80
+	// maxPackedHex is the longest hex digest packed (in decoded bytes).
+	maxPackedHex = 0x7f
+)
+
+// packedHex reports whether s packs as hex: an even number of lowercase hex
+// digits (uppercase would not come back as sent).
+func packedHex(s string) bool {
+	if len(s) == 0 || len(s)%2 != 0 || len(s)/2 > maxPackedHex {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendID appends digest d to the packed form in b.
+func appendID(b []byte, d string) []byte {
+	if packedHex(d) {
+		b = append(b, hexTag|byte(len(d)/2))
+		b, _ = hex.AppendDecode(b, []byte(d)) // packedHex checked it
+		return b
+	}
+	b = append(b, 0)
+	b = binary.AppendUvarint(b, uint64(len(d)))
+	return append(b, d...)
+}
+
+// newIDs packs a flow's stable digest.
+func newIDs(stable string) ids {
+	return ids(appendID(make([]byte, 1, 1+1+len(stable)), stable))
+}
+
+// with returns the ids with d appended as an alias; indexing the stable
+// digest itself only sets the flag.
+func (s ids) with(d string, isStable bool) ids {
+	if isStable {
+		b := []byte(s)
+		b[0] |= stableIndexed
+		return ids(b)
+	}
+	b := make([]byte, 0, len(s)+2+len(d))
+	return ids(appendID(append(b, s...), d))
+}
+
+// entry reads the entry at i: its tag, the packed bytes, and where the next
+// one begins.
+func (s ids) entry(i int) (tag byte, body string, next int) {
+	tag = s[i]
+	i++
+	if tag&hexTag != 0 {
+		n := int(tag &^ hexTag)
+		return tag, string(s[i : i+n]), i + n
+	}
+	n, w := binary.Uvarint([]byte(s[i:min(i+binary.MaxVarintLen64, len(s))]))
+	i += w
+	return tag, string(s[i : i+int(n)]), i + int(n)
+}
+
+// equal reports whether a packed entry is digest d.
+func equal(tag byte, body, d string) bool {
+	if tag&hexTag == 0 {
+		return body == d
+	}
+	if len(d) != 2*len(body) {
+		return false
+	}
+	var buf [2 * maxPackedHex]byte
+	hex.Encode(buf[:], []byte(body))
+	return string(buf[:len(d)]) == d
+}
+
+// digestBuf holds one unpacked digest.
+type digestBuf [2 * maxPackedHex]byte
+
+// at unpacks the entry at i into buf, and returns it and where the next
+// entry begins.
+func (s ids) at(i int, buf *digestBuf) (d []byte, next int) {
+	tag, body, next := s.entry(i)
+	if tag&hexTag == 0 {
+		return append(buf[:0], body...), next
+	}
+	n := hex.Encode(buf[:], []byte(body))
+	return buf[:n], next
+}
+
+// firstAlias is where the aliases begin: at the stable digest when it is
+// indexed, else after it.
+func (s ids) firstAlias() int {
+	if s[0]&stableIndexed != 0 {
+		return 1
+	}
+	_, _, i := s.entry(1)
+	return i
+}
+
+// stable is the flow's stable digest, as sent.
+func (s ids) stable() string {
+	var buf digestBuf
+	d, _ := s.at(1, &buf)
+	return string(d)
+}
+
+// holds reports whether d is one of the flow's aliases.
+func (s ids) holds(d string) bool {
+	for i := s.firstAlias(); i < len(s); {
+		var tag byte
+		var body string
+		tag, body, i = s.entry(i)
+		if equal(tag, body, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// count is how many aliases the flow holds.
+func (s ids) count() int {
+	n := 0
+	for i := s.firstAlias(); i < len(s); n++ {
+		_, _, i = s.entry(i)
+	}
+	return n
+}
+
+// isStable reports whether d is the flow's stable digest.
+func (s ids) isStable(d string) bool {
+	tag, body, _ := s.entry(1)
+	return equal(tag, body, d)
+}

@@ -1,0 +1,154 @@
+package flowtable
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
+)
+
+func TestIDsGiveBackEachDigestAsSent(t *testing.T) {
+	digests := []string{
+		"9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f", // packed
+		"9A1E0C55D2B34F7E8A6B1C2D3E4F5A6B7C8D9E0F", // uppercase: kept raw
+		"abc",                    // odd length: raw
+		"tuple",                  // not hex
+		strings.Repeat("f", 64),  // the longest the inputs take
+		strings.Repeat("x", 300), // longer than a varint byte
+		"00",
+	}
+	for _, stable := range digests {
+		s := newIDs(stable)
+		assert.Equal(t, stable, s.stable())
+		assert.Equal(t, 0, s.count(), "the stable digest is not indexed yet")
+		assert.False(t, s.holds(stable))
+		s = s.with(stable, true)
+		for _, d := range digests {
+			if d != stable {
+				s = s.with(d, false)
+			}
+		}
+		assert.Equal(t, stable, s.stable())
+		assert.Equal(t, len(digests), s.count())
+		var got []string
+		var buf digestBuf
+		for i := s.firstAlias(); i < len(s); {
+			var d []byte
+			d, i = s.at(i, &buf)
+			got = append(got, string(d))
+		}
+		assert.ElementsMatch(t, digests, got)
+		for _, d := range digests {
+			assert.True(t, s.holds(d), d)
+			assert.Equal(t, d == stable, s.isStable(d))
+		}
+		for _, d := range []string{"9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0", "ABC", "0", "tuplf", ""} {
+			assert.False(t, s.holds(d), d)
+		}
+	}
+}
+
+// runIndexScenario drives a small table through new flows with several
+// digests, lookups by each, evictions and expiry, under two agents, and
+// returns every outcome and point.
+func runIndexScenario(t *testing.T) (string, *Table) {
+	tb := New(Config{MaxFlows: 8, IdleTimeout: time.Minute, PerFlow: true})
+	var log strings.Builder
+	out := make([]Outcome, 1)
+	for round := 0; round < 3; round++ {
+		for i := 0; i < 12; i++ {
+			for _, agent := range []string{"a", "b"} {
+				tuple := fmt.Sprintf("%040x", i)
+				r := stats(fmt.Sprintf("%040x", i+1<<40), []string{tuple, fmt.Sprintf("D%d", i)}, uint64(i+1), 1)
+				r.LastSeenAtMillis = int64(round*100 + i + 1)
+				err := tb.ApplyBatch(agent, []record.Record{*r}, at(round*10+i/4), true, out)
+				fmt.Fprintln(&log, agent, i, out[0], err)
+				// A later record known by its DPI digest alone.
+				r2 := stats(fmt.Sprintf("D%d", i), nil, 1, 1)
+				r2.LastSeenAtMillis = r.LastSeenAtMillis + 1
+				err = tb.ApplyBatch(agent, []record.Record{*r2}, at(round*10+i/4), true, out)
+				fmt.Fprintln(&log, agent, i, "dpi", out[0], err)
+			}
+			if i%4 == 3 {
+				tb.BeginFlush(at(round*10 + i/4))
+				s := tb.Snapshot(0)
+				for _, p := range s.Points {
+					fmt.Fprintln(&log, p.Agent, p.Digest, p.Sum.LocalBytes, p.Final)
+				}
+				tb.Commit(s)
+			}
+		}
+		fmt.Fprintln(&log, "expired", tb.Expire(at(round*10+100)))
+	}
+	return log.String(), tb
+}
+
+func TestIndexCollisionsNeverFindTheWrongFlow(t *testing.T) {
+	want, tb := runIndexScenario(t)
+	assert.Empty(t, tb.spill)
+
+	// Every digest of an agent under one hash: each key but the first of
+	// a hash goes to spill, and the table behaves the same.
+	hashMask = 0
+	defer func() { hashMask = ^uint64(0) }()
+	got, tb := runIndexScenario(t)
+	assert.Equal(t, want, got)
+
+	require.NotEmpty(t, got)
+	assert.Contains(t, got, "a 0000000000000000000000000000000000000000 2 false")
+	// The last round's flows expired: nothing is left behind.
+	assert.Zero(t, tb.Len())
+	assert.Empty(t, tb.index)
+	assert.Empty(t, tb.spill)
+	assert.Empty(t, tb.agents.ids)
+}
+
+func TestSpillIsUsedWhenHashesCollide(t *testing.T) {
+	hashMask = 0
+	defer func() { hashMask = ^uint64(0) }()
+	tb := newTable(10)
+	apply(t, tb, "a", stats("d1", []string{"t1"}, 1, 0), at(0))
+	apply(t, tb, "a", stats("d2", []string{"t2"}, 2, 0), at(0))
+	assert.Len(t, tb.index, 1)
+	assert.Len(t, tb.spill, 3)
+	assert.Equal(t, 2, tb.Len())
+	assert.Equal(t, "t2", tb.find(tb.agents.id("a"), "d2").Digest())
+	assert.Equal(t, "t1", tb.find(tb.agents.id("a"), "d1").Digest())
+	assert.Nil(t, tb.find(tb.agents.id("a"), "d3"))
+	assert.Nil(t, tb.find(tb.agents.id("b"), "d1"))
+}
+
+// FuzzIDsRoundTrip: whatever digests a flow is known under, its packed ids
+// give each back exactly, and hold no other.
+func FuzzIDsRoundTrip(f *testing.F) {
+	f.Add("9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f", "0f1e2d3c4b5a69788796a5b4c3d2e1f001234567", "ab")
+	f.Add("ABCDEF", "abcdef", "abcde")
+	f.Add("tuple", "", "\x00\xff")
+	f.Fuzz(func(t *testing.T, stable, a, b string) {
+		s := newIDs(stable)
+		if got := s.stable(); got != stable {
+			t.Fatalf("stable %q came back as %q", stable, got)
+		}
+		held := map[string]bool{}
+		for _, d := range []string{a, b, stable} {
+			if d == "" || held[d] {
+				continue
+			}
+			s = s.with(d, s.isStable(d))
+			held[d] = true
+		}
+		if s.stable() != stable || s.count() != len(held) {
+			t.Fatalf("stable %q, count %d, want %q, %d", s.stable(), s.count(), stable, len(held))
+		}
+		for _, d := range []string{a, b, stable, a + "0", strings.ToUpper(a), strings.TrimSuffix(b, "0")} {
+			if s.holds(d) != held[d] {
+				t.Fatalf("holds(%q) = %v, want %v", d, s.holds(d), held[d])
+			}
+		}
+	})
+}
