@@ -126,6 +126,10 @@ type Views struct {
 	// OnOverflow, if set, is called (under the lock) when a flow is counted
 	// toward an overflow series because its view's key set is full.
 	OnOverflow func(view, agent string)
+	// attrs holds the attributes of the flow being placed: the views read
+	// them through a pointer, which a local copy would make escape, one
+	// allocation per placement.
+	attrs flowtable.Attributes
 }
 
 // MaxAgents bounds the agents a view keeps series for; the flows of
@@ -202,6 +206,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	afterActive := f.Active()
 	beforeActive := !u.Started && (u.Ended != flowtable.NotEnded || afterActive)
 	curLocal, curOther := f.Rates()
+	unpacked := false
 	for i, v := range vs.views {
 		old := f.Keys[i]
 		if old >= 0 && v.series[old] == nil {
@@ -212,8 +217,10 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		}
 		cur := old
 		if old == keyUnset || u.Started || u.AttrsChanged {
-			a := f.Attrs()
-			cur = v.place(u.Agent, &a, u.Time, vs.OnOverflow)
+			if !unpacked {
+				vs.attrs, unpacked = f.Attrs(), true
+			}
+			cur = v.place(u.Agent, &vs.attrs, u.Time, vs.OnOverflow)
 		}
 		if old >= 0 && beforeActive {
 			s := v.series[old]

@@ -91,9 +91,15 @@ func equal(tag byte, body, d string) bool {
 	if len(d) != 2*len(body) {
 		return false
 	}
-	var buf [2 * maxPackedHex]byte
-	hex.Encode(buf[:], []byte(body))
-	return string(buf[:len(d)]) == d
+	// Compared digit by digit rather than encoded first: a lookup checks
+	// every alias of the flow it found, on every record.
+	const digits = "0123456789abcdef"
+	for j := 0; j < len(body); j++ {
+		if d[2*j] != digits[body[j]>>4] || d[2*j+1] != digits[body[j]&0x0f] {
+			return false
+		}
+	}
+	return true
 }
 
 // digestBuf holds one unpacked digest.
