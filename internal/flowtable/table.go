@@ -5,6 +5,7 @@ package flowtable // import "github.com/netify-otel/netifyflowstatsreceiver/inte
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -51,8 +52,14 @@ type Table struct {
 
 	mu sync.Mutex
 	// index and spill: see find.
-	index  map[uint64]*Flow
-	spill  map[spillKey]*Flow
+	index map[uint64]*Flow
+	spill map[spillKey]*Flow
+
+	// found is, per record of the batch being applied, the flow reserve
+	// looked up (nil when none): apply uses it instead of looking again.
+	// Cleared after each batch, so it holds no flow.
+	found []*Flow
+
 	agents agents
 	// intervals holds each agent's update_interval from its agent_status
 	// records; at most MaxFlows agents, each forgotten by Expire once its
@@ -128,11 +135,13 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 	id := t.agents.id(agent)
 	keep, err := t.reserve(id, recs)
 	if err != nil {
+		clear(t.found)
 		return err
 	}
 	for i := range recs {
-		outcomes[i] = t.apply(agent, &id, &recs[i], now, dedup, keep)
+		outcomes[i] = t.apply(agent, &id, &recs[i], t.found[i], now, dedup, keep)
 	}
+	clear(t.found)
 	return nil
 }
 
@@ -142,9 +151,13 @@ func (t *Table) ApplyBatch(agent string, recs []record.Record, now time.Time, de
 func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]bool, err error) {
 	var planned map[string]bool
 	needed := 0
+	t.found = slices.Grow(t.found[:0], len(recs))[:len(recs)]
 	for i := range recs {
 		r := &recs[i]
-		if !r.IsFlow() || t.lookup(agent, r) != nil {
+		if !r.IsFlow() {
+			continue
+		}
+		if t.found[i] = t.lookup(agent, r); t.found[i] != nil {
 			continue
 		}
 		key := stableDigest(r)
@@ -162,11 +175,9 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		return nil, nil
 	}
 	keep = make(map[*Flow]bool)
-	for i := range recs {
-		if r := &recs[i]; r.IsFlow() {
-			if f := t.lookup(agent, r); f != nil && f.list == inClean {
-				keep[f] = true
-			}
+	for _, f := range t.found {
+		if f != nil && f.list == inClean {
+			keep[f] = true
 		}
 	}
 	if room+t.clean.Len()-len(keep) < needed {
@@ -180,14 +191,20 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 const maxUpdateInterval = time.Hour
 
 // apply takes one record of agent, whose id (noAgent while it has no flow)
-// it keeps up to date.
-func (t *Table) apply(agent string, id *agentID, r *record.Record, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
+// it keeps up to date. found is the record's flow when reserve found it:
+// it stays in the table for the whole batch (not evicted: see reserve).
+func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r, now)
 		return Skipped
 	}
 	outcome := Applied
-	f := t.lookup(*id, r)
+	f := found
+	if f == nil {
+		// Not there before the batch; an earlier record of it may have
+		// made it.
+		f = t.lookup(*id, r)
+	}
 	switch {
 	case f == nil:
 		if t.count >= t.cfg.MaxFlows {
@@ -287,7 +304,9 @@ func (t *Table) indexDigests(f *Flow, r *record.Record) {
 }
 
 func (t *Table) alias(f *Flow, digest string) {
-	if digest == "" || f.ids.count() >= maxAliases {
+	if digest == "" || f.ids.holds(digest) || f.ids.count() >= maxAliases {
+		// Empty, already the flow's (the common case: each report repeats
+		// the flow's digests; no index lookup then), or the flow is full.
 		return
 	}
 	// Taken when already ours, or another live flow's: the first claim
