@@ -114,9 +114,11 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 		if typ != "" {
 			attrs = append(attrs, attribute.String("type", typ))
 		}
-		opt, _ = r.recordAttrs.LoadOrStore(k, metric.WithAttributeSet(attribute.NewSet(attrs...)))
+		// Kept as a slice: passing it on with ... allocates nothing, where
+		// a single option would be put in a new one on every call.
+		opt, _ = r.recordAttrs.LoadOrStore(k, []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrs...))})
 	}
-	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opt.(metric.AddOption))
+	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opt.([]metric.AddOption)...)
 }
 
 var (
