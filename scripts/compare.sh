@@ -12,6 +12,11 @@
 #                   by the receiver's socket input
 #   netify-http     netifysim posting one record per request (the agent's
 #                   HTTP sink), on a smaller stream (COMPARE_HTTP_FLOWS)
+# and, only when named in COMPARE_RUNS, the floor under netify-http: the
+# same POSTs answered by bench/httpfloor, which reads each body and answers
+# without decoding anything (net/http, kernel and Go runtime only):
+#   http-floor             plain net/http
+#   http-floor-confighttp  through confighttp's ToServer, as the receiver
 #
 # Knobs (environment): COMPARE_FLOWS (5000) and COMPARE_INTERVALS (84) size
 # the stream (~500k records), COMPARE_HTTP_FLOWS (1000), COLLECTOR_CORE (1),
@@ -142,6 +147,20 @@ for run in $RUNS; do
 			-flows "$FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
 		sim_pid=$!
 		measure "$run" "$RECORDS" "$t0_ticks" "$t0"
+		;;
+	http-floor | http-floor-confighttp)
+		go build -o "$OUT/httpfloor" ./bench/httpfloor
+		floor_args=(-listen "127.0.0.1:$PORT")
+		[[ "$run" == http-floor-confighttp ]] && floor_args+=(-confighttp)
+		COMPARE_PORT="$PORT" taskset -c "$COLLECTOR_CORE" "$OUT/httpfloor" "${floor_args[@]}" >"$OUT/$run.log" 2>&1 &
+		collector_pid=$!
+		wait_port
+		sleep 1
+		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
+		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \
+			-flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
+		sim_pid=$!
+		measure "$run" "$HTTP_RECORDS" "$t0_ticks" "$t0"
 		;;
 	netify-http)
 		start_collector "$NETIFY_BIN" "$HTTP_CONFIG" "$run"
