@@ -19,7 +19,9 @@
 #   http-floor-confighttp  through confighttp's ToServer, as the receiver
 #
 # Knobs (environment): COMPARE_FLOWS (5000) and COMPARE_INTERVALS (84) size
-# the stream (~500k records), COMPARE_HTTP_FLOWS (1000), COLLECTOR_CORE (1),
+# the stream (~500k records), COMPARE_HTTP_FLOWS (1000, per agent),
+# COMPARE_HTTP_AGENTS (1: agents posting at once, each on its own
+# connection, as at a central collector), COLLECTOR_CORE (1),
 # SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
 # default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
@@ -37,6 +39,7 @@ SIM_BIN="$OUT/netifysim"
 FLOWS="${COMPARE_FLOWS:-5000}"
 INTERVALS="${COMPARE_INTERVALS:-84}"
 HTTP_FLOWS="${COMPARE_HTTP_FLOWS:-1000}"
+HTTP_AGENTS="${COMPARE_HTTP_AGENTS:-1}"
 COLLECTOR_CORE="${COLLECTOR_CORE:-1}"
 SIM_CORE="${SIM_CORE:-0}"
 RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
@@ -126,7 +129,7 @@ measure() {
 STREAM="$OUT/stream.ndjson"
 "$SIM_BIN" -mode stdout -flows "$FLOWS" "${SIM_ARGS[@]}" >"$STREAM"
 RECORDS="$(wc -l <"$STREAM")"
-HTTP_RECORDS="$("$SIM_BIN" -mode stdout -flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" | wc -l)"
+HTTP_RECORDS="$("$SIM_BIN" -mode stdout -flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" | wc -l)"
 echo "compare: stream of $RECORDS records ($(($(wc -c <"$STREAM") / 1048576)) MiB), $FLOWS flows x $INTERVALS intervals;" \
 	"collector on core $COLLECTOR_CORE, sender on core $SIM_CORE"
 
@@ -158,7 +161,7 @@ for run in $RUNS; do
 		sleep 1
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \
-			-flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
+			-flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
 		sim_pid=$!
 		measure "$run" "$HTTP_RECORDS" "$t0_ticks" "$t0"
 		;;
@@ -167,7 +170,7 @@ for run in $RUNS; do
 		wait_port
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \
-			-flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
+			-flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
 		sim_pid=$!
 		measure "$run" "$HTTP_RECORDS" "$t0_ticks" "$t0"
 		;;
