@@ -45,15 +45,17 @@ func BenchmarkOneRecordRequest(b *testing.B) {
 		h    http.Handler
 	}{{"handler", h}, {"confighttp", srv.Handler}} {
 		b.Run(bc.name, func(b *testing.B) {
-			body := bytes.NewReader([]byte(oneRecord))
+			payload := []byte(oneRecord)
+			body := bytes.NewReader(payload)
+			rc := io.NopCloser(body)
 			r := httptest.NewRequest(http.MethodPost, "/v1/netify/bench-agent", nil)
 			r.Header.Set("Content-Type", "application/json")
-			r.ContentLength = int64(len(oneRecord))
+			r.ContentLength = int64(len(payload))
 			w := &countingWriter{}
 			b.ReportAllocs()
 			for b.Loop() {
-				body.Reset([]byte(oneRecord))
-				r.Body = io.NopCloser(body)
+				body.Reset(payload)
+				r.Body = rc
 				w.reset()
 				bc.h.ServeHTTP(w, r)
 				if w.status != http.StatusOK {
@@ -65,7 +67,9 @@ func BenchmarkOneRecordRequest(b *testing.B) {
 }
 
 // countingWriter is a ResponseWriter that keeps only the status, so that
-// the benchmark measures the handler rather than a recorder.
+// the benchmark measures the handler rather than a recorder. Its fresh
+// header map per request is one allocation of the benchmark, as net/http's
+// is of a real request.
 type countingWriter struct {
 	h      http.Header
 	status int
