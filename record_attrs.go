@@ -1,0 +1,44 @@
+package netifyflowstatsreceiver
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/metric"
+)
+
+// recordAttrCache holds the records counter's attribute set per transport,
+// type and outcome. It is read for every record, so a lookup neither locks
+// nor allocates (a sync.Map boxed the struct key into an interface: one
+// allocation per record); the rare miss copies the map under a mutex.
+type recordAttrCache struct {
+	m  atomic.Pointer[map[recordsKey]metric.AddOption]
+	mu sync.Mutex
+}
+
+// get returns k's option, made by build the first time k is seen.
+func (c *recordAttrCache) get(k recordsKey, build func() metric.AddOption) metric.AddOption {
+	if m := c.m.Load(); m != nil {
+		if opt, ok := (*m)[k]; ok {
+			return opt
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	if old != nil {
+		if opt, ok := (*old)[k]; ok {
+			return opt
+		}
+	}
+	next := make(map[recordsKey]metric.AddOption, 1)
+	if old != nil {
+		for key, opt := range *old {
+			next[key] = opt
+		}
+	}
+	opt := build()
+	next[k] = opt
+	c.m.Store(&next)
+	return opt
+}
