@@ -87,14 +87,14 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 	default:
 		typ = "other"
 	}
-	opt := r.recordAttrs.get(recordsKey{transport, typ, outcome}, func() metric.AddOption {
+	opts := r.recordAttrs.get(recordsKey{transport, typ, outcome}, func() metric.AddOption {
 		attrs := []attribute.KeyValue{attribute.String("transport", transport), attribute.String("outcome", outcome)}
 		if typ != "" {
 			attrs = append(attrs, attribute.String("type", typ))
 		}
 		return metric.WithAttributeSet(attribute.NewSet(attrs...))
 	})
-	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opt)
+	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opts...)
 }
 
 var (

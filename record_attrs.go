@@ -7,17 +7,18 @@ import (
 	"go.opentelemetry.io/otel/metric"
 )
 
-// recordAttrCache holds the records counter's attribute set per transport,
-// type and outcome. It is read for every record, so a lookup neither locks
-// nor allocates (a sync.Map boxed the struct key into an interface: one
-// allocation per record); the rare miss copies the map under a mutex.
+// recordAttrCache holds the records counter's options per transport, type
+// and outcome. It is read for every record, so a lookup neither locks nor
+// allocates; the rare miss copies the map under a mutex. The options are
+// kept as the slice Add takes: passing one option alone made Add's variadic
+// slice, one allocation per record.
 type recordAttrCache struct {
-	m  atomic.Pointer[map[recordsKey]metric.AddOption]
+	m  atomic.Pointer[map[recordsKey][]metric.AddOption]
 	mu sync.Mutex
 }
 
-// get returns k's option, made by build the first time k is seen.
-func (c *recordAttrCache) get(k recordsKey, build func() metric.AddOption) metric.AddOption {
+// get returns k's options, made by build the first time k is seen.
+func (c *recordAttrCache) get(k recordsKey, build func() metric.AddOption) []metric.AddOption {
 	if m := c.m.Load(); m != nil {
 		if opt, ok := (*m)[k]; ok {
 			return opt
@@ -31,14 +32,14 @@ func (c *recordAttrCache) get(k recordsKey, build func() metric.AddOption) metri
 			return opt
 		}
 	}
-	next := make(map[recordsKey]metric.AddOption, 1)
+	next := make(map[recordsKey][]metric.AddOption, 1)
 	if old != nil {
 		for key, opt := range *old {
 			next[key] = opt
 		}
 	}
-	opt := build()
-	next[k] = opt
+	opts := []metric.AddOption{build()}
+	next[k] = opts
 	c.m.Store(&next)
-	return opt
+	return opts
 }
