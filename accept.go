@@ -107,18 +107,14 @@ func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outco
 	default:
 		typ = "other"
 	}
-	k := recordsKey{transport, typ, outcome}
-	opt, ok := r.recordAttrs.Load(k)
-	if !ok {
+	opts := r.recordAttrs.get(recordsKey{transport, typ, outcome}, func() metric.AddOption {
 		attrs := []attribute.KeyValue{attribute.String("transport", transport), attribute.String("outcome", outcome)}
 		if typ != "" {
 			attrs = append(attrs, attribute.String("type", typ))
 		}
-		// Kept as a slice: passing it on with ... allocates nothing, where
-		// a single option would be put in a new one on every call.
-		opt, _ = r.recordAttrs.LoadOrStore(k, []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attrs...))})
-	}
-	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opt.([]metric.AddOption)...)
+		return metric.WithAttributeSet(attribute.NewSet(attrs...))
+	})
+	r.telemetry.NetifyflowstatsRecords.Add(ctx, int64(n), opts...)
 }
 
 var (

@@ -44,7 +44,7 @@ type netifyReceiver struct {
 	// receiver's own records counter.
 	obs *receiverhelper.ObsReport
 	// recordAttrs caches the attribute sets of the records counter.
-	recordAttrs sync.Map
+	recordAttrs recordAttrCache
 
 	// views aggregate flows as the table applies records; emitter writes
 	// per-flow points and view series as metrics.

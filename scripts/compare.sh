@@ -18,9 +18,16 @@
 #                   in the default runs)
 #   netify-http     netifysim posting one record per request (the agent's
 #                   HTTP sink), on a smaller stream (COMPARE_HTTP_FLOWS)
+# and, only when named in COMPARE_RUNS, the floor under netify-http: the
+# same POSTs answered by bench/httpfloor, which reads each body and answers
+# without decoding anything (net/http, kernel and Go runtime only):
+#   http-floor             plain net/http
+#   http-floor-confighttp  through confighttp's ToServer, as the receiver
 #
 # Knobs (environment): COMPARE_FLOWS (5000) and COMPARE_INTERVALS (84) size
-# the stream (~500k records), COMPARE_HTTP_FLOWS (1000), COLLECTOR_CORE (1),
+# the stream (~500k records), COMPARE_HTTP_FLOWS (1000, per agent),
+# COMPARE_HTTP_AGENTS (1: agents posting at once, each on its own
+# connection, as at a central collector), COLLECTOR_CORE (1),
 # SIM_CORE (0), COMPARE_RUNS (which runs, default all three),
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
 # default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
@@ -40,6 +47,7 @@ REPLAY_BIN="$OUT/replay"
 FLOWS="${COMPARE_FLOWS:-5000}"
 INTERVALS="${COMPARE_INTERVALS:-84}"
 HTTP_FLOWS="${COMPARE_HTTP_FLOWS:-1000}"
+HTTP_AGENTS="${COMPARE_HTTP_AGENTS:-1}"
 COLLECTOR_CORE="${COLLECTOR_CORE:-1}"
 SIM_CORE="${SIM_CORE:-0}"
 RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
@@ -130,7 +138,7 @@ measure() {
 STREAM="$OUT/stream.ndjson"
 "$SIM_BIN" -mode stdout -flows "$FLOWS" "${SIM_ARGS[@]}" >"$STREAM"
 RECORDS="$(wc -l <"$STREAM")"
-HTTP_RECORDS="$("$SIM_BIN" -mode stdout -flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" | wc -l)"
+HTTP_RECORDS="$("$SIM_BIN" -mode stdout -flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" | wc -l)"
 echo "compare: stream of $RECORDS records ($(($(wc -c <"$STREAM") / 1048576)) MiB), $FLOWS flows x $INTERVALS intervals;" \
 	"collector on core $COLLECTOR_CORE, sender on core $SIM_CORE"
 
@@ -159,12 +167,26 @@ for run in $RUNS; do
 		sim_pid=$!
 		measure "$run" "$RECORDS" "$t0_ticks" "$t0"
 		;;
+	http-floor | http-floor-confighttp)
+		go build -o "$OUT/httpfloor" ./bench/httpfloor
+		floor_args=(-listen "127.0.0.1:$PORT")
+		[[ "$run" == http-floor-confighttp ]] && floor_args+=(-confighttp)
+		COMPARE_PORT="$PORT" taskset -c "$COLLECTOR_CORE" "$OUT/httpfloor" "${floor_args[@]}" >"$OUT/$run.log" 2>&1 &
+		collector_pid=$!
+		wait_port
+		sleep 1
+		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
+		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \
+			-flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
+		sim_pid=$!
+		measure "$run" "$HTTP_RECORDS" "$t0_ticks" "$t0"
+		;;
 	netify-http)
 		start_collector "$NETIFY_BIN" "$HTTP_CONFIG" "$run"
 		wait_port
 		t0_ticks="$(cpu_ticks "$collector_pid")" t0="$(now)"
 		taskset -c "$SIM_CORE" "$SIM_BIN" -mode http -url "http://127.0.0.1:$PORT/v1/netify" \
-			-flows "$HTTP_FLOWS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
+			-flows "$HTTP_FLOWS" -agents "$HTTP_AGENTS" "${SIM_ARGS[@]}" >"$OUT/$run-sim.log" 2>&1 &
 		sim_pid=$!
 		measure "$run" "$HTTP_RECORDS" "$t0_ticks" "$t0"
 		;;

@@ -17,6 +17,11 @@ import (
 func (h *Handler) agentID(r *http.Request, fromPath string) (string, error) {
 	if h.AgentIDHeader != "" {
 		if v := strings.TrimSpace(r.Header.Get(h.AgentIDHeader)); v != "" {
+			if ingest.CheckAgentID(v, "header") == nil {
+				return v, nil
+			}
+			// Refused: only now is the message worth naming the header
+			// (built per request, it was an allocation per POST).
 			return v, ingest.CheckAgentID(v, "header "+h.AgentIDHeader)
 		}
 	}

@@ -4,10 +4,8 @@
 package httpin // import "github.com/netify-otel/netifyflowstatsreceiver/internal/httpin"
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -65,7 +63,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, http.StatusBadRequest, Answer{Rejected: 1, Errors: []string{err.Error()}})
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	bp, err := readBody(r.Body, r.ContentLength)
+	defer releaseBody(bp)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -75,7 +74,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAnswer(w, http.StatusBadRequest, Answer{Errors: []string{"cannot read body: " + err.Error()}})
 		return
 	}
-	h.deliver(w, r, agent, body)
+	h.deliver(w, r, agent, *bp)
 }
 
 func (h *Handler) deliver(w http.ResponseWriter, r *http.Request, agent string, body []byte) {
@@ -156,10 +155,4 @@ func messages(rej ingest.Rejects) []string {
 		out = append(out, fmt.Sprintf("... and %d more bad records", more))
 	}
 	return out
-}
-
-func writeAnswer(w http.ResponseWriter, status int, a Answer) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(a)
 }

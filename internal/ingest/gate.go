@@ -38,9 +38,12 @@ func (r *Rejects) AddBody(b record.Body) {
 // the records of other types, and offers the rest to the sink.
 type Gate struct {
 	transport string
-	sink      Sink
-	counter   Counter
-	log       *zap.Logger
+	// source names the input in an agent id's refusal, built once rather
+	// than per delivery.
+	source  string
+	sink    Sink
+	counter Counter
+	log     *zap.Logger
 	// refusals logs refused deliveries, sampled: a sender of garbage makes a
 	// few lines every 10 s, not one per record.
 	refusals *zap.Logger
@@ -56,6 +59,7 @@ func NewGate(set Settings, transport string) *Gate {
 	log = log.With(zap.String("transport", transport))
 	return &Gate{
 		transport: transport,
+		source:    "the " + transport + " input",
 		sink:      set.Sink,
 		counter:   set.Counter,
 		log:       log,
@@ -94,7 +98,7 @@ func (g *Gate) Skip(ctx context.Context, n int) {
 // admit removes the records of b that break a limit, adding them to rej.
 // A batch whose agent id breaks the rules is refused whole.
 func (g *Gate) admit(b *Batch, rej *Rejects) {
-	if err := CheckAgentID(b.Agent, "the "+g.transport+" input"); err != nil {
+	if err := CheckAgentID(b.Agent, g.source); err != nil {
 		for range b.Records {
 			rej.Add(err)
 		}
