@@ -2,8 +2,8 @@ package netifyflowstatsreceiver // import "github.com/netify-otel/netifyflowstat
 
 import (
 	"context"
-	"runtime"
 	"fmt"
+	"runtime"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/pmetric"
