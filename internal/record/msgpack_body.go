@@ -29,11 +29,19 @@ type mpBody struct {
 
 // decodeMsgpack decodes data and returns the index after its last record.
 func decodeMsgpack(data []byte, base int64, idx int, out emitter) int {
-	m := &mpBody{data: data, base: base, idx: idx, out: out}
+	dec := msgpack.GetDecoder()
+	defer msgpack.PutDecoder(dec)
+	return new(mpBody).decode(data, base, idx, out, dec)
+}
+
+// decode is decodeMsgpack into m with dec, which a stream decoder keeps: a
+// stream decodes each of its records on its own, and one mpBody and one
+// pooled decoder each would cost allocations per record, however small the
+// record.
+func (m *mpBody) decode(data []byte, base int64, idx int, out emitter, dec *msgpack.Decoder) int {
+	*m = mpBody{data: data, base: base, idx: idx, out: out, dec: dec}
 	m.rd.Reset(data)
-	m.dec = msgpack.GetDecoder()
 	m.dec.Reset(&m.rd)
-	defer msgpack.PutDecoder(m.dec)
 	m.run()
 	return m.idx
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // Format is the encoding of a record stream.
@@ -48,6 +50,9 @@ type StreamDecoder struct {
 	err       error // sticky: returned once the queue is drained
 
 	st decoderState
+	// mp and mpDec decode msgpack records (see mpBody.decode).
+	mp    mpBody
+	mpDec *msgpack.Decoder
 }
 
 type queued struct {

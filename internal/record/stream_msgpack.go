@@ -1,6 +1,10 @@
 package record
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
 
 // nextMsgpack reads one msgpack value by walking its headers (so that an
 // oversized record is skipped without buffering it), then decodes it.
@@ -22,7 +26,11 @@ func (d *StreamDecoder) nextMsgpack() {
 	case err == nil && w.over:
 		d.tooLarge()
 	case err == nil:
-		d.idx = decodeMsgpack(d.buf, start, d.idx, d)
+		if d.mpDec == nil {
+			d.mpDec = msgpack.NewDecoder(nil)
+		}
+		d.idx = d.mp.decode(d.buf, start, d.idx, d, d.mpDec)
+		d.mp = mpBody{} // holds nothing of the record between calls
 	case errors.Is(err, errInvalidCode):
 		if w.over {
 			d.tooLarge()
