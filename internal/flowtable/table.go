@@ -157,7 +157,12 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		if !r.IsFlow() {
 			continue
 		}
-		if t.found[i] = t.lookup(agent, r); t.found[i] != nil {
+		// Only a flow found by the record's own digest is kept for apply:
+		// no other flow can take that digest during the batch (the first
+		// claim wins, and a found flow is not removed). Found through
+		// digest_prev, an earlier record of the batch may yet make a flow
+		// of the digest itself, which apply must then find.
+		if t.found[i] = t.find(agent, r.Digest); t.found[i] != nil || t.lookup(agent, r) != nil {
 			continue
 		}
 		key := stableDigest(r)
@@ -175,7 +180,10 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		return nil, nil
 	}
 	keep = make(map[*Flow]bool)
-	for _, f := range t.found {
+	for i, f := range t.found {
+		if r := &recs[i]; f == nil && r.IsFlow() {
+			f = t.lookup(agent, r)
+		}
 		if f != nil && f.list == inClean {
 			keep[f] = true
 		}
@@ -191,8 +199,9 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 const maxUpdateInterval = time.Hour
 
 // apply takes one record of agent, whose id (noAgent while it has no flow)
-// it keeps up to date. found is the record's flow when reserve found it:
-// it stays in the table for the whole batch (not evicted: see reserve).
+// it keeps up to date. found is the flow reserve found by the record's
+// digest: it stays in the table for the whole batch (not evicted: see
+// reserve), and keeps the digest.
 func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, now time.Time, dedup bool, keep map[*Flow]bool) Outcome {
 	if !r.IsFlow() {
 		t.noteInterval(agent, r, now)
