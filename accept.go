@@ -39,11 +39,16 @@ var errShuttingDown = errors.New("receiver is shutting down")
 // flows they start, none.
 func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error) {
 	if r.closing.Load() {
-		r.countRecords(ctx, b.Transport, "", outcomeBusy, len(b.Records))
+		if !b.Reoffer {
+			r.countRecords(ctx, b.Transport, "", outcomeBusy, len(b.Records))
+		}
 		return 0, errors.Join(ingest.ErrBusy, errShuttingDown)
 	}
 	outcomes := make([]flowtable.Outcome, len(b.Records))
 	if err := r.table.ApplyBatch(b.Agent, b.Records, b.Received, b.AtLeastOnce, outcomes); err != nil {
+		if b.Reoffer {
+			return 0, errors.Join(ingest.ErrBusy, err)
+		}
 		r.countRecords(ctx, b.Transport, "", outcomeBusy, len(b.Records))
 		r.logger.Warn("Flow table full of unsent flows; refusing records until a flush hands them downstream",
 			zap.String("agent", b.Agent), zap.Int("refused", len(b.Records)), zap.Int("flows.max", r.cfg.Flows.Max))

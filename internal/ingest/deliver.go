@@ -43,6 +43,8 @@ func Deliver(ctx context.Context, sink Sink, b Batch, log *zap.Logger) error {
 		if bo == nil {
 			bo = busyBackoff()
 		}
+		// After a wait, a refusal is news again.
+		b.Reoffer = false
 		if err := Sleep(ctx, bo.NextBackOff()); err != nil {
 			return err
 		}

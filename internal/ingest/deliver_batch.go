@@ -21,8 +21,8 @@ func (g *Gate) DeliverBatch(ctx context.Context, b Batch, rej *Rejects) error {
 }
 
 // deliverHalving offers b whole; while the sink is busy it offers each
-// half in turn, down to single records, which wait as Deliver's do. Each
-// refused offer is counted busy by the sink, as Deliver's retries are.
+// half in turn, down to single records, which wait as Deliver's do. The
+// halves are marked Reoffer: the sink counted their records busy already.
 func deliverHalving(ctx context.Context, sink Sink, b Batch, log *zap.Logger) error {
 	if len(b.Records) <= 1 {
 		return Deliver(ctx, sink, b, log)
@@ -37,6 +37,7 @@ func deliverHalving(ctx context.Context, sink Sink, b Batch, log *zap.Logger) er
 		return nil
 	}
 	first, rest := b, b
+	first.Reoffer, rest.Reoffer = true, true
 	half := len(b.Records) / 2
 	first.Records, rest.Records = b.Records[:half], b.Records[half:]
 	if err := deliverHalving(ctx, sink, first, log); err != nil {

@@ -20,11 +20,17 @@ type roomSink struct {
 	room   int
 	offers []int
 	took   []string
+	// refused counts the records of refused offers that were not marked
+	// Reoffer: what the receiver counts busy.
+	refused int
 }
 
 func (s *roomSink) Accept(_ context.Context, b Batch) (int, error) {
 	s.offers = append(s.offers, len(b.Records))
 	if len(b.Records) > s.room {
+		if !b.Reoffer {
+			s.refused += len(b.Records)
+		}
 		return 0, ErrBusy
 	}
 	for _, r := range b.Records {
@@ -47,6 +53,18 @@ func TestDeliverBatchHalvesWhatTheSinkCannotTakeWhole(t *testing.T) {
 	require.NoError(t, g.DeliverBatch(context.Background(), batch(digests(10)...), &Rejects{}))
 	assert.Equal(t, digests(10), s.took, "every record once, in order")
 	assert.Equal(t, []int{10, 5, 2, 3, 5, 2, 3}, s.offers, "halves, without waiting, until they fit")
+	assert.Equal(t, 10, s.refused, "the halves are marked Reoffer: each record counts busy once")
+}
+
+// A record Deliver offers again after a wait is news again: only its first
+// offer keeps the Reoffer mark it came with.
+func TestDeliverMarksOnlyTheFirstOfferAReoffer(t *testing.T) {
+	s := &scriptSink{replies: []reply{{0, ErrBusy}, {0, ErrBusy}, {1, nil}}}
+	b := batch("d00")
+	b.Reoffer = true
+	require.NoError(t, Deliver(context.Background(), s, b, zap.NewNop()))
+	assert.Equal(t, []bool{true, false, false}, s.reoffers)
+	assert.Equal(t, []string{"d00"}, s.took)
 }
 
 func TestDeliverBatchTakenWholeIsOneOffer(t *testing.T) {

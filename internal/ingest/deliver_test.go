@@ -18,6 +18,8 @@ import (
 type scriptSink struct {
 	replies []reply
 	took    []string
+	// reoffers is each offer's Reoffer mark.
+	reoffers []bool
 }
 
 type reply struct {
@@ -26,6 +28,7 @@ type reply struct {
 }
 
 func (s *scriptSink) Accept(_ context.Context, b Batch) (int, error) {
+	s.reoffers = append(s.reoffers, b.Reoffer)
 	r := reply{take: len(b.Records)}
 	if len(s.replies) > 0 {
 		r, s.replies = s.replies[0], s.replies[1:]

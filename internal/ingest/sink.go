@@ -31,6 +31,10 @@ type Batch struct {
 	// AtLeastOnce marks a transport that may deliver a record again (MQTT
 	// after a reconnect): the flow table then drops records it already took.
 	AtLeastOnce bool
+	// Reoffer marks records the sink refused as busy a moment ago, in a
+	// larger batch (see DeliverBatch): refused again now, they are not
+	// counted or logged twice.
+	Reoffer bool
 }
 
 // Sink takes decoded records into the flow table.
