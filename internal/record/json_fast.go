@@ -709,10 +709,7 @@ func (d *fastRecord) digestPrev() {
 		r.fail()
 		return
 	}
-	r.i++
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == ']' {
-		r.i++
+	if !r.openArray() {
 		return
 	}
 	for !r.bad {
@@ -727,20 +724,8 @@ func (d *fastRecord) digestPrev() {
 		}
 		d.prev[d.nprev] = v
 		d.nprev++
-		r.space()
-		if r.i >= len(r.b) {
-			r.fail()
+		if !r.nextElement() {
 			return
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-			r.space()
-		case ']':
-			r.i++
-			return
-		default:
-			r.fail()
 		}
 	}
 }

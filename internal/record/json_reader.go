@@ -77,6 +77,40 @@ func (r *jsonReader) peek() byte {
 	return 'n' // only after fail: reads as null
 }
 
+// openArray steps into the array the reader is at ('['): it reports
+// whether an element follows, and steps over "]" when the array is empty.
+func (r *jsonReader) openArray() bool {
+	r.i++ // '['
+	r.space()
+	if r.i < len(r.b) && r.b[r.i] == ']' {
+		r.i++
+		return false
+	}
+	return true
+}
+
+// nextElement steps over what follows an array's element: a ',' (true:
+// another element follows) or the closing ']' (false); anything else
+// fails the reader.
+func (r *jsonReader) nextElement() bool {
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	switch r.b[r.i] {
+	case ',':
+		r.i++
+		r.space()
+		return true
+	case ']':
+		r.i++
+		return false
+	}
+	r.fail()
+	return false
+}
+
 // members iterates over the object the reader is at; it must start with '{'.
 func (r *jsonReader) members() members {
 	r.pending = false
@@ -183,10 +217,7 @@ func (m *members) strList(l *strList) {
 	}
 	r.pending = false
 	l.start()
-	r.i++ // '['
-	r.space()
-	if r.i < len(r.b) && r.b[r.i] == ']' {
-		r.i++
+	if !r.openArray() {
 		return
 	}
 	for !r.bad {
@@ -214,20 +245,7 @@ func (m *members) strList(l *strList) {
 			}
 			l.addBad(describeJSON(r.b[start:r.i]))
 		}
-		r.space()
-		if r.i >= len(r.b) {
-			r.fail()
-			return
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-			r.space()
-		case ']':
-			r.i++
-			return
-		default:
-			r.fail()
+		if !r.nextElement() {
 			return
 		}
 	}
