@@ -1,7 +1,6 @@
 package netifyflowstatsreceiver
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"testing"
@@ -85,20 +84,11 @@ func BenchmarkSocketStream(b *testing.B) {
 // socketBenchStream is NDJSON from the simulator: 5,000 flows over 10
 // intervals, every record type, as `make compare` streams (smaller).
 func socketBenchStream(b *testing.B) (stream []byte, records int) {
-	g, err := gen.New(gen.Config{Seed: 1, Agents: 1, Flows: 5000})
+	stream, records, err := gen.NDJSON(gen.Config{Seed: 1, Agents: 1, Flows: 5000}, time.UnixMilli(1772665318561), 10)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var buf bytes.Buffer
-	start := time.UnixMilli(1772665318561)
-	for k := range 10 {
-		for _, rec := range g.Tick(start.Add(time.Duration(k+1) * 15 * time.Second)) {
-			buf.Write(rec.JSON())
-			buf.WriteByte('\n')
-			records++
-		}
-	}
-	return buf.Bytes(), records
+	return stream, records
 }
 
 // socketTaken is how many records the socket input handed over and the

@@ -114,20 +114,11 @@ func BenchmarkDecodeStages(b *testing.B) {
 // intervals (about 60,000 records of every type), the digests of a real
 // stream's cardinality.
 func simulatedStream(b *testing.B) (body []byte, records int) {
-	g, err := gen.New(gen.Config{Seed: 1, Agents: 1, Flows: 5000})
+	body, records, err := gen.NDJSON(gen.Config{Seed: 1, Agents: 1, Flows: 5000}, time.UnixMilli(1772665318561), 10)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var buf bytes.Buffer
-	start := time.UnixMilli(1772665318561)
-	for k := range 10 {
-		for _, r := range g.Tick(start.Add(time.Duration(k+1) * 15 * time.Second)) {
-			buf.Write(r.JSON())
-			buf.WriteByte('\n')
-			records++
-		}
-	}
-	return buf.Bytes(), records
+	return body, records
 }
 
 // BenchmarkStreamDecoderSimulated is the stream decoder's cost per record

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 )
@@ -75,4 +76,14 @@ func Stream(cfg Config, start time.Time, n int) ([][]byte, error) {
 		out[i] = recs[i].JSON()
 	}
 	return out, nil
+}
+
+// NDJSON is Stream as one newline-delimited body, as the agent's socket sink
+// writes it, and the number of records in it.
+func NDJSON(cfg Config, start time.Time, n int) ([]byte, int, error) {
+	payloads, err := Stream(cfg, start, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	return append(bytes.Join(payloads, []byte{'\n'}), '\n'), len(payloads), nil
 }
