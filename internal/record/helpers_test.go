@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -135,3 +136,22 @@ func errStrings(errs []error) []string {
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// streamStrings decodes body as a JSON stream of records of at most size
+// bytes and renders each record (with render) and each error, in order.
+func streamStrings(body []byte, size int, render func(Record) string) []string {
+	var out []string
+	d := NewStreamDecoder(bytes.NewReader(body), FormatJSON, size)
+	for i := 0; i <= len(body)+2; i++ {
+		r, err := d.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			out = append(out, "stream error "+err.Error())
+			continue
+		}
+		out = append(out, "stream "+render(r))
+	}
+	return out
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -31,18 +30,7 @@ func decodeEach(body []byte) []string {
 		out = append(out, "decodebody "+directString(r))
 	}
 	for _, size := range []int{64, 1 << 20} {
-		d := NewStreamDecoder(bytes.NewReader(body), FormatJSON, size)
-		for i := 0; i <= len(body)+2; i++ {
-			r, err := d.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				out = append(out, "stream error "+err.Error())
-				continue
-			}
-			out = append(out, "stream "+directString(r))
-		}
+		out = append(out, streamStrings(body, size, directString)...)
 	}
 	return out
 }

@@ -1,9 +1,7 @@
 package record
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 
@@ -23,19 +21,7 @@ func decodeBoth(t *testing.T, body []byte) (fast, slow []string) {
 		for _, e := range errs {
 			out = append(out, "body error "+e.Error())
 		}
-		d := NewStreamDecoder(bytes.NewReader(body), FormatJSON, 256)
-		for i := 0; i <= len(body)+2; i++ {
-			r, err := d.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				out = append(out, "stream error "+err.Error())
-				continue
-			}
-			out = append(out, "stream "+recordString(r))
-		}
-		return out
+		return append(out, streamStrings(body, 256, recordString)...)
 	}
 	fast = run()
 	slowPathOnly = true
