@@ -162,7 +162,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		// claim wins, and a found flow is not removed). Found through
 		// digest_prev, an earlier record of the batch may yet make a flow
 		// of the digest itself, which apply must then find.
-		if t.found[i] = t.find(agent, r.Digest); t.found[i] != nil || t.lookup(agent, r) != nil {
+		if t.found[i] = t.find(agent, r.Digest); t.found[i] != nil || t.lookupPrev(agent, r) != nil {
 			continue
 		}
 		key := stableDigest(r)
@@ -182,7 +182,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 	keep = make(map[*Flow]bool)
 	for i, f := range t.found {
 		if r := &recs[i]; f == nil && r.IsFlow() {
-			f = t.lookup(agent, r)
+			f = t.lookupPrev(agent, r) // not found by its digest: see above
 		}
 		if f != nil && f.list == inClean {
 			keep[f] = true
@@ -297,6 +297,11 @@ func (t *Table) lookup(agent agentID, r *record.Record) *Flow {
 	if f := t.find(agent, r.Digest); f != nil {
 		return f
 	}
+	return t.lookupPrev(agent, r)
+}
+
+// lookupPrev is lookup by the record's digest_prev only.
+func (t *Table) lookupPrev(agent agentID, r *record.Record) *Flow {
 	for _, d := range r.DigestPrev {
 		if f := t.find(agent, d); f != nil {
 			return f
