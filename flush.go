@@ -57,11 +57,24 @@ func (r *netifyReceiver) registerGauges() error {
 	return nil
 }
 
-// countOverflow is called, under the views' lock, when a flow is counted
-// toward a view's overflow series.
-func (r *netifyReceiver) countOverflow(view, _ string) {
-	r.telemetry.NetifyflowstatsViewsOverflow.Add(context.Background(), 1,
-		metric.WithAttributeSet(attribute.NewSet(attribute.String("view", view))))
+// overflowCounter returns what the views call, under their lock, for every
+// flow counted toward a view's overflow series: past a cap that may be
+// every new flow, so each view's attribute set is made once, here.
+func (r *netifyReceiver) overflowCounter() func(view, agent string) {
+	opts := make(map[string][]metric.AddOption, len(r.cfg.Views))
+	viewOpts := func(view string) []metric.AddOption {
+		return []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("view", view)))}
+	}
+	for _, v := range r.cfg.Views {
+		opts[v.Name] = viewOpts(v.Name)
+	}
+	return func(view, _ string) {
+		o, ok := opts[view]
+		if !ok { // the views are the configured ones: not expected
+			o = viewOpts(view)
+		}
+		r.telemetry.NetifyflowstatsViewsOverflow.Add(context.Background(), 1, o...)
+	}
 }
 
 // flush hands downstream the flows changed since the last flush and every

@@ -85,7 +85,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*ne
 		emitter:   newEmitter(cfg, set),
 		agents:    newAgentHealth(cfg, set),
 	}
-	r.views.OnOverflow = r.countOverflow
+	r.views.OnOverflow = r.overflowCounter()
 	r.obs, err = receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
 		ReceiverID:             set.ID,
 		ReceiverCreateSettings: set,
