@@ -9,11 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -22,17 +20,10 @@ import (
 // half. Here the table is full of unsent flows (per-flow metrics, no flush
 // yet), so nothing can be taken until the context ends the wait.
 func TestBusyBatchCountsEachRecordOnce(t *testing.T) {
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
-	cfg := createDefaultConfig().(*Config)
-	cfg.HTTP = configoptional.None[HTTPConfig]()
-	cfg.FlushInterval = time.Hour
-	perFlowOnly(cfg)
-	cfg.Flows.Max = 2
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, consumertest.NewNop())
-	require.NoError(t, err)
-	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
+	r, tt := newTelemetryTestReceiver(t, consumertest.NewNop(), func(cfg *Config) {
+		perFlowOnly(cfg)
+		cfg.Flows.Max = 2
+	})
 
 	flows := func(from, n int) ingest.Batch {
 		b := ingest.Batch{Agent: "a", Transport: "socket", Received: time.Now()}
@@ -41,7 +32,7 @@ func TestBusyBatchCountsEachRecordOnce(t *testing.T) {
 		}
 		return b
 	}
-	_, err = r.Accept(context.Background(), flows(0, 2))
+	_, err := r.Accept(context.Background(), flows(0, 2))
 	require.NoError(t, err)
 
 	// 8 new flows: refused whole, then as 4+4, 2+2..., then single records

@@ -8,37 +8,27 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
 // Flows past a view's max_series count toward its overflow series, and the
 // receiver counts each one, by view.
 func TestViewOverflowIsCountedByView(t *testing.T) {
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
-	cfg := createDefaultConfig().(*Config)
-	cfg.HTTP = configoptional.None[HTTPConfig]()
-	cfg.FlushInterval = time.Hour
-	cfg.Views = []flowmetrics.ViewConfig{{Name: "by_interface", GroupBy: []string{"network.interface.name"}, MaxSeries: 1, IdleTimeout: time.Hour}}
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, consumertest.NewNop())
-	require.NoError(t, err)
-	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, r.Shutdown(context.Background())) })
+	r, tt := newTelemetryTestReceiver(t, consumertest.NewNop(), func(cfg *Config) {
+		cfg.Views = []flowmetrics.ViewConfig{{Name: "by_interface", GroupBy: []string{"network.interface.name"}, MaxSeries: 1, IdleTimeout: time.Hour}}
+	})
 
 	b := ingest.Batch{Agent: "a", Transport: "http", Received: time.Now()}
 	for i, iface := range []string{"lan", "wan", "wan", "dmz"} {
 		b.Records = append(b.Records, record.Record{Type: record.TypeFlowStats, Digest: fmt.Sprintf("%04x", i),
 			Interface: iface, HasInterface: true, HasStats: true, LocalBytes: 1})
 	}
-	_, err = r.Accept(context.Background(), b)
+	_, err := r.Accept(context.Background(), b)
 	require.NoError(t, err)
 
 	m, err := tt.GetMetric("otelcol_netifyflowstats_views_overflow")

@@ -18,10 +18,12 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -134,6 +136,20 @@ func perFlowOnly(cfg *Config) {
 // scenarioEpoch.
 func newTestReceiver(t testing.TB, temporality string, next consumer.Metrics, tweak ...func(*Config)) *netifyReceiver {
 	t.Helper()
+	return startTestReceiver(t, receivertest.NewNopSettings(metadata.Type), temporality, next, tweak)
+}
+
+// newTelemetryTestReceiver is newTestReceiver (cumulative) with telemetry
+// the test reads.
+func newTelemetryTestReceiver(t testing.TB, next consumer.Metrics, tweak ...func(*Config)) (*netifyReceiver, *componenttest.Telemetry) {
+	t.Helper()
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
+	return startTestReceiver(t, metadatatest.NewSettings(tt), temporalityCumulative, next, tweak), tt
+}
+
+func startTestReceiver(t testing.TB, set receiver.Settings, temporality string, next consumer.Metrics, tweak []func(*Config)) *netifyReceiver {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.HTTP = configoptional.None[HTTPConfig]()
 	cfg.Temporality = temporality
@@ -145,7 +161,7 @@ func newTestReceiver(t testing.TB, temporality string, next consumer.Metrics, tw
 	for _, f := range tweak {
 		f(cfg)
 	}
-	r, err := newReceiver(receivertest.NewNopSettings(metadata.Type), cfg, next)
+	r, err := newReceiver(set, cfg, next)
 	require.NoError(t, err)
 	r.now = func() time.Time { return scenarioEpoch }
 	require.NoError(t, r.Start(context.Background(), componenttest.NewNopHost()))
