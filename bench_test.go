@@ -128,72 +128,99 @@ func (c *countingConsumer) ConsumeMetrics(_ context.Context, md pmetric.Metrics)
 }
 
 // BenchmarkFlushLockWait measures how long an input waits to hand one record
-// to the table while a flush of N changed flows runs (per-flow metrics and
-// the default views on): the longest wait of a goroutine that delivers one
-// record after another during the flush, as max-wait-ms, and the 99th and
-// 99.9th percentiles of its waits (p99-wait-ms, p999-wait-ms): on a busy
-// machine the longest wait is often the operating system's doing. The
-// 1,000,000-flow case is only run when selected:
-// -bench 'FlushLockWait/flows=1000000' -benchtime 1x.
+// to the table while a flush of N changed flows runs: the longest wait of a
+// goroutine that delivers one record after another during the flush, as
+// max-wait-ms, and the 99th and 99.9th percentiles of its waits
+// (p99-wait-ms, p999-wait-ms). Three flushes:
+//   - views: the default configuration (three views, no per-flow metrics);
+//   - perflow: per-flow metrics and the views on, every flow's points built;
+//   - expire: the default configuration, every flow idle: the flush expires
+//     them all.
+//
+// On a busy machine, or while the garbage collector's mark workers hold the
+// processors (perflow: the points' garbage), the longest wait is often the
+// scheduler's doing rather than the table's lock. The 1,000,000-flow cases
+// are only run when selected: -bench 'FlushLockWait/.*/flows=1000000'
+// -benchtime 1x.
 func BenchmarkFlushLockWait(b *testing.B) {
-	for _, flows := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("flows=%d", flows), func(b *testing.B) {
-			if flows >= 1_000_000 && !strings.Contains(benchFilter(), "1000000") {
-				b.Skip("select with -bench 'FlushLockWait/flows=1000000'")
-			}
-			r := newTestReceiver(b, temporalityCumulative, &countingConsumer{}, func(cfg *Config) {
-				enablePerFlow(cfg)
-				cfg.Flows.Max = flows + 1
-				cfg.ZeroHold = 0
-			})
-			recs := make([]record.Record, flows)
-			for i := range recs {
-				recs[i] = benchRecord(i)
-			}
-			var worst time.Duration
-			var waits waitHistogram
-			for i := 0; b.Loop(); i++ {
-				b.StopTimer()
-				for j := 0; j < len(recs); j += 1000 {
-					for k := j; k < min(j+1000, len(recs)); k++ {
-						recs[k].LastSeenAtMillis++
-					}
-					batch := ingest.Batch{Agent: "a", Transport: "http", Received: scenarioEpoch.Add(time.Duration(i) * time.Second), Records: recs[j:min(j+1000, len(recs))]}
-					if _, err := r.Accept(context.Background(), batch); err != nil {
-						b.Fatal(err)
-					}
+	cases := []struct {
+		name    string
+		perFlow bool
+		expire  bool
+	}{{"views", false, false}, {"perflow", true, false}, {"expire", false, true}}
+	for _, c := range cases {
+		for _, flows := range []int{100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/flows=%d", c.name, flows), func(b *testing.B) {
+				if flows >= 1_000_000 && !strings.Contains(benchFilter(), "1000000") {
+					b.Skip("select with -bench 'FlushLockWait/.*/flows=1000000'")
 				}
-				probe := benchRecord(flows)
-				done := make(chan struct{})
-				waited := make(chan time.Duration)
-				go func() {
-					var longest time.Duration
-					for n := 0; ; n++ {
-						select {
-						case <-done:
-							waited <- longest
-							return
-						default:
-						}
-						probe.LastSeenAtMillis++
-						start := time.Now()
-						_, _ = r.Accept(context.Background(), ingest.Batch{Agent: "probe", Transport: "http", Received: scenarioEpoch, Records: []record.Record{probe}})
-						d := time.Since(start)
-						longest = max(longest, d)
-						waits.add(d)
+				r := newTestReceiver(b, temporalityCumulative, &countingConsumer{}, func(cfg *Config) {
+					if c.perFlow {
+						enablePerFlow(cfg)
 					}
-				}()
-				b.StartTimer()
-				r.flush(context.Background())
-				b.StopTimer()
-				close(done)
-				worst = max(worst, <-waited)
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(worst.Microseconds())/1000, "max-wait-ms")
-			b.ReportMetric(waits.quantile(0.99), "p99-wait-ms")
-			b.ReportMetric(waits.quantile(0.999), "p999-wait-ms")
-		})
+					cfg.Flows.Max = flows + 1
+					cfg.ZeroHold = 0
+				})
+				idle := r.cfg.Flows.IdleTimeout
+				recs := make([]record.Record, flows)
+				for i := range recs {
+					recs[i] = benchRecord(i)
+				}
+				var worst time.Duration
+				var waits waitHistogram
+				for i := 0; b.Loop(); i++ {
+					b.StopTimer()
+					// Each round starts past the last one's expiry.
+					received := scenarioEpoch.Add(time.Duration(i) * 3 * idle)
+					for j := 0; j < len(recs); j += 1000 {
+						for k := j; k < min(j+1000, len(recs)); k++ {
+							recs[k].LastSeenAtMillis++
+						}
+						batch := ingest.Batch{Agent: "a", Transport: "http", Received: received, Records: recs[j:min(j+1000, len(recs))]}
+						if _, err := r.Accept(context.Background(), batch); err != nil {
+							b.Fatal(err)
+						}
+					}
+					flushAt := received
+					if c.expire {
+						flushAt = received.Add(2 * idle)
+					}
+					r.now = func() time.Time { return flushAt }
+					probe := benchRecord(flows)
+					done := make(chan struct{})
+					waited := make(chan time.Duration)
+					go func() {
+						var longest time.Duration
+						for n := 0; ; n++ {
+							select {
+							case <-done:
+								waited <- longest
+								return
+							default:
+							}
+							probe.LastSeenAtMillis++
+							start := time.Now()
+							_, _ = r.Accept(context.Background(), ingest.Batch{Agent: "probe", Transport: "http", Received: flushAt, Records: []record.Record{probe}})
+							d := time.Since(start)
+							longest = max(longest, d)
+							waits.add(d)
+						}
+					}()
+					b.StartTimer()
+					r.flush(context.Background())
+					b.StopTimer()
+					close(done)
+					worst = max(worst, <-waited)
+					if c.expire && r.table.Len() > 1 {
+						b.Fatalf("%d flows left after the expiry", r.table.Len())
+					}
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(worst.Microseconds())/1000, "max-wait-ms")
+				b.ReportMetric(waits.quantile(0.99), "p99-wait-ms")
+				b.ReportMetric(waits.quantile(0.999), "p999-wait-ms")
+			})
+		}
 	}
 }
 
