@@ -42,11 +42,26 @@ type Flow struct {
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
-	agent      agentID
+
+	// recent holds fingerprints of the latest stats records, to drop
+	// redeliveries; only for flows of at-least-once transports.
+	recent *recent
+
+	// list is the table's list the flow is in, linked through prev and
+	// next.
+	prev, next *Flow
+
+	agent agentID
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement; 0 only before
 	// the first.
 	gen uint32
+	// epoch is the flush that last took the flow (see Table.BeginFlush).
+	epoch uint32
+	// slot is the flow's place in Table.flows, which the index refers to.
+	slot uint32
+
+	list listID
 
 	hasStats     bool
 	hasTCP       bool
@@ -62,17 +77,6 @@ type Flow struct {
 	// finished is set once the Observer was told the flow ended, until it is
 	// told the flow started again.
 	finished bool
-
-	// recent holds fingerprints of the latest stats records, to drop
-	// redeliveries; only for flows of at-least-once transports.
-	recent *recent
-
-	// epoch is the flush that last took the flow (see Table.BeginFlush).
-	epoch uint32
-	// list is the table's list the flow is in, linked through prev and
-	// next.
-	list       listID
-	prev, next *Flow
 }
 
 // extra is the part of a flow that only per-flow metrics, or a flow the

@@ -51,9 +51,11 @@ type Table struct {
 	cfg Config
 
 	mu sync.Mutex
-	// index and spill: see find.
-	index map[uint64]*Flow
-	spill map[spillKey]*Flow
+	// index finds flows by digest (see find); flows are the flows by the
+	// slot the index holds, freeSlots the slots freed.
+	index     flowIndex
+	flows     []*Flow
+	freeSlots []uint32
 
 	// found is, per record of the batch being applied, the flow reserve
 	// looked up (nil when none): apply uses it instead of looking again.
@@ -87,7 +89,7 @@ type Table struct {
 // New returns an empty table.
 func New(cfg Config) *Table {
 	return &Table{
-		cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval),
+		cfg: cfg, intervals: make(map[string]agentInterval),
 		dirty: flowList{id: inDirty}, clean: flowList{id: inClean},
 	}
 }
@@ -223,6 +225,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		// After the eviction, which may free the agent's last flow.
 		*id = t.agents.acquire(agent)
 		f = newFlow(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
+		t.addSlot(f)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -361,6 +364,7 @@ func (t *Table) listOf(f *Flow) *flowList {
 
 func (t *Table) remove(f *Flow) {
 	t.unindex(f)
+	t.freeSlot(f)
 	t.agents.release(f.agent)
 	t.listOf(f).remove(f)
 	t.count--
