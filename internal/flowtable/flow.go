@@ -58,8 +58,10 @@ type Flow struct {
 	gen uint32
 	// epoch is the flush that last took the flow (see Table.BeginFlush).
 	epoch uint32
-	// slot is the flow's place in Table.flows, which the index refers to.
-	slot uint32
+	// slot is the flow's place in the table's slab, which the index refers
+	// to; incarnation counts the flows the slot held before.
+	slot        uint32
+	incarnation uint32
 
 	list listID
 
@@ -146,20 +148,17 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
-	start := seriesStart(r, now, interval)
-	f := &Flow{
-		agent: agent,
-		ids:   newIDs(stableDigest(r)),
-		start: stampOf(start),
-	}
+// init makes f, a zeroed flow, a new flow of agent from its first record.
+func (f *Flow) init(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) {
+	f.agent = agent
+	f.ids = newIDs(stableDigest(r))
+	f.start = stampOf(seriesStart(r, now, interval))
 	if perFlow {
 		f.extra()
 	}
 	if dedup {
 		f.seen(r) // remember the first record too
 	}
-	return f
 }
 
 // revivedBy reports whether a record brings an ended flow back: only a new

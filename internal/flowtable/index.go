@@ -103,7 +103,7 @@ func (t *Table) find(agent agentID, d string) *Flow {
 			return nil
 		}
 		if uint32(e>>32) == tag {
-			if f := t.flows[uint32(e)-1]; f.agent == agent && f.ids.holds(d) {
+			if f := t.slab.at(uint32(e) - 1); f.agent == agent && f.ids.holds(d) {
 				return f
 			}
 		}
@@ -218,21 +218,4 @@ func (x *flowIndex) remove(tag, slot uint32) {
 			i = j
 		}
 	}
-}
-
-// addSlot gives f a slot in t.flows, reusing a freed one.
-func (t *Table) addSlot(f *Flow) {
-	if n := len(t.freeSlots); n > 0 {
-		f.slot, t.freeSlots = t.freeSlots[n-1], t.freeSlots[:n-1]
-		t.flows[f.slot] = f
-		return
-	}
-	f.slot = uint32(len(t.flows))
-	t.flows = append(t.flows, f)
-}
-
-// freeSlot frees f's slot, once f is unindexed.
-func (t *Table) freeSlot(f *Flow) {
-	t.flows[f.slot] = nil
-	t.freeSlots = append(t.freeSlots, f.slot)
 }

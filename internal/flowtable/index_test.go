@@ -107,7 +107,7 @@ func TestIndexCollisionsNeverFindTheWrongFlow(t *testing.T) {
 	assert.Zero(t, tb.Len())
 	assert.Zero(t, tb.index.used)
 	assert.Empty(t, slices.DeleteFunc(tb.index.entries, func(e uint64) bool { return e == 0 }))
-	assert.Len(t, tb.freeSlots, len(tb.flows), "every slot is free")
+	assert.Zero(t, tb.slab.len(), "every slot is free")
 	assert.Empty(t, tb.agents.ids)
 }
 

@@ -44,8 +44,10 @@ type Point struct {
 }
 
 type ref struct {
-	f   *Flow
-	gen uint32
+	f *Flow
+	// incarnation tells f from a later flow of its slot.
+	incarnation uint32
+	gen         uint32
 	// ids are f's, read under the lock: Point.Digest is unpacked from
 	// them after it.
 	ids ids
@@ -106,7 +108,7 @@ func (t *Table) snapshot(s *Snapshot, limit int) {
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, gen: f.gen, ids: f.ids})
+		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.gen, ids: f.ids})
 	}
 }
 
@@ -160,7 +162,7 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 	defer t.mu.Unlock()
 	for i, r := range s.refs {
 		f, p := r.f, &s.Points[i]
-		if f.list == inNone {
+		if f.list == inNone || f.incarnation != r.incarnation {
 			continue // freed meanwhile
 		}
 		f.epoch = s.epoch

@@ -51,11 +51,9 @@ type Table struct {
 	cfg Config
 
 	mu sync.Mutex
-	// index finds flows by digest (see find); flows are the flows by the
-	// slot the index holds, freeSlots the slots freed.
-	index     flowIndex
-	flows     []*Flow
-	freeSlots []uint32
+	// index finds flows by digest (see find), by their slot in slab.
+	index flowIndex
+	slab  slab
 
 	// found is, per record of the batch being applied, the flow reserve
 	// looked up (nil when none): apply uses it instead of looking again.
@@ -224,8 +222,8 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		}
 		// After the eviction, which may free the agent's last flow.
 		*id = t.agents.acquire(agent)
-		f = newFlow(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
-		t.addSlot(f)
+		f = t.slab.alloc()
+		f.init(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
@@ -364,9 +362,9 @@ func (t *Table) listOf(f *Flow) *flowList {
 
 func (t *Table) remove(f *Flow) {
 	t.unindex(f)
-	t.freeSlot(f)
 	t.agents.release(f.agent)
 	t.listOf(f).remove(f)
+	t.slab.release(f)
 	t.count--
 }
 

@@ -1,0 +1,49 @@
+package flowtable
+
+// slab holds the table's flows in chunks of a fixed size, by slot: a flow
+// costs its exact size (no allocator size class), the index refers to it
+// by a 32-bit slot, and a chunk never moves, so a *Flow stays valid while
+// the flow is in the table. A freed slot is reused by the next new flow.
+type slab struct {
+	chunks [][]Flow
+	// used is how many slots were handed out; free holds the freed ones.
+	used uint32
+	free []uint32
+}
+
+const (
+	chunkBits = 10
+	chunkLen  = 1 << chunkBits
+)
+
+// at is the flow in slot i.
+func (s *slab) at(i uint32) *Flow { return &s.chunks[i>>chunkBits][i&(chunkLen-1)] }
+
+// alloc returns a zeroed flow in a free slot.
+func (s *slab) alloc() *Flow {
+	if n := len(s.free); n > 0 {
+		i := s.free[n-1]
+		s.free = s.free[:n-1]
+		return s.at(i)
+	}
+	i := s.used
+	if int(i>>chunkBits) == len(s.chunks) {
+		s.chunks = append(s.chunks, make([]Flow, chunkLen))
+	}
+	s.used++
+	f := s.at(i)
+	f.slot = i
+	return f
+}
+
+// release zeroes f (so that what it pointed to can be collected) and frees
+// its slot. Its incarnation moves on, so that a flush holding the freed
+// flow does not take the next flow of the slot for it (see ref).
+func (s *slab) release(f *Flow) {
+	slot, inc := f.slot, f.incarnation+1
+	*f = Flow{slot: slot, incarnation: inc}
+	s.free = append(s.free, slot)
+}
+
+// len is how many slots are in use.
+func (s *slab) len() int { return int(s.used) - len(s.free) }
