@@ -16,10 +16,6 @@ type Flow struct {
 
 	attrs packedAttrs
 
-	// Keys belongs to the table's Observer: the views keep there, per
-	// view, the series the flow counts toward.
-	Keys []int32
-
 	// Times are stamps (Unix nanoseconds): a time.Time is three times the
 	// size, and a table holds a million flows.
 
@@ -64,6 +60,9 @@ type Flow struct {
 	incarnation uint32
 
 	list listID
+	// keys and nkeys: see ViewKeys.
+	keys  [inlineKeys]int32
+	nkeys uint8
 
 	hasStats     bool
 	hasTCP       bool
@@ -98,6 +97,38 @@ type extra struct {
 	// the flow's start: it moves when the agent's total goes down (a new
 	// flow under an old digest, or an agent restart).
 	totalStart stamp
+	// keys are the flow's view keys when there are more than inlineKeys
+	// (a pointer: an extra without them stays in its 96-byte size class).
+	keys *[]int32
+}
+
+// inlineKeys is how many view keys a flow holds inline: the default
+// configuration has three views.
+const inlineKeys = 3
+
+// ViewKeys belongs to the table's Observer: the views keep there, per view,
+// the series the flow counts toward. It returns the flow's n keys, all set
+// to unset when the flow had not n keys before. The slice refers to the
+// flow: use it under the table's lock only.
+func (f *Flow) ViewKeys(n int, unset int32) []int32 {
+	if n <= inlineKeys {
+		if int(f.nkeys) != n {
+			f.nkeys = uint8(n)
+			for i := range n {
+				f.keys[i] = unset
+			}
+		}
+		return f.keys[:n]
+	}
+	x := f.extra()
+	if x.keys == nil || len(*x.keys) != n {
+		keys := make([]int32, n)
+		for i := range keys {
+			keys[i] = unset
+		}
+		x.keys = &keys
+	}
+	return *x.keys
 }
 
 // totalStart is where the agent's total series starts.

@@ -46,9 +46,7 @@ func BenchmarkTableMemory(b *testing.B) {
 type viewKeys struct{}
 
 func (viewKeys) Observe(u *Update) {
-	if len(u.Flow.Keys) == 0 {
-		u.Flow.Keys = []int32{-2, -2, -2}
-	}
+	u.Flow.ViewKeys(3, -2)
 }
 
 func fillTable(tb *Table, n int, dedup bool) {
