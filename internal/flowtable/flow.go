@@ -43,10 +43,6 @@ type Flow struct {
 	// redeliveries; only for flows of at-least-once transports.
 	recent *recent
 
-	// list is the table's list the flow is in, linked through prev and
-	// next.
-	prev, next *Flow
-
 	agent agentID
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement; 0 only before
@@ -59,7 +55,10 @@ type Flow struct {
 	slot        uint32
 	incarnation uint32
 
-	list listID
+	// list is the table's list the flow is in, linked through prevLink
+	// and nextLink (see flowList).
+	list               listID
+	prevLink, nextLink uint32
 	// keys and nkeys: see ViewKeys.
 	keys  [inlineKeys]int32
 	nkeys uint8

@@ -101,7 +101,7 @@ func (t *Table) snapshot(s *Snapshot, limit int) {
 	} else {
 		s.Points, s.refs = make([]Point, 0, n), make([]ref, 0, n)
 	}
-	for f := t.dirty.head; f != nil && len(s.refs) < n; f = f.next {
+	for f := t.dirty.head; f != nil && len(s.refs) < n; f = t.dirty.next(f) {
 		if f.epoch == t.epoch && t.epoch != 0 {
 			// Taken in this flush already and still dirty: it was updated
 			// since, or its values are held back; the next flush sends it.
@@ -201,16 +201,16 @@ func (t *Table) mergeClean(fs []*Flow) {
 	slices.SortStableFunc(fs, func(a, b *Flow) int { return cmp.Compare(a.lastUpdate, b.lastUpdate) })
 	at := t.clean.tail // insert after this; nil: at the front
 	for at != nil && at.lastUpdate > fs[0].lastUpdate {
-		at = at.prev
+		at = t.clean.prev(at)
 	}
 	for _, f := range fs {
 		// Move past clean flows not newer than f.
 		next := t.clean.head
 		if at != nil {
-			next = at.next
+			next = t.clean.next(at)
 		}
 		for next != nil && next.lastUpdate <= f.lastUpdate {
-			at, next = next, next.next
+			at, next = next, t.clean.next(next)
 		}
 		t.clean.insertAfter(f, at)
 		at = f

@@ -86,10 +86,10 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{
-		cfg: cfg, intervals: make(map[string]agentInterval),
-		dirty: flowList{id: inDirty}, clean: flowList{id: inClean},
-	}
+	t := &Table{cfg: cfg, intervals: make(map[string]agentInterval)}
+	t.dirty = flowList{id: inDirty, slab: &t.slab}
+	t.clean = flowList{id: inClean, slab: &t.slab}
+	return t
 }
 
 // Len is the number of flows tracked.
@@ -344,7 +344,7 @@ func (t *Table) place(f *Flow) {
 	}
 	at := l.tail
 	for at != nil && at.lastUpdate > f.lastUpdate {
-		at = at.prev
+		at = l.prev(at)
 	}
 	l.insertAfter(f, at)
 }
@@ -371,7 +371,7 @@ func (t *Table) remove(f *Flow) {
 // evictOldestClean frees the least recently updated flow with nothing left
 // to send, other than those in keep.
 func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
-	for f := t.clean.head; f != nil; f = f.next {
+	for f := t.clean.head; f != nil; f = t.clean.next(f) {
 		if !keep[f] {
 			t.endQuietly(f, EndEvicted, now)
 			t.remove(f)
@@ -420,7 +420,7 @@ func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 		if freed == expireBatch {
 			return freed, true
 		}
-		next := f.next
+		next := t.clean.next(f)
 		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
 		freed++
