@@ -9,11 +9,6 @@ import (
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
 type Flow struct {
-	// ids hold the flow's stable identity (the first of digest_prev, the
-	// tuple digest from agent 5.2 on, or without one the first digest
-	// seen) and the digests it is indexed under.
-	ids ids
-
 	attrs packedAttrs
 
 	// Times are stamps (Unix nanoseconds): a time.Time is three times the
@@ -55,13 +50,19 @@ type Flow struct {
 	slot        uint32
 	incarnation uint32
 
+	// keys and nkeys: see ViewKeys.
+	keys [inlineKeys]int32
 	// list is the table's list the flow is in, linked through prevLink
 	// and nextLink (see flowList).
-	list               listID
 	prevLink, nextLink uint32
-	// keys and nkeys: see ViewKeys.
-	keys  [inlineKeys]int32
-	nkeys uint8
+	list               listID
+	nkeys              uint8
+	// idBuf[:idLen] holds the flow's packed ids (see Flow.ids): its stable
+	// identity (the first of digest_prev, the tuple digest from agent 5.2
+	// on, or without one the first digest seen) and the digests it is
+	// indexed under; idLen is 0 when they are in x.
+	idBuf [inlineIDs]byte
+	idLen uint8
 
 	hasStats     bool
 	hasTCP       bool
@@ -96,6 +97,8 @@ type extra struct {
 	// the flow's start: it moves when the agent's total goes down (a new
 	// flow under an old digest, or an agent restart).
 	totalStart stamp
+	// ids are the flow's packed ids when they do not fit inline.
+	ids ids
 	// keys are the flow's view keys when there are more than inlineKeys
 	// (a pointer: an extra without them stays in its 96-byte size class).
 	keys *[]int32
@@ -181,8 +184,8 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 // init makes f, a zeroed flow, a new flow of agent from its first record.
 func (f *Flow) init(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) {
 	f.agent = agent
-	f.ids = newIDs(stableDigest(r))
 	f.start = stampOf(seriesStart(r, now, interval))
+	f.initIDs(stableDigest(r))
 	if perFlow {
 		f.extra()
 	}
@@ -308,7 +311,7 @@ func purgeReason(reason string) EndReason {
 
 // Digest is the flow's stable identity (see stableDigest).
 // It is unpacked at each call.
-func (f *Flow) Digest() string { return f.ids.stable() }
+func (f *Flow) Digest() string { return f.ids().stable() }
 
 // Attrs is what the agent told of the flow so far, unpacked at each call
 // (a flow keeps them packed).

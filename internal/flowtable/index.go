@@ -103,7 +103,7 @@ func (t *Table) find(agent agentID, d string) *Flow {
 			return nil
 		}
 		if uint32(e>>32) == tag {
-			if f := t.slab.at(uint32(e) - 1); f.agent == agent && f.ids.holds(d) {
+			if f := t.slab.at(uint32(e) - 1); f.agent == agent && f.ids().holds(d) {
 				return f
 			}
 		}
@@ -123,9 +123,10 @@ func (t *Table) claim(f *Flow, d string) bool {
 // unindex removes every key f holds.
 func (t *Table) unindex(f *Flow) {
 	var buf digestBuf
-	for i := f.ids.firstAlias(); i < len(f.ids); {
+	ids := f.ids()
+	for i := ids.firstAlias(); i < len(ids); {
 		var d []byte
-		d, i = f.ids.at(i, &buf)
+		d, i = ids.at(i, &buf)
 		t.index.remove(tagOf(hashBytes(f.agent, d)), f.slot)
 	}
 }

@@ -197,12 +197,24 @@ func FuzzIDsRoundTrip(f *testing.F) {
 			t.Fatalf("stable %q came back as %q", stable, got)
 		}
 		held := map[string]bool{}
+		var order []string
 		for _, d := range []string{a, b, stable} {
 			if d == "" || held[d] {
 				continue
 			}
 			s = s.with(d, s.isStable(d))
+			var fl Flow
+			fl.initIDs(stable)
+			for _, e := range order {
+				fl.addID(e, fl.ids().isStable(e))
+			}
 			held[d] = true
+			order = append(order, d)
+			// A flow's ids, inline or in its extra, are the same bytes.
+			fl.addID(d, fl.ids().isStable(d))
+			if fl.ids() != s {
+				t.Fatalf("flow holds %q, want %q", fl.ids(), s)
+			}
 		}
 		if s.stable() != stable || s.count() != len(held) {
 			t.Fatalf("stable %q, count %d, want %q, %d", s.stable(), s.count(), stable, len(held))

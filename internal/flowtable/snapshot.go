@@ -48,9 +48,9 @@ type ref struct {
 	// incarnation tells f from a later flow of its slot.
 	incarnation uint32
 	gen         uint32
-	// ids are f's, read under the lock: Point.Digest is unpacked from
+	// ids are f's, copied under the lock: Point.Digest is unpacked from
 	// them after it.
-	ids ids
+	ids idsCopy
 }
 
 // Snapshot is a batch of changed flows at one flush. Hand it back with
@@ -86,7 +86,7 @@ func (t *Table) Snapshot(limit int) *Snapshot {
 	}
 	t.snapshot(s, limit)
 	for i := range s.Points {
-		s.Points[i].Digest = s.refs[i].ids.stable()
+		s.Points[i].Digest = s.refs[i].ids.ids().stable()
 	}
 	return s
 }
@@ -108,7 +108,8 @@ func (t *Table) snapshot(s *Snapshot, limit int) {
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.gen, ids: f.ids})
+		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.gen})
+		f.copyIDs(&s.refs[len(s.refs)-1].ids)
 	}
 }
 

@@ -319,7 +319,7 @@ func (t *Table) indexDigests(f *Flow, r *record.Record) {
 }
 
 func (t *Table) alias(f *Flow, digest string) {
-	if digest == "" || f.ids.holds(digest) || f.ids.count() >= maxAliases {
+	if ids := f.ids(); digest == "" || ids.holds(digest) || ids.count() >= maxAliases {
 		// Empty, already the flow's (the common case: each report repeats
 		// the flow's digests; no index lookup then), or the flow is full.
 		return
@@ -327,7 +327,7 @@ func (t *Table) alias(f *Flow, digest string) {
 	// Taken when already ours, or another live flow's: the first claim
 	// wins.
 	if t.claim(f, digest) {
-		f.ids = f.ids.with(digest, f.ids.isStable(digest))
+		f.addID(digest, f.ids().isStable(digest))
 	}
 }
 
