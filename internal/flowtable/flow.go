@@ -64,20 +64,40 @@ type Flow struct {
 	idBuf [inlineIDs]byte
 	idLen uint8
 
-	hasStats     bool
-	hasTCP       bool
-	hasRates     bool
-	hasTotals    bool
-	hasDetection bool
-	dirty        bool
-	purged       bool
+	// flags are the flow's flag bits (see flag).
+	flags flag
+}
+
+// flag is one of a flow's yes/no states, as bits of Flow.flags.
+type flag uint16
+
+const (
+	hasStats flag = 1 << iota
+	hasTCP
+	hasRates
+	hasTotals
+	hasDetection
+	// dirty: changed since last handed downstream.
+	dirty
+	// purged: the latest periodic report was a flow_purge.
+	purged
 	// ended is set once the flow's final point was handed downstream. The
 	// entry stays (clean, evictable, expiring) so that late or redelivered
 	// records of the flow are recognised instead of starting a new series.
-	ended bool
-	// finished is set once the Observer was told the flow ended, until it is
-	// told the flow started again.
-	finished bool
+	ended
+	// finished is set once the Observer was told the flow ended, until it
+	// is told the flow started again.
+	finished
+)
+
+func (f *Flow) has(b flag) bool { return f.flags&b != 0 }
+
+func (f *Flow) set(b flag, on bool) {
+	if on {
+		f.flags |= b
+	} else {
+		f.flags &^= b
+	}
 }
 
 // extra is the part of a flow that only per-flow metrics, or a flow the
@@ -228,7 +248,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	if r.LastSeenAtMillis > 0 {
 		f.lastSeenAt = r.LastSeenAtMillis
 	}
-	f.ended = false
+	f.set(ended, false)
 	// Deliveries of one flow can race to the lock: its time never goes back.
 	if t := stampOf(now); t > f.lastUpdate {
 		f.lastUpdate = t
@@ -252,33 +272,36 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 				// flow's x without them sends nothing.
 				f.x.pending.Add(d)
 			}
-			f.hasStats = true
+			f.set(hasStats, true)
 			changed = true
 		}
 		if r.HasTCP {
-			f.hasTCP = true
+			f.set(hasTCP, true)
 		}
 	}
 	u.PrevLocalRate, u.PrevOtherRate = f.localRate, f.otherRate
 	if r.HasRates {
-		f.hasRates, f.localRate, f.otherRate = true, r.LocalRate, r.OtherRate
+		f.set(hasRates, true)
+		f.localRate, f.otherRate = r.LocalRate, r.OtherRate
 		changed = true
 	}
 	if r.HasTotals {
-		lower := f.hasTotals && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
+		lower := f.has(hasTotals) && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
 		// In conntrack-counter mode the agent's totals can lag at 0 while
 		// the deltas move: a zero is no news, not a new flow.
-		lagging := f.hasTotals && r.TotalBytes == 0 && r.TotalPackets == 0
+		lagging := f.has(hasTotals) && r.TotalBytes == 0 && r.TotalPackets == 0
 		switch {
 		case lagging:
 		case !lower:
-			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			f.set(hasTotals, true)
+			f.totalBytes, f.totalPackets = r.TotalBytes, r.TotalPackets
 			changed = true
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
 			f.extra().totalStart = stampOf(now)
-			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			f.set(hasTotals, true)
+			f.totalBytes, f.totalPackets = r.TotalBytes, r.TotalPackets
 			changed = true
 		default:
 			// A DPI or flow record with a lower total is older than what
@@ -286,19 +309,20 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		}
 	}
 	if r.HasDetectionPackets {
-		f.hasDetection, f.detection = true, r.DetectionPackets
+		f.set(hasDetection, true)
+		f.detection = r.DetectionPackets
 		changed = true
 	}
 	// Only periodic reports decide whether the flow has ended: a DPI record
 	// redelivered after the purge must not bring the flow back.
 	if isStats {
-		f.purged = r.Type == record.TypeFlowPurge
-		if f.purged && !f.finished {
+		f.set(purged, r.Type == record.TypeFlowPurge)
+		if f.has(purged) && !f.has(finished) {
 			u.Ended = purgeReason(r.Reason)
 		}
 	}
-	if changed || f.purged {
-		f.dirty = true
+	if changed || f.has(purged) {
+		f.set(dirty, true)
 	}
 }
 
@@ -321,14 +345,14 @@ func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
 func (f *Flow) Sum() Counters { return f.sum }
 
 // HasTCP reports whether the flow carried TCP counters.
-func (f *Flow) HasTCP() bool { return f.hasTCP }
+func (f *Flow) HasTCP() bool { return f.has(hasTCP) }
 
 // Rates are the flow's latest burst rates (bytes per second).
 func (f *Flow) Rates() (local, other float64) { return f.localRate, f.otherRate }
 
 // Totals are the agent's own cumulative counts of the flow, when it sent any.
 func (f *Flow) Totals() (bytes, packets uint64, ok bool) {
-	return f.totalBytes, f.totalPackets, f.hasTotals
+	return f.totalBytes, f.totalPackets, f.has(hasTotals)
 }
 
 // FirstSeen is the start of the flow's series: the agent's first_seen_at
@@ -349,7 +373,7 @@ func (f *Flow) LastUpdate() time.Time { return f.lastUpdate.Time() }
 
 // Active reports whether the flow goes on: it has not ended, as far as the
 // Observer was told.
-func (f *Flow) Active() bool { return !f.finished }
+func (f *Flow) Active() bool { return !f.has(finished) }
 
 // life is where a revived flow's current life began.
 type life struct {

@@ -128,28 +128,28 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		Attrs:        f.attrs.unpack(),
 		Time:         at,
 		Zero:         zero,
-		HasStats:     f.hasStats,
-		HasTCP:       f.hasTCP,
+		HasStats:     f.has(hasStats),
+		HasTCP:       f.has(hasTCP),
 		Start:        f.start.Time(),
 		Sum:          f.sum,
 		DeltaStart:   x.pendingStart.Time(),
 		Delta:        x.pending,
-		HasRates:     f.hasRates,
+		HasRates:     f.has(hasRates),
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,
-		HasTotals:    f.hasTotals,
+		HasTotals:    f.has(hasTotals),
 		TotalStart:   f.totalStart().Time(),
 		TotalBytes:   f.totalBytes,
 		TotalPackets: f.totalPackets,
-		HasDetection: f.hasDetection,
+		HasDetection: f.has(hasDetection),
 		Detection:    f.detection,
-		Final:        f.purged,
+		Final:        f.has(purged),
 	}
 }
 
 // Commit marks a snapshot as handed downstream: its deltas leave the pending
 // counters, the next delta starts at its points' time, and flows not updated
-// since the snapshot become clean; purged ones end (see Flow.ended). Flows
+// since the snapshot become clean; purged ones end (see the flow flag ended). Flows
 // whose values were held back (Point.Zero), or that changed since, stay
 // dirty and move behind the flows not yet taken in this flush. Its cost is
 // linear in the snapshot.
@@ -181,10 +181,11 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 			t.dirty.moveToBack(f)
 			continue
 		}
-		if f.purged {
-			f.purged, f.ended = false, true
+		if f.has(purged) {
+			f.set(purged, false)
+			f.set(ended, true)
 		}
-		f.dirty = false
+		f.set(dirty, false)
 		t.dirty.remove(f)
 		cleaned = append(cleaned, f)
 	}

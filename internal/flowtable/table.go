@@ -227,7 +227,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		t.count++
 	case dedup && f.seen(r):
 		return Duplicate
-	case f.ended && !f.revivedBy(r):
+	case f.has(ended) && !f.revivedBy(r):
 		return Late
 	}
 	t.indexDigests(f, r)
@@ -236,16 +236,17 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	// The Update lives in the table (used under its lock): handed to the
 	// Observer interface, one on the stack would be allocated per record.
 	u := &t.upd
-	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
+	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.has(finished) && f.revivedBy(r)), Time: now}
 	if u.Started && f.gen > 0 {
 		f.extra().life = &life{start: now, base: f.sum}
 	}
 	f.apply(r, now, u)
-	if !t.cfg.PerFlow && f.dirty {
+	if !t.cfg.PerFlow && f.has(dirty) {
 		// Nothing waits for a per-flow flush: the Observer has it all.
-		f.dirty = false
-		if f.purged {
-			f.purged, f.ended = false, true
+		f.set(dirty, false)
+		if f.has(purged) {
+			f.set(purged, false)
+			f.set(ended, true)
 		}
 	}
 	t.place(f)
@@ -258,10 +259,10 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 func (t *Table) observe(u *Update) {
 	f := u.Flow
 	if u.Started {
-		f.finished = false
+		f.set(finished, false)
 	}
 	if u.Ended != NotEnded {
-		f.finished = true
+		f.set(finished, true)
 	}
 	if t.cfg.Observer != nil {
 		t.cfg.Observer.Observe(u)
@@ -270,7 +271,7 @@ func (t *Table) observe(u *Update) {
 
 // endQuietly tells the Observer that a flow the table frees had not ended.
 func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
-	if f.finished {
+	if f.has(finished) {
 		return
 	}
 	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now,
@@ -339,7 +340,7 @@ func (t *Table) place(f *Flow) {
 		l.remove(f)
 	}
 	l := &t.clean
-	if f.dirty {
+	if f.has(dirty) {
 		l = &t.dirty
 	}
 	at := l.tail
