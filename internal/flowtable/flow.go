@@ -17,7 +17,11 @@ type Flow struct {
 	// start is the series start of the cumulative sums (see seriesStart),
 	// fixed for the life of the entry.
 	start stamp
-	sum   Counters
+	// localBytes, otherBytes and counts (the packets and TCP counts, in
+	// the order of Counters) are the flow's deltas summed since it
+	// started, read with sum: a packet count passes 4 billion rarely, and
+	// a flow whose sum outgrows 32 bits keeps it whole in more (wideSum).
+	localBytes, otherBytes uint64
 	// x holds what only some flows need; nil for the others.
 	x *extra
 
@@ -50,17 +54,17 @@ type Flow struct {
 	slot        uint32
 	incarnation uint32
 
+	counts [5]uint32
 	// keys and nkeys: see ViewKeys.
 	keys [inlineKeys]int32
 	// list is the table's list the flow is in, linked through prevLink
 	// and nextLink (see flowList).
 	prevLink, nextLink uint32
-	list               listID
 	nkeys              uint8
 	// idBuf[:idLen] holds the flow's packed ids (see Flow.ids): its stable
 	// identity (the first of digest_prev, the tuple digest from agent 5.2
 	// on, or without one the first digest seen) and the digests it is
-	// indexed under; idLen is 0 when they are in x.
+	// indexed under; idLen is 0 when they are in more.
 	idBuf [inlineIDs]byte
 	idLen uint8
 
@@ -88,7 +92,20 @@ const (
 	// finished is set once the Observer was told the flow ended, until it
 	// is told the flow started again.
 	finished
+	// wideSum: the flow's sum is in more.wide.
+	wideSum
 )
+
+// The list a flow is in (a listID) is two bits of Flow.flags.
+const (
+	listShift = 14
+	listBits  = flag(3) << listShift
+)
+
+// inList is the table's list the flow is in.
+func (f *Flow) inList() listID { return listID(f.flags >> listShift) }
+
+func (f *Flow) setList(id listID) { f.flags = f.flags&^listBits | flag(id)<<listShift }
 
 func (f *Flow) has(b flag) bool { return f.flags&b != 0 }
 
@@ -100,8 +117,8 @@ func (f *Flow) set(b flag, on bool) {
 	}
 }
 
-// extra is the part of a flow that only per-flow metrics, or a flow the
-// agent reused, need.
+// extra is the part of a flow that only per-flow metrics, or a flow out of
+// the ordinary (see more), need.
 type extra struct {
 	// pending is what has not yet been handed downstream, since
 	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
@@ -110,6 +127,11 @@ type extra struct {
 	// announced is when the flow's per-flow series were first handed
 	// downstream as zeros (see Config.ZeroHold); zero until then.
 	announced stamp
+	more      *more
+}
+
+// more is what few flows need, per-flow metrics or not.
+type more struct {
 	// life is set when the agent reused the flow's tuple after it ended:
 	// where the current life began (nil: with the entry).
 	life *life
@@ -119,9 +141,10 @@ type extra struct {
 	totalStart stamp
 	// ids are the flow's packed ids when they do not fit inline.
 	ids ids
-	// keys are the flow's view keys when there are more than inlineKeys
-	// (a pointer: an extra without them stays in its 96-byte size class).
-	keys *[]int32
+	// keys are the flow's view keys when there are more than inlineKeys.
+	keys []int32
+	// wide is the flow's sum once it outgrew the flow (see wideSum).
+	wide Counters
 }
 
 // inlineKeys is how many view keys a flow holds inline: the default
@@ -142,23 +165,39 @@ func (f *Flow) ViewKeys(n int, unset int32) []int32 {
 		}
 		return f.keys[:n]
 	}
-	x := f.extra()
-	if x.keys == nil || len(*x.keys) != n {
-		keys := make([]int32, n)
-		for i := range keys {
-			keys[i] = unset
+	m := f.more()
+	if len(m.keys) != n {
+		m.keys = make([]int32, n)
+		for i := range m.keys {
+			m.keys[i] = unset
 		}
-		x.keys = &keys
 	}
-	return *x.keys
+	return m.keys
 }
 
 // totalStart is where the agent's total series starts.
 func (f *Flow) totalStart() stamp {
-	if f.x != nil && f.x.totalStart != 0 {
-		return f.x.totalStart
+	if m := f.rare(); m != nil && m.totalStart != 0 {
+		return m.totalStart
 	}
 	return f.start
+}
+
+// rare is f's more, nil when it has none.
+func (f *Flow) rare() *more {
+	if f.x == nil {
+		return nil
+	}
+	return f.x.more
+}
+
+// more returns f's more, made when missing.
+func (f *Flow) more() *more {
+	x := f.extra()
+	if x.more == nil {
+		x.more = new(more)
+	}
+	return x.more
 }
 
 // extra returns f.x, made when missing.
@@ -266,7 +305,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		if r.HasStats || r.HasTCP {
 			d := countersOf(r)
 			u.Delta = d
-			f.sum.Add(d)
+			f.addSum(d)
 			if f.x != nil {
 				// Only kept for per-flow metrics; adding to a reused
 				// flow's x without them sends nothing.
@@ -299,7 +338,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
-			f.extra().totalStart = stampOf(now)
+			f.more().totalStart = stampOf(now)
 			f.set(hasTotals, true)
 			f.totalBytes, f.totalPackets = r.TotalBytes, r.TotalPackets
 			changed = true
@@ -342,7 +381,7 @@ func (f *Flow) Digest() string { return f.ids().stable() }
 func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
 
 // Sum is the flow's deltas summed since it started.
-func (f *Flow) Sum() Counters { return f.sum }
+func (f *Flow) Sum() Counters { return f.sum() }
 
 // HasTCP reports whether the flow carried TCP counters.
 func (f *Flow) HasTCP() bool { return f.has(hasTCP) }
@@ -386,17 +425,17 @@ type life struct {
 // life: a flow revived after it ended (the agent reusing the tuple) keeps
 // its entry and series, but its duration and size start again.
 func (f *Flow) LifeFirstSeen() time.Time {
-	if f.x != nil && f.x.life != nil {
-		return f.x.life.start
+	if m := f.rare(); m != nil && m.life != nil {
+		return m.life.start
 	}
 	return f.start.Time()
 }
 
 // LifeSum: see LifeFirstSeen.
 func (f *Flow) LifeSum() Counters {
-	s := f.sum
-	if f.x != nil && f.x.life != nil {
-		s.Sub(f.x.life.base)
+	s := f.sum()
+	if m := f.rare(); m != nil && m.life != nil {
+		s.Sub(m.life.base)
 	}
 	return s
 }

@@ -4,7 +4,7 @@ import "unsafe"
 
 // inlineIDs is how many bytes of packed ids (see ids) a flow holds inline:
 // a flag byte and three digests of 40 lowercase hex digits, as a classified
-// flow of agent 5.2 has, take 64. Longer ids live in the flow's extra.
+// flow of agent 5.2 has, take 64. Longer ids live in the flow's more.
 const inlineIDs = 64
 
 // ids are the flow's packed digests: a view of its inline bytes (valid
@@ -13,7 +13,7 @@ func (f *Flow) ids() ids {
 	if f.idLen > 0 {
 		return ids(unsafe.String(&f.idBuf[0], int(f.idLen)))
 	}
-	return f.x.ids
+	return f.x.more.ids
 }
 
 // initIDs packs the flow's stable digest.
@@ -30,7 +30,7 @@ func (f *Flow) keepIDs(b []byte) {
 		return
 	}
 	f.idLen = 0
-	f.extra().ids = ids(b)
+	f.more().ids = ids(b)
 }
 
 // addID makes d one of the flow's aliases (see ids.with).
@@ -41,7 +41,7 @@ func (f *Flow) addID(d string, isStable bool) {
 	case f.idLen > 0:
 		f.keepIDs(appendID(f.idBuf[:f.idLen], d))
 	default:
-		f.x.ids = f.x.ids.with(d, isStable)
+		f.x.more.ids = f.x.more.ids.with(d, isStable)
 	}
 }
 
@@ -58,7 +58,7 @@ func (f *Flow) copyIDs(c *idsCopy) {
 		c.buf = f.idBuf
 		return
 	}
-	c.far = f.x.ids
+	c.far = f.x.more.ids
 }
 
 func (c *idsCopy) ids() ids {

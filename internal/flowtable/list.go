@@ -7,7 +7,7 @@ package flowtable
 type flowList struct {
 	head, tail *Flow
 	n          int
-	// id is what the flows in the list hold in Flow.list.
+	// id is what the flows in the list hold (Flow.inList).
 	id listID
 	// slab holds the flows the links refer to.
 	slab *slab
@@ -45,7 +45,7 @@ func linkOf(f *Flow) uint32 {
 
 // insertAfter links f after at, or at the front when at is nil.
 func (l *flowList) insertAfter(f, at *Flow) {
-	f.list = l.id
+	f.setList(l.id)
 	f.prevLink = linkOf(at)
 	var next *Flow
 	if at == nil {
@@ -77,7 +77,8 @@ func (l *flowList) remove(f *Flow) {
 	} else {
 		next.prevLink = f.prevLink
 	}
-	f.prevLink, f.nextLink, f.list = 0, 0, inNone
+	f.prevLink, f.nextLink = 0, 0
+	f.setList(inNone)
 	l.n--
 }
 

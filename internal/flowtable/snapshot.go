@@ -131,7 +131,7 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		HasStats:     f.has(hasStats),
 		HasTCP:       f.has(hasTCP),
 		Start:        f.start.Time(),
-		Sum:          f.sum,
+		Sum:          f.sum(),
 		DeltaStart:   x.pendingStart.Time(),
 		Delta:        x.pending,
 		HasRates:     f.has(hasRates),
@@ -163,7 +163,7 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 	defer t.mu.Unlock()
 	for i, r := range s.refs {
 		f, p := r.f, &s.Points[i]
-		if f.list == inNone || f.incarnation != r.incarnation {
+		if f.inList() == inNone || f.incarnation != r.incarnation {
 			continue // freed meanwhile
 		}
 		f.epoch = s.epoch

@@ -184,7 +184,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		if r := &recs[i]; f == nil && r.IsFlow() {
 			f = t.lookupPrev(agent, r) // not found by its digest: see above
 		}
-		if f != nil && f.list == inClean {
+		if f != nil && f.inList() == inClean {
 			keep[f] = true
 		}
 	}
@@ -238,7 +238,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	u := &t.upd
 	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.has(finished) && f.revivedBy(r)), Time: now}
 	if u.Started && f.gen > 0 {
-		f.extra().life = &life{start: now, base: f.sum}
+		f.more().life = &life{start: now, base: f.sum()}
 	}
 	f.apply(r, now, u)
 	if !t.cfg.PerFlow && f.has(dirty) {
@@ -352,7 +352,7 @@ func (t *Table) place(f *Flow) {
 
 // listOf is the list f is in, nil for none.
 func (t *Table) listOf(f *Flow) *flowList {
-	switch f.list {
+	switch f.inList() {
 	case inDirty:
 		return &t.dirty
 	case inClean:
