@@ -38,10 +38,6 @@ type Flow struct {
 	// carrying one.
 	lastSeenAt int64
 
-	// recent holds fingerprints of the latest stats records, to drop
-	// redeliveries; only for flows of at-least-once transports.
-	recent *recent
-
 	agent agentID
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement; 0 only before
@@ -241,15 +237,12 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 }
 
 // init makes f, a zeroed flow, a new flow of agent from its first record.
-func (f *Flow) init(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) {
+func (f *Flow) init(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow bool) {
 	f.agent = agent
 	f.start = stampOf(seriesStart(r, now, interval))
 	f.initIDs(stableDigest(r))
 	if perFlow {
 		f.extra()
-	}
-	if dedup {
-		f.seen(r) // remember the first record too
 	}
 }
 

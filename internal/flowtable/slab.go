@@ -9,6 +9,10 @@ type slab struct {
 	// used is how many slots were handed out; free holds the freed ones.
 	used uint32
 	free []uint32
+	// recents are, by slot as chunks are, the flows' latest fingerprints
+	// (see seen); a chunk of them is made when a flow of its slots first
+	// needs one, so a table fed by transports that deliver once has none.
+	recents [][]recent
 }
 
 const (
@@ -42,8 +46,23 @@ func (s *slab) alloc() *Flow {
 func (s *slab) release(f *Flow) {
 	slot, inc := f.slot, f.incarnation+1
 	*f = Flow{slot: slot, incarnation: inc}
+	if c := slot >> chunkBits; int(c) < len(s.recents) && s.recents[c] != nil {
+		s.recents[c][slot&(chunkLen-1)] = recent{}
+	}
 	s.free = append(s.free, slot)
 }
 
 // len is how many slots are in use.
 func (s *slab) len() int { return int(s.used) - len(s.free) }
+
+// recentOf is the fingerprints of f's slot.
+func (s *slab) recentOf(f *Flow) *recent {
+	c := int(f.slot >> chunkBits)
+	for c >= len(s.recents) {
+		s.recents = append(s.recents, nil)
+	}
+	if s.recents[c] == nil {
+		s.recents[c] = make([]recent, chunkLen)
+	}
+	return &s.recents[c][f.slot&(chunkLen-1)]
+}

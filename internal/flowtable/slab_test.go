@@ -30,3 +30,24 @@ func TestCommitSkipsAFlowFreedAndItsSlotReused(t *testing.T) {
 	assert.Equal(t, "d2", s3.Points[0].Digest)
 	assert.Equal(t, uint64(7), s3.Points[0].Delta.LocalBytes)
 }
+
+// A new flow in a freed slot does not inherit the redelivery fingerprints
+// of the flow before it.
+func TestReusedSlotForgetsTheFingerprints(t *testing.T) {
+	tb := newTable(1)
+	r1 := stats("d1", nil, 100, 0)
+	r1.LastSeenAtMillis = 1000
+	apply(t, tb, "a", r1, at(0))
+	tb.BeginFlush(at(1))
+	tb.Commit(tb.Snapshot(0))
+	require.Equal(t, 1, tb.Expire(at(120)))
+
+	r2 := stats("d2", nil, 5, 0)
+	r2.LastSeenAtMillis = 2000
+	apply(t, tb, "a", r2, at(121))
+	same := *r1 // the counters of d1's record, now d2's
+	same.Digest = "d2"
+	outcome, err := applyOne(tb, "a", &same, at(122))
+	require.NoError(t, err)
+	assert.Equal(t, Applied, outcome)
+}

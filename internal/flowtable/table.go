@@ -223,9 +223,12 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		// After the eviction, which may free the agent's last flow.
 		*id = t.agents.acquire(agent)
 		f = t.slab.alloc()
-		f.init(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
+		f.init(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow)
+		if dedup {
+			t.slab.seen(f, r) // remember the first record too
+		}
 		t.count++
-	case dedup && f.seen(r):
+	case dedup && t.slab.seen(f, r):
 		return Duplicate
 	case f.has(ended) && !f.revivedBy(r):
 		return Late
