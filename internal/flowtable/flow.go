@@ -28,10 +28,12 @@ type Flow struct {
 	localRate float64
 	otherRate float64
 
+	// totalBytes and totalPackets are the agent's totals, read with
+	// totals; detection the detection packets, read with detectionPackets
+	// (see narrow.go).
 	totalBytes   uint64
-	totalPackets uint64
-
-	detection uint64
+	totalPackets uint32
+	detection    uint32
 
 	lastUpdate stamp
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
@@ -51,6 +53,7 @@ type Flow struct {
 	incarnation uint32
 
 	counts [5]uint32
+	ports  ports
 	// keys and nkeys: see ViewKeys.
 	keys [inlineKeys]int32
 	// list is the table's list the flow is in, linked through prevLink
@@ -90,6 +93,10 @@ const (
 	finished
 	// wideSum: the flow's sum is in more.wide.
 	wideSum
+	// wideTotals, wideDetection: the flow's totalPackets, detection are
+	// in more (see narrow.go).
+	wideTotals
+	wideDetection
 )
 
 // The list a flow is in (a listID) is two bits of Flow.flags.
@@ -141,6 +148,8 @@ type more struct {
 	keys []int32
 	// wide is the flow's sum once it outgrew the flow (see wideSum).
 	wide Counters
+	// totalPackets, detection: see narrow.go.
+	totalPackets, detection uint64
 }
 
 // inlineKeys is how many view keys a flow holds inline: the default
@@ -259,7 +268,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// them would start another series mid-flow.
 	attrsChanged := false
 	if r.HasInterface || r.HasInternal || r.HasMeta || f.gen == 0 {
-		old := f.attrs.unpack()
+		old := f.attrs.unpack(f.ports)
 		a := old
 		if (r.HasInterface || f.gen == 0) && a.Interface != r.Interface {
 			a.Interface = r.Interface
@@ -273,7 +282,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			attrsChanged = true
 		}
 		if attrsChanged {
-			f.attrs = pack(a, old, f.attrs)
+			f.attrs, f.ports = pack(a, old, f.attrs)
 		}
 	}
 	u.AttrsChanged = attrsChanged && !u.Started
@@ -318,7 +327,8 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		changed = true
 	}
 	if r.HasTotals {
-		lower := f.has(hasTotals) && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
+		totalBytes, totalPackets := f.totals()
+		lower := f.has(hasTotals) && (r.TotalBytes < totalBytes || r.TotalPackets < totalPackets)
 		// In conntrack-counter mode the agent's totals can lag at 0 while
 		// the deltas move: a zero is no news, not a new flow.
 		lagging := f.has(hasTotals) && r.TotalBytes == 0 && r.TotalPackets == 0
@@ -326,14 +336,14 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		case lagging:
 		case !lower:
 			f.set(hasTotals, true)
-			f.totalBytes, f.totalPackets = r.TotalBytes, r.TotalPackets
+			f.setTotals(r.TotalBytes, r.TotalPackets)
 			changed = true
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
 			f.more().totalStart = stampOf(now)
 			f.set(hasTotals, true)
-			f.totalBytes, f.totalPackets = r.TotalBytes, r.TotalPackets
+			f.setTotals(r.TotalBytes, r.TotalPackets)
 			changed = true
 		default:
 			// A DPI or flow record with a lower total is older than what
@@ -342,7 +352,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	}
 	if r.HasDetectionPackets {
 		f.set(hasDetection, true)
-		f.detection = r.DetectionPackets
+		f.setDetectionPackets(r.DetectionPackets)
 		changed = true
 	}
 	// Only periodic reports decide whether the flow has ended: a DPI record
@@ -371,7 +381,7 @@ func (f *Flow) Digest() string { return f.ids().stable() }
 
 // Attrs is what the agent told of the flow so far, unpacked at each call
 // (a flow keeps them packed).
-func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
+func (f *Flow) Attrs() Attributes { return f.attrs.unpack(f.ports) }
 
 // Sum is the flow's deltas summed since it started.
 func (f *Flow) Sum() Counters { return f.sum() }
@@ -384,7 +394,8 @@ func (f *Flow) Rates() (local, other float64) { return f.localRate, f.otherRate 
 
 // Totals are the agent's own cumulative counts of the flow, when it sent any.
 func (f *Flow) Totals() (bytes, packets uint64, ok bool) {
-	return f.totalBytes, f.totalPackets, f.has(hasTotals)
+	bytes, packets = f.totals()
+	return bytes, packets, f.has(hasTotals)
 }
 
 // FirstSeen is the start of the flow's series: the agent's first_seen_at

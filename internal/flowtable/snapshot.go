@@ -123,9 +123,10 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		// for a duplicate sample. They are stamped with the flush.
 		at = now
 	}
+	_, totalPackets := f.totals()
 	return Point{
 		Agent:        t.agents.name(f.agent),
-		Attrs:        f.attrs.unpack(),
+		Attrs:        f.attrs.unpack(f.ports),
 		Time:         at,
 		Zero:         zero,
 		HasStats:     f.has(hasStats),
@@ -140,9 +141,9 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		HasTotals:    f.has(hasTotals),
 		TotalStart:   f.totalStart().Time(),
 		TotalBytes:   f.totalBytes,
-		TotalPackets: f.totalPackets,
+		TotalPackets: totalPackets,
 		HasDetection: f.has(hasDetection),
-		Detection:    f.detection,
+		Detection:    f.detectionPackets(),
 		Final:        f.has(purged),
 	}
 }

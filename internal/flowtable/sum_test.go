@@ -24,3 +24,26 @@ func TestSumOutgrowingThirtyTwoBitsStaysExact(t *testing.T) {
 	want.LocalBytes, want.TCPRetrans = math.MaxUint64, 2+1<<40
 	assert.Equal(t, want, f.Sum(), "saturates as Counters.Add does")
 }
+
+func TestTotalsAndDetectionBeyondThirtyTwoBitsStayExact(t *testing.T) {
+	var f Flow
+	f.setTotals(1<<40, math.MaxUint32)
+	f.setDetectionPackets(12)
+	b, p := f.totals()
+	assert.Equal(t, [2]uint64{1 << 40, math.MaxUint32}, [2]uint64{b, p})
+	assert.Equal(t, uint64(12), f.detectionPackets())
+	assert.Nil(t, f.x, "all fit the flow")
+
+	f.setTotals(1<<41, math.MaxUint32+1)
+	f.setDetectionPackets(math.MaxUint64)
+	b, p = f.totals()
+	assert.Equal(t, [2]uint64{1 << 41, math.MaxUint32 + 1}, [2]uint64{b, p})
+	assert.Equal(t, uint64(math.MaxUint64), f.detectionPackets())
+
+	// Back under 32 bits: still exact.
+	f.setTotals(5, 6)
+	f.setDetectionPackets(7)
+	b, p = f.totals()
+	assert.Equal(t, [2]uint64{5, 6}, [2]uint64{b, p})
+	assert.Equal(t, uint64(7), f.detectionPackets())
+}
