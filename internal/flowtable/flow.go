@@ -41,12 +41,6 @@ type Flow struct {
 	lastSeenAt int64
 
 	agent agentID
-	// gen counts applied records, so a flush can tell whether the flow
-	// changed between its snapshot and its acknowledgement; 0 only before
-	// the first.
-	gen uint32
-	// epoch is the flush that last took the flow (see Table.BeginFlush).
-	epoch uint32
 	// slot is the flow's place in the table's slab, which the index refers
 	// to; incarnation counts the flows the slot held before.
 	slot        uint32
@@ -97,6 +91,8 @@ const (
 	// in more (see narrow.go).
 	wideTotals
 	wideDetection
+	// applied: the flow took a record.
+	applied
 )
 
 // The list a flow is in (a listID) is two bits of Flow.flags.
@@ -131,6 +127,11 @@ type extra struct {
 	// downstream as zeros (see Config.ZeroHold); zero until then.
 	announced stamp
 	more      *more
+	// gen counts applied records, so a flush can tell whether the flow
+	// changed between its snapshot and its acknowledgement.
+	gen uint32
+	// epoch is the flush that last took the flow (see Table.BeginFlush).
+	epoch uint32
 }
 
 // more is what few flows need, per-flow metrics or not.
@@ -267,14 +268,15 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
 	attrsChanged := false
-	if r.HasInterface || r.HasInternal || r.HasMeta || f.gen == 0 {
+	first := !f.has(applied)
+	if r.HasInterface || r.HasInternal || r.HasMeta || first {
 		old := f.attrs.unpack(f.ports)
 		a := old
-		if (r.HasInterface || f.gen == 0) && a.Interface != r.Interface {
+		if (r.HasInterface || first) && a.Interface != r.Interface {
 			a.Interface = r.Interface
 			attrsChanged = true
 		}
-		if (r.HasInternal || f.gen == 0) && a.Internal != r.Internal {
+		if (r.HasInternal || first) && a.Internal != r.Internal {
 			a.Internal = r.Internal
 			attrsChanged = true
 		}
@@ -294,8 +296,9 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	if t := stampOf(now); t > f.lastUpdate {
 		f.lastUpdate = t
 	}
-	if f.gen++; f.gen == 0 {
-		f.gen = 1 // wrapped: 0 is for a flow that took no record
+	f.set(applied, true)
+	if f.x != nil {
+		f.x.gen++ // only flushes of per-flow metrics, which have x, read it
 	}
 
 	changed := false

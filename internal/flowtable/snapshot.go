@@ -102,13 +102,13 @@ func (t *Table) snapshot(s *Snapshot, limit int) {
 		s.Points, s.refs = make([]Point, 0, n), make([]ref, 0, n)
 	}
 	for f := t.dirty.head; f != nil && len(s.refs) < n; f = t.dirty.next(f) {
-		if f.epoch == t.epoch && t.epoch != 0 {
+		if f.x.epoch == t.epoch && t.epoch != 0 {
 			// Taken in this flush already and still dirty: it was updated
 			// since, or its values are held back; the next flush sends it.
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.gen})
+		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.x.gen})
 		f.copyIDs(&s.refs[len(s.refs)-1].ids)
 	}
 }
@@ -167,8 +167,8 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 		if f.inList() == inNone || f.incarnation != r.incarnation {
 			continue // freed meanwhile
 		}
-		f.epoch = s.epoch
 		x := f.x
+		x.epoch = s.epoch
 		if p.Zero {
 			if x.announced == 0 {
 				x.announced = stampOf(s.now)
@@ -178,7 +178,7 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 		}
 		x.pending.Sub(p.Delta)
 		x.pendingStart = stampOf(p.Time)
-		if f.gen != r.gen {
+		if x.gen != r.gen {
 			t.dirty.moveToBack(f)
 			continue
 		}

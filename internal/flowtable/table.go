@@ -239,8 +239,8 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	// The Update lives in the table (used under its lock): handed to the
 	// Observer interface, one on the stack would be allocated per record.
 	u := &t.upd
-	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.has(finished) && f.revivedBy(r)), Time: now}
-	if u.Started && f.gen > 0 {
+	*u = Update{Agent: agent, Flow: f, Started: !f.has(applied) || (f.has(finished) && f.revivedBy(r)), Time: now}
+	if u.Started && f.has(applied) {
 		f.more().life = &life{start: now, base: f.sum()}
 	}
 	f.apply(r, now, u)
