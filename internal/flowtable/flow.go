@@ -9,8 +9,6 @@ import (
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
 type Flow struct {
-	attrs packedAttrs
-
 	// Times are stamps (Unix nanoseconds): a time.Time is three times the
 	// size, and a table holds a million flows.
 
@@ -47,6 +45,7 @@ type Flow struct {
 	incarnation uint32
 
 	counts [5]uint32
+	attrs  packedAttrs
 	ports  ports
 	// keys and nkeys: see ViewKeys.
 	keys [inlineKeys]int32

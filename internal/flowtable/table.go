@@ -368,6 +368,7 @@ func (t *Table) remove(f *Flow) {
 	t.unindex(f)
 	t.agents.release(f.agent)
 	t.listOf(f).remove(f)
+	f.attrs.release()
 	t.slab.release(f)
 	t.count--
 }
