@@ -89,6 +89,7 @@ func New(cfg Config) *Table {
 	t := &Table{cfg: cfg, intervals: make(map[string]agentInterval)}
 	t.dirty = flowList{id: inDirty, slab: &t.slab}
 	t.clean = flowList{id: inClean, slab: &t.slab}
+	t.slab.releaseOnCollect(t)
 	return t
 }
 
