@@ -27,7 +27,7 @@ func BenchmarkTableMemory(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/flows=%d", mode.name, n), func(b *testing.B) {
 				for b.Loop() {
 					var before, after runtime.MemStats
-					runtime.GC()
+					settle()
 					runtime.ReadMemStats(&before)
 					tb := New(Config{MaxFlows: n, IdleTimeout: time.Hour, PerFlow: mode.perFlow, Observer: viewKeys{}})
 					fillTable(tb, n, mode.dedup)
@@ -38,6 +38,16 @@ func BenchmarkTableMemory(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// settle collects what earlier runs left: their tables, and (a cleanup
+// after the collection, on another goroutine) what those held of the
+// package's interners (see slab.releaseOnCollect), which frees their flows.
+func settle() {
+	for range 3 {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
