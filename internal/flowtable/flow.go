@@ -8,6 +8,11 @@ import (
 
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
+//
+// A table holds a million of them, in its slab: the fields are ordered by
+// size so that the struct has no padding (216 bytes), values that rarely
+// need 64 bits are held in 32 (see sum.go, narrow.go), and what few flows
+// need is behind x.
 type Flow struct {
 	// Times are stamps (Unix nanoseconds): a time.Time is three times the
 	// size, and a table holds a million flows.
@@ -45,12 +50,13 @@ type Flow struct {
 	incarnation uint32
 
 	counts [5]uint32
-	attrs  packedAttrs
-	ports  ports
+	// attrs and ports: see packedAttrs.
+	attrs packedAttrs
+	ports ports
 	// keys and nkeys: see ViewKeys.
 	keys [inlineKeys]int32
-	// list is the table's list the flow is in, linked through prevLink
-	// and nextLink (see flowList).
+	// prevLink and nextLink link the flow in the table's list it is in
+	// (see flowList, Flow.inList).
 	prevLink, nextLink uint32
 	nkeys              uint8
 	// idBuf[:idLen] holds the flow's packed ids (see Flow.ids): its stable
