@@ -96,7 +96,7 @@ func TestDroppedTableReleasesWhatItInterned(t *testing.T) {
 	require.True(t, interned(remote))
 	tb = nil
 	// The cleanup runs after a collection, on another goroutine.
-	for i := 0; i < 100 && interned(remote); i++ {
+	for i := 0; i < 500 && interned(remote); i++ {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
