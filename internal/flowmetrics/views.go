@@ -109,7 +109,7 @@ type view struct {
 	// overflow holds each agent's overflow series, apart from byKey so
 	// that no key made of values can be taken for one.
 	overflow map[string]int32
-	// series is indexed by the numbers flows keep in Flow.Keys; free holds
+	// series is indexed by the numbers flows keep in Flow.ViewKeys; free holds
 	// indexes of dropped series for reuse.
 	series   []*series
 	free     []int32
@@ -195,12 +195,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
 	f := u.Flow
-	if len(f.Keys) != len(vs.views) {
-		f.Keys = make([]int32, len(vs.views))
-		for i := range f.Keys {
-			f.Keys[i] = keyUnset
-		}
-	}
+	keys := f.ViewKeys(len(vs.views), keyUnset)
 	// Whether the flow counted as active before and after the change, and
 	// the rates it contributed.
 	afterActive := f.Active()
@@ -208,7 +203,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	curLocal, curOther := f.Rates()
 	unpacked := false
 	for i, v := range vs.views {
-		old := f.Keys[i]
+		old := keys[i]
 		if old >= 0 && v.series[old] == nil {
 			// Its series was dropped while the flow sat in the table
 			// (possible only when a failing downstream kept it there
@@ -232,7 +227,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 				s.localRate, s.otherRate = 0, 0
 			}
 		}
-		f.Keys[i] = cur
+		keys[i] = cur
 		if cur < 0 {
 			continue
 		}

@@ -13,7 +13,9 @@ const recentRecords = 4
 
 var fingerprintSeed = maphash.MakeSeed()
 
-// recent is a ring of the fingerprints of a flow's latest stats records.
+// recent is a ring of the fingerprints of a flow's latest stats records,
+// kept beside the flow in its slab (see slab.recentOf) for flows of
+// at-least-once transports only.
 type recent struct {
 	prints  [recentRecords]uint64
 	n, next uint8
@@ -33,7 +35,7 @@ type fingerprint struct {
 // seen reports whether the flow already took this record, and remembers it
 // otherwise. Records that carry no deltas, or no last_seen_at to tell two
 // reports apart, are never taken for duplicates.
-func (f *Flow) seen(r *record.Record) bool {
+func (s *slab) seen(f *Flow, r *record.Record) bool {
 	if (r.Type != record.TypeFlowStats && r.Type != record.TypeFlowPurge) || r.LastSeenAtMillis == 0 || !r.HasStats {
 		return false
 	}
@@ -41,10 +43,7 @@ func (f *Flow) seen(r *record.Record) bool {
 		typ: r.Type, lastSeen: r.LastSeenAtMillis, deltas: countersOf(r),
 		bytes: r.TotalBytes, packets: r.TotalPackets,
 	})
-	if f.recent == nil {
-		f.recent = new(recent)
-	}
-	rc := f.recent
+	rc := s.recentOf(f)
 	for _, x := range rc.prints[:rc.n] {
 		if x == h {
 			return true

@@ -8,75 +8,121 @@ import (
 
 // Flow is one tracked flow. Observers read it through its methods while the
 // table's lock is held.
+//
+// A table holds a million of them, in its slab: the fields are ordered by
+// size so that the struct has no padding (216 bytes), values that rarely
+// need 64 bits are held in 32 (see sum.go, narrow.go), and what few flows
+// need is behind x.
 type Flow struct {
-	// ids hold the flow's stable identity (the first of digest_prev, the
-	// tuple digest from agent 5.2 on, or without one the first digest
-	// seen) and the digests it is indexed under.
-	ids ids
-
-	attrs packedAttrs
-
-	// Keys belongs to the table's Observer: the views keep there, per
-	// view, the series the flow counts toward.
-	Keys []int32
-
 	// Times are stamps (Unix nanoseconds): a time.Time is three times the
 	// size, and a table holds a million flows.
 
 	// start is the series start of the cumulative sums (see seriesStart),
 	// fixed for the life of the entry.
 	start stamp
-	sum   Counters
+	// localBytes, otherBytes and counts (the packets and TCP counts, in
+	// the order of Counters) are the flow's deltas summed since it
+	// started, read with sum: a packet count passes 4 billion rarely, and
+	// a flow whose sum outgrows 32 bits keeps it whole in more (wideSum).
+	localBytes, otherBytes uint64
 	// x holds what only some flows need; nil for the others.
 	x *extra
 
 	localRate float64
 	otherRate float64
 
+	// totalBytes and totalPackets are the agent's totals, read with
+	// totals; detection the detection packets, read with detectionPackets
+	// (see narrow.go).
 	totalBytes   uint64
-	totalPackets uint64
-
-	detection uint64
+	totalPackets uint32
+	detection    uint32
 
 	lastUpdate stamp
 	// lastSeenAt is the agent's last_seen_at (epoch ms) of the latest record
 	// carrying one.
 	lastSeenAt int64
-	agent      agentID
-	// gen counts applied records, so a flush can tell whether the flow
-	// changed between its snapshot and its acknowledgement; 0 only before
-	// the first.
-	gen uint32
 
-	hasStats     bool
-	hasTCP       bool
-	hasRates     bool
-	hasTotals    bool
-	hasDetection bool
-	dirty        bool
-	purged       bool
+	agent agentID
+	// slot is the flow's place in the table's slab, which the index refers
+	// to; incarnation counts the flows the slot held before.
+	slot        uint32
+	incarnation uint32
+
+	counts [5]uint32
+	// attrs and ports: see packedAttrs.
+	attrs packedAttrs
+	ports ports
+	// keys and nkeys: see ViewKeys.
+	keys [inlineKeys]int32
+	// prevLink and nextLink link the flow in the table's list it is in
+	// (see flowList, Flow.inList).
+	prevLink, nextLink uint32
+	nkeys              uint8
+	// idBuf[:idLen] holds the flow's packed ids (see Flow.ids): its stable
+	// identity (the first of digest_prev, the tuple digest from agent 5.2
+	// on, or without one the first digest seen) and the digests it is
+	// indexed under; idLen is 0 when they are in more.
+	idBuf [inlineIDs]byte
+	idLen uint8
+
+	// flags are the flow's flag bits (see flag).
+	flags flag
+}
+
+// flag is one of a flow's yes/no states, as bits of Flow.flags.
+type flag uint16
+
+const (
+	hasStats flag = 1 << iota
+	hasTCP
+	hasRates
+	hasTotals
+	hasDetection
+	// dirty: changed since last handed downstream.
+	dirty
+	// purged: the latest periodic report was a flow_purge.
+	purged
 	// ended is set once the flow's final point was handed downstream. The
 	// entry stays (clean, evictable, expiring) so that late or redelivered
 	// records of the flow are recognised instead of starting a new series.
-	ended bool
-	// finished is set once the Observer was told the flow ended, until it is
-	// told the flow started again.
-	finished bool
+	ended
+	// finished is set once the Observer was told the flow ended, until it
+	// is told the flow started again.
+	finished
+	// wideSum: the flow's sum is in more.wide.
+	wideSum
+	// wideTotals, wideDetection: the flow's totalPackets, detection are
+	// in more (see narrow.go).
+	wideTotals
+	wideDetection
+	// applied: the flow took a record.
+	applied
+)
 
-	// recent holds fingerprints of the latest stats records, to drop
-	// redeliveries; only for flows of at-least-once transports.
-	recent *recent
+// The list a flow is in (a listID) is two bits of Flow.flags.
+const (
+	listShift = 14
+	listBits  = flag(3) << listShift
+)
 
-	// epoch is the flush that last took the flow (see Table.BeginFlush).
-	epoch uint32
-	// list is the table's list the flow is in, linked through prev and
-	// next.
-	list       listID
-	prev, next *Flow
+// inList is the table's list the flow is in.
+func (f *Flow) inList() listID { return listID(f.flags >> listShift) }
+
+func (f *Flow) setList(id listID) { f.flags = f.flags&^listBits | flag(id)<<listShift }
+
+func (f *Flow) has(b flag) bool { return f.flags&b != 0 }
+
+func (f *Flow) set(b flag, on bool) {
+	if on {
+		f.flags |= b
+	} else {
+		f.flags &^= b
+	}
 }
 
-// extra is the part of a flow that only per-flow metrics, or a flow the
-// agent reused, need.
+// extra is the part of a flow that only per-flow metrics, or a flow out of
+// the ordinary (see more), need.
 type extra struct {
 	// pending is what has not yet been handed downstream, since
 	// pendingStart; kept only for per-flow metrics (Config.PerFlow).
@@ -85,6 +131,16 @@ type extra struct {
 	// announced is when the flow's per-flow series were first handed
 	// downstream as zeros (see Config.ZeroHold); zero until then.
 	announced stamp
+	more      *more
+	// gen counts applied records, so a flush can tell whether the flow
+	// changed between its snapshot and its acknowledgement.
+	gen uint32
+	// epoch is the flush that last took the flow (see Table.BeginFlush).
+	epoch uint32
+}
+
+// more is what few flows need, per-flow metrics or not.
+type more struct {
 	// life is set when the agent reused the flow's tuple after it ended:
 	// where the current life began (nil: with the entry).
 	life *life
@@ -92,14 +148,67 @@ type extra struct {
 	// the flow's start: it moves when the agent's total goes down (a new
 	// flow under an old digest, or an agent restart).
 	totalStart stamp
+	// ids are the flow's packed ids when they do not fit inline.
+	ids ids
+	// keys are the flow's view keys when there are more than inlineKeys.
+	keys []int32
+	// wide is the flow's sum once it outgrew the flow (see wideSum).
+	wide Counters
+	// totalPackets, detection: see narrow.go.
+	totalPackets, detection uint64
+}
+
+// inlineKeys is how many view keys a flow holds inline: the default
+// configuration has three views.
+const inlineKeys = 3
+
+// ViewKeys belongs to the table's Observer: the views keep there, per view,
+// the series the flow counts toward. It returns the flow's n keys, all set
+// to unset when the flow had not n keys before. The slice refers to the
+// flow: use it under the table's lock only.
+func (f *Flow) ViewKeys(n int, unset int32) []int32 {
+	if n <= inlineKeys {
+		if int(f.nkeys) != n {
+			f.nkeys = uint8(n)
+			for i := range n {
+				f.keys[i] = unset
+			}
+		}
+		return f.keys[:n]
+	}
+	m := f.more()
+	if len(m.keys) != n {
+		m.keys = make([]int32, n)
+		for i := range m.keys {
+			m.keys[i] = unset
+		}
+	}
+	return m.keys
 }
 
 // totalStart is where the agent's total series starts.
 func (f *Flow) totalStart() stamp {
-	if f.x != nil && f.x.totalStart != 0 {
-		return f.x.totalStart
+	if m := f.rare(); m != nil && m.totalStart != 0 {
+		return m.totalStart
 	}
 	return f.start
+}
+
+// rare is f's more, nil when it has none.
+func (f *Flow) rare() *more {
+	if f.x == nil {
+		return nil
+	}
+	return f.x.more
+}
+
+// more returns f's more, made when missing.
+func (f *Flow) more() *more {
+	x := f.extra()
+	if x.more == nil {
+		x.more = new(more)
+	}
+	return x.more
 }
 
 // extra returns f.x, made when missing.
@@ -142,20 +251,14 @@ func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.T
 	return now
 }
 
-func newFlow(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow, dedup bool) *Flow {
-	start := seriesStart(r, now, interval)
-	f := &Flow{
-		agent: agent,
-		ids:   newIDs(stableDigest(r)),
-		start: stampOf(start),
-	}
+// init makes f, a zeroed flow, a new flow of agent from its first record.
+func (f *Flow) init(agent agentID, r *record.Record, now time.Time, interval time.Duration, perFlow bool) {
+	f.agent = agent
+	f.start = stampOf(seriesStart(r, now, interval))
+	f.initIDs(stableDigest(r))
 	if perFlow {
 		f.extra()
 	}
-	if dedup {
-		f.seen(r) // remember the first record too
-	}
-	return f
 }
 
 // revivedBy reports whether a record brings an ended flow back: only a new
@@ -170,14 +273,15 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
 	attrsChanged := false
-	if r.HasInterface || r.HasInternal || r.HasMeta || f.gen == 0 {
-		old := f.attrs.unpack()
+	first := !f.has(applied)
+	if r.HasInterface || r.HasInternal || r.HasMeta || first {
+		old := f.attrs.unpack(f.ports)
 		a := old
-		if (r.HasInterface || f.gen == 0) && a.Interface != r.Interface {
+		if (r.HasInterface || first) && a.Interface != r.Interface {
 			a.Interface = r.Interface
 			attrsChanged = true
 		}
-		if (r.HasInternal || f.gen == 0) && a.Internal != r.Internal {
+		if (r.HasInternal || first) && a.Internal != r.Internal {
 			a.Internal = r.Internal
 			attrsChanged = true
 		}
@@ -185,20 +289,21 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			attrsChanged = true
 		}
 		if attrsChanged {
-			f.attrs = pack(a, old, f.attrs)
+			f.attrs, f.ports = pack(a, old, f.attrs)
 		}
 	}
 	u.AttrsChanged = attrsChanged && !u.Started
 	if r.LastSeenAtMillis > 0 {
 		f.lastSeenAt = r.LastSeenAtMillis
 	}
-	f.ended = false
+	f.set(ended, false)
 	// Deliveries of one flow can race to the lock: its time never goes back.
 	if t := stampOf(now); t > f.lastUpdate {
 		f.lastUpdate = t
 	}
-	if f.gen++; f.gen == 0 {
-		f.gen = 1 // wrapped: 0 is for a flow that took no record
+	f.set(applied, true)
+	if f.x != nil {
+		f.x.gen++ // only flushes of per-flow metrics, which have x, read it
 	}
 
 	changed := false
@@ -210,39 +315,43 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		if r.HasStats || r.HasTCP {
 			d := countersOf(r)
 			u.Delta = d
-			f.sum.Add(d)
+			f.addSum(d)
 			if f.x != nil {
 				// Only kept for per-flow metrics; adding to a reused
 				// flow's x without them sends nothing.
 				f.x.pending.Add(d)
 			}
-			f.hasStats = true
+			f.set(hasStats, true)
 			changed = true
 		}
 		if r.HasTCP {
-			f.hasTCP = true
+			f.set(hasTCP, true)
 		}
 	}
 	u.PrevLocalRate, u.PrevOtherRate = f.localRate, f.otherRate
 	if r.HasRates {
-		f.hasRates, f.localRate, f.otherRate = true, r.LocalRate, r.OtherRate
+		f.set(hasRates, true)
+		f.localRate, f.otherRate = r.LocalRate, r.OtherRate
 		changed = true
 	}
 	if r.HasTotals {
-		lower := f.hasTotals && (r.TotalBytes < f.totalBytes || r.TotalPackets < f.totalPackets)
+		totalBytes, totalPackets := f.totals()
+		lower := f.has(hasTotals) && (r.TotalBytes < totalBytes || r.TotalPackets < totalPackets)
 		// In conntrack-counter mode the agent's totals can lag at 0 while
 		// the deltas move: a zero is no news, not a new flow.
-		lagging := f.hasTotals && r.TotalBytes == 0 && r.TotalPackets == 0
+		lagging := f.has(hasTotals) && r.TotalBytes == 0 && r.TotalPackets == 0
 		switch {
 		case lagging:
 		case !lower:
-			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			f.set(hasTotals, true)
+			f.setTotals(r.TotalBytes, r.TotalPackets)
 			changed = true
 		case isStats:
 			// A periodic report with a lower total: the agent counts a new
 			// flow under the old digests; its total series starts again.
-			f.extra().totalStart = stampOf(now)
-			f.hasTotals, f.totalBytes, f.totalPackets = true, r.TotalBytes, r.TotalPackets
+			f.more().totalStart = stampOf(now)
+			f.set(hasTotals, true)
+			f.setTotals(r.TotalBytes, r.TotalPackets)
 			changed = true
 		default:
 			// A DPI or flow record with a lower total is older than what
@@ -250,19 +359,20 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 		}
 	}
 	if r.HasDetectionPackets {
-		f.hasDetection, f.detection = true, r.DetectionPackets
+		f.set(hasDetection, true)
+		f.setDetectionPackets(r.DetectionPackets)
 		changed = true
 	}
 	// Only periodic reports decide whether the flow has ended: a DPI record
 	// redelivered after the purge must not bring the flow back.
 	if isStats {
-		f.purged = r.Type == record.TypeFlowPurge
-		if f.purged && !f.finished {
+		f.set(purged, r.Type == record.TypeFlowPurge)
+		if f.has(purged) && !f.has(finished) {
 			u.Ended = purgeReason(r.Reason)
 		}
 	}
-	if changed || f.purged {
-		f.dirty = true
+	if changed || f.has(purged) {
+		f.set(dirty, true)
 	}
 }
 
@@ -275,24 +385,25 @@ func purgeReason(reason string) EndReason {
 
 // Digest is the flow's stable identity (see stableDigest).
 // It is unpacked at each call.
-func (f *Flow) Digest() string { return f.ids.stable() }
+func (f *Flow) Digest() string { return f.ids().stable() }
 
 // Attrs is what the agent told of the flow so far, unpacked at each call
 // (a flow keeps them packed).
-func (f *Flow) Attrs() Attributes { return f.attrs.unpack() }
+func (f *Flow) Attrs() Attributes { return f.attrs.unpack(f.ports) }
 
 // Sum is the flow's deltas summed since it started.
-func (f *Flow) Sum() Counters { return f.sum }
+func (f *Flow) Sum() Counters { return f.sum() }
 
 // HasTCP reports whether the flow carried TCP counters.
-func (f *Flow) HasTCP() bool { return f.hasTCP }
+func (f *Flow) HasTCP() bool { return f.has(hasTCP) }
 
 // Rates are the flow's latest burst rates (bytes per second).
 func (f *Flow) Rates() (local, other float64) { return f.localRate, f.otherRate }
 
 // Totals are the agent's own cumulative counts of the flow, when it sent any.
 func (f *Flow) Totals() (bytes, packets uint64, ok bool) {
-	return f.totalBytes, f.totalPackets, f.hasTotals
+	bytes, packets = f.totals()
+	return bytes, packets, f.has(hasTotals)
 }
 
 // FirstSeen is the start of the flow's series: the agent's first_seen_at
@@ -313,7 +424,7 @@ func (f *Flow) LastUpdate() time.Time { return f.lastUpdate.Time() }
 
 // Active reports whether the flow goes on: it has not ended, as far as the
 // Observer was told.
-func (f *Flow) Active() bool { return !f.finished }
+func (f *Flow) Active() bool { return !f.has(finished) }
 
 // life is where a revived flow's current life began.
 type life struct {
@@ -326,17 +437,17 @@ type life struct {
 // life: a flow revived after it ended (the agent reusing the tuple) keeps
 // its entry and series, but its duration and size start again.
 func (f *Flow) LifeFirstSeen() time.Time {
-	if f.x != nil && f.x.life != nil {
-		return f.x.life.start
+	if m := f.rare(); m != nil && m.life != nil {
+		return m.life.start
 	}
 	return f.start.Time()
 }
 
 // LifeSum: see LifeFirstSeen.
 func (f *Flow) LifeSum() Counters {
-	s := f.sum
-	if f.x != nil && f.x.life != nil {
-		s.Sub(f.x.life.base)
+	s := f.sum()
+	if m := f.rare(); m != nil && m.life != nil {
+		s.Sub(m.life.base)
 	}
 	return s
 }

@@ -160,7 +160,7 @@ func BenchmarkSnapshotBatch(b *testing.B) {
 				if i > 0 {
 					out := make([]Outcome, 1)
 					for f := tb.clean.head; f != nil; {
-						next := f.next
+						next := tb.clean.next(f)
 						r := stats(f.Digest(), nil, 1, 1)
 						_ = tb.ApplyBatch("8a1f0f3e-0000-4000-8000-00000000000a", []record.Record{*r}, t0.Add(time.Duration(i)*time.Second), false, out)
 						f = next

@@ -85,73 +85,138 @@ func hashBytes(agent agentID, d []byte) uint64 {
 	return maphash.Bytes(indexSeed, d)&hashMask ^ agentMix(agent)
 }
 
-// spillKey is an exact index key.
-type spillKey struct {
-	agent  agentID
-	digest string
-}
-
-// The index finds a flow by agent and digest. Table.index is keyed by a
-// seeded 64-bit hash of the two, which costs an entry 16 bytes where the
-// strings cost a hundred; the flow found is checked against the digests it
-// holds (its ids), so a hash collision never finds the wrong flow: a key
-// whose hash another key holds goes to Table.spill, keyed exactly. (With a
-// random seed, spill stays empty in practice.)
+// The index finds a flow by agent and digest. It is keyed by a seeded
+// 64-bit hash of the two (see flowIndex), which costs a key 8 bytes where
+// the strings cost a hundred; every flow an entry's tag leads to is checked
+// against the digests it holds (its ids), so a hash collision never finds
+// the wrong flow, and colliding keys are simply held side by side.
 
 // find returns the flow holding (agent, d), or nil.
 func (t *Table) find(agent agentID, d string) *Flow {
-	if agent == noAgent {
+	if agent == noAgent || t.index.used == 0 {
 		return nil
 	}
-	if f := t.index[hashString(agent, d)]; f != nil && f.agent == agent && f.ids.holds(d) {
-		return f
+	tag := tagOf(hashString(agent, d))
+	for i, mask := t.index.home(tag), t.index.mask(); ; i = (i + 1) & mask {
+		e := t.index.entries[i]
+		if e == 0 {
+			return nil
+		}
+		if uint32(e>>32) == tag {
+			if f := t.slab.at(uint32(e) - 1); f.agent == agent && f.ids().holds(d) {
+				return f
+			}
+		}
 	}
-	if len(t.spill) > 0 {
-		return t.spill[spillKey{agent, d}]
-	}
-	return nil
 }
 
 // claim indexes (f.agent, d) to f, unless a flow (f or another) holds it
 // already: the first claim wins. It reports whether f got it.
 func (t *Table) claim(f *Flow, d string) bool {
-	h := hashString(f.agent, d)
-	g := t.index[h]
-	if g != nil && g.agent == f.agent && g.ids.holds(d) {
+	if t.find(f.agent, d) != nil {
 		return false
 	}
-	k := spillKey{f.agent, d}
-	if _, taken := t.spill[k]; taken {
-		return false
-	}
-	if g == nil {
-		t.index[h] = f
-		return true
-	}
-	if t.spill == nil {
-		t.spill = make(map[spillKey]*Flow)
-	}
-	k.digest = strings.Clone(d)
-	t.spill[k] = f
+	t.index.insert(tagOf(hashString(f.agent, d)), f.slot)
 	return true
 }
 
 // unindex removes every key f holds.
 func (t *Table) unindex(f *Flow) {
 	var buf digestBuf
-	for i := f.ids.firstAlias(); i < len(f.ids); {
+	ids := f.ids()
+	for i := ids.firstAlias(); i < len(ids); {
 		var d []byte
-		d, i = f.ids.at(i, &buf)
-		// All of f's keys go: an entry of f under this hash is f's
-		// whichever of its digests put it there.
-		if h := hashBytes(f.agent, d); t.index[h] == f {
-			delete(t.index, h)
+		d, i = ids.at(i, &buf)
+		t.index.remove(tagOf(hashBytes(f.agent, d)), f.slot)
+	}
+}
+
+// tagOf is the part of a key's hash the index keeps.
+func tagOf(h uint64) uint32 { return uint32(h>>32) ^ uint32(h) }
+
+// flowIndex is an open-addressing hash table (linear probing) of 8-byte
+// entries: a key's 32-bit hash tag and the slot (plus one; 0 is an empty
+// entry) of the flow in Table.flows. A Go map of uint64 to *Flow costs
+// about 25 bytes a key at its average load; this one 8 bytes at a load
+// between 3/8 and 3/4. An entry's home is the top bits of its tag, so
+// entries move (on growth, on removal) without their digests being hashed
+// again.
+type flowIndex struct {
+	entries []uint64
+	used    int
+	// shift is 32 minus log2(len(entries)).
+	shift uint8
+}
+
+const minIndexBits = 4
+
+func (x *flowIndex) mask() uint32           { return uint32(len(x.entries) - 1) }
+func (x *flowIndex) home(tag uint32) uint32 { return tag >> x.shift }
+func entryOf(tag, slot uint32) uint64       { return uint64(tag)<<32 | uint64(slot+1) }
+
+// insert adds an entry; the key may already be there (for another flow,
+// or for the same flow under another digest with the same tag).
+func (x *flowIndex) insert(tag, slot uint32) {
+	if (x.used+1)*4 > len(x.entries)*3 {
+		x.grow()
+	}
+	mask := x.mask()
+	i := x.home(tag)
+	for x.entries[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.entries[i] = entryOf(tag, slot)
+	x.used++
+}
+
+func (x *flowIndex) grow() {
+	bits := minIndexBits
+	if len(x.entries) > 0 {
+		bits = 32 - int(x.shift) + 1
+	}
+	old := x.entries
+	x.entries = make([]uint64, 1<<bits)
+	x.shift = uint8(32 - bits)
+	mask := x.mask()
+	for _, e := range old {
+		if e == 0 {
+			continue
 		}
-		if len(t.spill) > 0 {
-			k := spillKey{f.agent, string(d)}
-			if t.spill[k] == f {
-				delete(t.spill, k)
-			}
+		i := x.home(uint32(e >> 32))
+		for x.entries[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.entries[i] = e
+	}
+}
+
+// remove deletes the entry (tag, slot), which is there, and moves the
+// entries after it back, so that no probe stops short of its entry (no
+// tombstones: the table does not degrade with churn).
+func (x *flowIndex) remove(tag, slot uint32) {
+	want := entryOf(tag, slot)
+	mask := x.mask()
+	i := x.home(tag)
+	for x.entries[i] != want {
+		if x.entries[i] == 0 {
+			return // not there: nothing to remove
+		}
+		i = (i + 1) & mask
+	}
+	x.used--
+	for j := i; ; {
+		j = (j + 1) & mask
+		e := x.entries[j]
+		if e == 0 {
+			x.entries[i] = 0
+			return
+		}
+		// e may fill the hole at i unless its home lies in (i, j]: its
+		// probe would then start after the hole.
+		h := x.home(uint32(e >> 32))
+		if i <= j && (h <= i || h > j) || i > j && h <= i && h > j {
+			x.entries[i] = e
+			i = j
 		}
 	}
 }

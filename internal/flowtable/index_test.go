@@ -2,6 +2,8 @@ package flowtable
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,10 +92,10 @@ func runIndexScenario(t *testing.T) (string, *Table) {
 
 func TestIndexCollisionsNeverFindTheWrongFlow(t *testing.T) {
 	want, tb := runIndexScenario(t)
-	assert.Empty(t, tb.spill)
+	assert.Zero(t, tb.index.used)
 
-	// Every digest of an agent under one hash: each key but the first of
-	// a hash goes to spill, and the table behaves the same.
+	// Every digest of an agent under one hash: all its keys share one tag
+	// and one probe sequence, and the table behaves the same.
 	hashMask = 0
 	defer func() { hashMask = ^uint64(0) }()
 	got, tb := runIndexScenario(t)
@@ -103,24 +105,84 @@ func TestIndexCollisionsNeverFindTheWrongFlow(t *testing.T) {
 	assert.Contains(t, got, "a 0000000000000000000000000000000000000000 2 false")
 	// The last round's flows expired: nothing is left behind.
 	assert.Zero(t, tb.Len())
-	assert.Empty(t, tb.index)
-	assert.Empty(t, tb.spill)
+	assert.Zero(t, tb.index.used)
+	assert.Empty(t, slices.DeleteFunc(tb.index.entries, func(e uint64) bool { return e == 0 }))
+	assert.Zero(t, tb.slab.len(), "every slot is free")
 	assert.Empty(t, tb.agents.ids)
 }
 
-func TestSpillIsUsedWhenHashesCollide(t *testing.T) {
+func TestCollidingKeysAreHeldSideBySide(t *testing.T) {
 	hashMask = 0
 	defer func() { hashMask = ^uint64(0) }()
 	tb := newTable(10)
 	apply(t, tb, "a", stats("d1", []string{"t1"}, 1, 0), at(0))
-	apply(t, tb, "a", stats("d2", []string{"t2"}, 2, 0), at(0))
-	assert.Len(t, tb.index, 1)
-	assert.Len(t, tb.spill, 3)
+	apply(t, tb, "a", stats("d2", []string{"t2"}, 2, 0), at(1))
+	assert.Equal(t, 4, tb.index.used)
+	tags := map[uint64]int{}
+	for _, e := range tb.index.entries {
+		if e != 0 {
+			tags[e>>32]++
+		}
+	}
+	assert.Len(t, tags, 1, "one tag for every key")
 	assert.Equal(t, 2, tb.Len())
 	assert.Equal(t, "t2", tb.find(tb.agents.id("a"), "d2").Digest())
 	assert.Equal(t, "t1", tb.find(tb.agents.id("a"), "d1").Digest())
 	assert.Nil(t, tb.find(tb.agents.id("a"), "d3"))
 	assert.Nil(t, tb.find(tb.agents.id("b"), "d1"))
+
+	// The first flow's keys go; the second's, behind them in the probe
+	// sequence, are still found.
+	tb.BeginFlush(at(2))
+	tb.Commit(tb.Snapshot(0))
+	assert.Equal(t, 1, tb.Expire(at(60)))
+	assert.Equal(t, 2, tb.index.used)
+	assert.Nil(t, tb.find(tb.agents.id("a"), "d1"))
+	assert.Equal(t, "t2", tb.find(tb.agents.id("a"), "t2").Digest())
+	assert.Equal(t, "t2", tb.find(tb.agents.id("a"), "d2").Digest())
+}
+
+// TestFlowIndexAgainstAMap inserts and removes entries at random, with
+// few distinct tags (long probe sequences, wrapping around the end), and
+// checks after each step that every entry is reached from its home.
+func TestFlowIndexAgainstAMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var x flowIndex
+	want := map[uint64]int{}
+	for step := 0; step < 20000; step++ {
+		tag := uint32(rng.IntN(8)) << 29 // homes at 8 spots of the table
+		tag |= uint32(rng.IntN(4))
+		slot := uint32(rng.IntN(64))
+		e := entryOf(tag, slot)
+		if want[e] > 0 && rng.IntN(2) == 0 {
+			x.remove(tag, slot)
+			want[e]--
+		} else if x.used < 3000 {
+			x.insert(tag, slot)
+			want[e]++
+		}
+		if step%97 != 0 {
+			continue
+		}
+		got := map[uint64]int{}
+		for i, e := range x.entries {
+			if e == 0 {
+				continue
+			}
+			got[e]++
+			// No empty entry between its home and it.
+			for j := x.home(uint32(e >> 32)); j != uint32(i); j = (j + 1) & x.mask() {
+				require.NotZero(t, x.entries[j], "entry %x at %d is cut off from its home", e, i)
+			}
+		}
+		for k, n := range want {
+			if n == 0 {
+				delete(want, k)
+			}
+		}
+		require.Equal(t, want, got)
+		require.Equal(t, x.used, len(slices.DeleteFunc(slices.Clone(x.entries), func(e uint64) bool { return e == 0 })))
+	}
 }
 
 // FuzzIDsRoundTrip: whatever digests a flow is known under, its packed ids
@@ -135,12 +197,24 @@ func FuzzIDsRoundTrip(f *testing.F) {
 			t.Fatalf("stable %q came back as %q", stable, got)
 		}
 		held := map[string]bool{}
+		var order []string
 		for _, d := range []string{a, b, stable} {
 			if d == "" || held[d] {
 				continue
 			}
 			s = s.with(d, s.isStable(d))
+			var fl Flow
+			fl.initIDs(stable)
+			for _, e := range order {
+				fl.addID(e, fl.ids().isStable(e))
+			}
 			held[d] = true
+			order = append(order, d)
+			// A flow's ids, inline or in its extra, are the same bytes.
+			fl.addID(d, fl.ids().isStable(d))
+			if fl.ids() != s {
+				t.Fatalf("flow holds %q, want %q", fl.ids(), s)
+			}
 		}
 		if s.stable() != stable || s.count() != len(held) {
 			t.Fatalf("stable %q, count %d, want %q, %d", s.stable(), s.count(), stable, len(held))

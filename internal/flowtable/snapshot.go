@@ -44,11 +44,13 @@ type Point struct {
 }
 
 type ref struct {
-	f   *Flow
-	gen uint32
-	// ids are f's, read under the lock: Point.Digest is unpacked from
+	f *Flow
+	// incarnation tells f from a later flow of its slot.
+	incarnation uint32
+	gen         uint32
+	// ids are f's, copied under the lock: Point.Digest is unpacked from
 	// them after it.
-	ids ids
+	ids idsCopy
 }
 
 // Snapshot is a batch of changed flows at one flush. Hand it back with
@@ -84,7 +86,7 @@ func (t *Table) Snapshot(limit int) *Snapshot {
 	}
 	t.snapshot(s, limit)
 	for i := range s.Points {
-		s.Points[i].Digest = s.refs[i].ids.stable()
+		s.Points[i].Digest = s.refs[i].ids.ids().stable()
 	}
 	return s
 }
@@ -99,14 +101,15 @@ func (t *Table) snapshot(s *Snapshot, limit int) {
 	} else {
 		s.Points, s.refs = make([]Point, 0, n), make([]ref, 0, n)
 	}
-	for f := t.dirty.head; f != nil && len(s.refs) < n; f = f.next {
-		if f.epoch == t.epoch && t.epoch != 0 {
+	for f := t.dirty.head; f != nil && len(s.refs) < n; f = t.dirty.next(f) {
+		if f.x.epoch == t.epoch && t.epoch != 0 {
 			// Taken in this flush already and still dirty: it was updated
 			// since, or its values are held back; the next flush sends it.
 			break
 		}
 		s.Points = append(s.Points, t.point(f, s.now))
-		s.refs = append(s.refs, ref{f: f, gen: f.gen, ids: f.ids})
+		s.refs = append(s.refs, ref{f: f, incarnation: f.incarnation, gen: f.x.gen})
+		f.copyIDs(&s.refs[len(s.refs)-1].ids)
 	}
 }
 
@@ -120,33 +123,34 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 		// for a duplicate sample. They are stamped with the flush.
 		at = now
 	}
+	_, totalPackets := f.totals()
 	return Point{
 		Agent:        t.agents.name(f.agent),
-		Attrs:        f.attrs.unpack(),
+		Attrs:        f.attrs.unpack(f.ports),
 		Time:         at,
 		Zero:         zero,
-		HasStats:     f.hasStats,
-		HasTCP:       f.hasTCP,
+		HasStats:     f.has(hasStats),
+		HasTCP:       f.has(hasTCP),
 		Start:        f.start.Time(),
-		Sum:          f.sum,
+		Sum:          f.sum(),
 		DeltaStart:   x.pendingStart.Time(),
 		Delta:        x.pending,
-		HasRates:     f.hasRates,
+		HasRates:     f.has(hasRates),
 		LocalRate:    f.localRate,
 		OtherRate:    f.otherRate,
-		HasTotals:    f.hasTotals,
+		HasTotals:    f.has(hasTotals),
 		TotalStart:   f.totalStart().Time(),
 		TotalBytes:   f.totalBytes,
-		TotalPackets: f.totalPackets,
-		HasDetection: f.hasDetection,
-		Detection:    f.detection,
-		Final:        f.purged,
+		TotalPackets: totalPackets,
+		HasDetection: f.has(hasDetection),
+		Detection:    f.detectionPackets(),
+		Final:        f.has(purged),
 	}
 }
 
 // Commit marks a snapshot as handed downstream: its deltas leave the pending
 // counters, the next delta starts at its points' time, and flows not updated
-// since the snapshot become clean; purged ones end (see Flow.ended). Flows
+// since the snapshot become clean; purged ones end (see the flow flag ended). Flows
 // whose values were held back (Point.Zero), or that changed since, stay
 // dirty and move behind the flows not yet taken in this flush. Its cost is
 // linear in the snapshot.
@@ -160,11 +164,11 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 	defer t.mu.Unlock()
 	for i, r := range s.refs {
 		f, p := r.f, &s.Points[i]
-		if f.list == inNone {
+		if f.inList() == inNone || f.incarnation != r.incarnation {
 			continue // freed meanwhile
 		}
-		f.epoch = s.epoch
 		x := f.x
+		x.epoch = s.epoch
 		if p.Zero {
 			if x.announced == 0 {
 				x.announced = stampOf(s.now)
@@ -174,14 +178,15 @@ func (t *Table) commit(s *Snapshot, cleaned []*Flow) {
 		}
 		x.pending.Sub(p.Delta)
 		x.pendingStart = stampOf(p.Time)
-		if f.gen != r.gen {
+		if x.gen != r.gen {
 			t.dirty.moveToBack(f)
 			continue
 		}
-		if f.purged {
-			f.purged, f.ended = false, true
+		if f.has(purged) {
+			f.set(purged, false)
+			f.set(ended, true)
 		}
-		f.dirty = false
+		f.set(dirty, false)
 		t.dirty.remove(f)
 		cleaned = append(cleaned, f)
 	}
@@ -199,16 +204,16 @@ func (t *Table) mergeClean(fs []*Flow) {
 	slices.SortStableFunc(fs, func(a, b *Flow) int { return cmp.Compare(a.lastUpdate, b.lastUpdate) })
 	at := t.clean.tail // insert after this; nil: at the front
 	for at != nil && at.lastUpdate > fs[0].lastUpdate {
-		at = at.prev
+		at = t.clean.prev(at)
 	}
 	for _, f := range fs {
 		// Move past clean flows not newer than f.
 		next := t.clean.head
 		if at != nil {
-			next = at.next
+			next = t.clean.next(at)
 		}
 		for next != nil && next.lastUpdate <= f.lastUpdate {
-			at, next = next, next.next
+			at, next = next, t.clean.next(next)
 		}
 		t.clean.insertAfter(f, at)
 		at = f

@@ -52,9 +52,9 @@ type Table struct {
 	cfg Config
 
 	mu sync.Mutex
-	// index and spill: see find.
-	index map[uint64]*Flow
-	spill map[spillKey]*Flow
+	// index finds flows by digest (see find), by their slot in slab.
+	index flowIndex
+	slab  slab
 
 	// found is, per record of the batch being applied, the flow reserve
 	// looked up (nil when none): apply uses it instead of looking again.
@@ -87,10 +87,11 @@ type Table struct {
 
 // New returns an empty table.
 func New(cfg Config) *Table {
-	return &Table{
-		cfg: cfg, index: make(map[uint64]*Flow), intervals: make(map[string]agentInterval),
-		dirty: flowList{id: inDirty}, clean: flowList{id: inClean},
-	}
+	t := &Table{cfg: cfg, intervals: make(map[string]agentInterval)}
+	t.dirty = flowList{id: inDirty, slab: &t.slab}
+	t.clean = flowList{id: inClean, slab: &t.slab}
+	t.slab.releaseOnCollect(t)
+	return t
 }
 
 // Len is the number of flows tracked.
@@ -185,7 +186,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		if r := &recs[i]; f == nil && r.IsFlow() {
 			f = t.lookupPrev(agent, r) // not found by its digest: see above
 		}
-		if f != nil && f.list == inClean {
+		if f != nil && f.inList() == inClean {
 			keep[f] = true
 		}
 	}
@@ -223,11 +224,15 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		}
 		// After the eviction, which may free the agent's last flow.
 		*id = t.agents.acquire(agent)
-		f = newFlow(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow, dedup)
+		f = t.slab.alloc()
+		f.init(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow)
+		if dedup {
+			t.slab.seen(f, r) // remember the first record too
+		}
 		t.count++
-	case dedup && f.seen(r):
+	case dedup && t.slab.seen(f, r):
 		return Duplicate
-	case f.ended && !f.revivedBy(r):
+	case f.has(ended) && !f.revivedBy(r):
 		return Late
 	}
 	t.indexDigests(f, r)
@@ -236,16 +241,17 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	// The Update lives in the table (used under its lock): handed to the
 	// Observer interface, one on the stack would be allocated per record.
 	u := &t.upd
-	*u = Update{Agent: agent, Flow: f, Started: f.gen == 0 || (f.finished && f.revivedBy(r)), Time: now}
-	if u.Started && f.gen > 0 {
-		f.extra().life = &life{start: now, base: f.sum}
+	*u = Update{Agent: agent, Flow: f, Started: !f.has(applied) || (f.has(finished) && f.revivedBy(r)), Time: now}
+	if u.Started && f.has(applied) {
+		f.more().life = &life{start: now, base: f.sum()}
 	}
 	f.apply(r, now, u)
-	if !t.cfg.PerFlow && f.dirty {
+	if !t.cfg.PerFlow && f.has(dirty) {
 		// Nothing waits for a per-flow flush: the Observer has it all.
-		f.dirty = false
-		if f.purged {
-			f.purged, f.ended = false, true
+		f.set(dirty, false)
+		if f.has(purged) {
+			f.set(purged, false)
+			f.set(ended, true)
 		}
 	}
 	t.place(f)
@@ -258,10 +264,10 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 func (t *Table) observe(u *Update) {
 	f := u.Flow
 	if u.Started {
-		f.finished = false
+		f.set(finished, false)
 	}
 	if u.Ended != NotEnded {
-		f.finished = true
+		f.set(finished, true)
 	}
 	if t.cfg.Observer != nil {
 		t.cfg.Observer.Observe(u)
@@ -270,7 +276,7 @@ func (t *Table) observe(u *Update) {
 
 // endQuietly tells the Observer that a flow the table frees had not ended.
 func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
-	if f.finished {
+	if f.has(finished) {
 		return
 	}
 	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now,
@@ -319,7 +325,7 @@ func (t *Table) indexDigests(f *Flow, r *record.Record) {
 }
 
 func (t *Table) alias(f *Flow, digest string) {
-	if digest == "" || f.ids.holds(digest) || f.ids.count() >= maxAliases {
+	if ids := f.ids(); digest == "" || ids.holds(digest) || ids.count() >= maxAliases {
 		// Empty, already the flow's (the common case: each report repeats
 		// the flow's digests; no index lookup then), or the flow is full.
 		return
@@ -327,7 +333,7 @@ func (t *Table) alias(f *Flow, digest string) {
 	// Taken when already ours, or another live flow's: the first claim
 	// wins.
 	if t.claim(f, digest) {
-		f.ids = f.ids.with(digest, f.ids.isStable(digest))
+		f.addID(digest, f.ids().isStable(digest))
 	}
 }
 
@@ -339,19 +345,19 @@ func (t *Table) place(f *Flow) {
 		l.remove(f)
 	}
 	l := &t.clean
-	if f.dirty {
+	if f.has(dirty) {
 		l = &t.dirty
 	}
 	at := l.tail
 	for at != nil && at.lastUpdate > f.lastUpdate {
-		at = at.prev
+		at = l.prev(at)
 	}
 	l.insertAfter(f, at)
 }
 
 // listOf is the list f is in, nil for none.
 func (t *Table) listOf(f *Flow) *flowList {
-	switch f.list {
+	switch f.inList() {
 	case inDirty:
 		return &t.dirty
 	case inClean:
@@ -364,13 +370,15 @@ func (t *Table) remove(f *Flow) {
 	t.unindex(f)
 	t.agents.release(f.agent)
 	t.listOf(f).remove(f)
+	f.attrs.release()
+	t.slab.release(f)
 	t.count--
 }
 
 // evictOldestClean frees the least recently updated flow with nothing left
 // to send, other than those in keep.
 func (t *Table) evictOldestClean(keep map[*Flow]bool, now time.Time) {
-	for f := t.clean.head; f != nil; f = f.next {
+	for f := t.clean.head; f != nil; f = t.clean.next(f) {
 		if !keep[f] {
 			t.endQuietly(f, EndEvicted, now)
 			t.remove(f)
@@ -425,7 +433,7 @@ func (t *Table) expireSome(now time.Time) (freed int, more bool) {
 		if freed == expireBatch {
 			return freed, true
 		}
-		next := f.next
+		next := t.clean.next(f)
 		t.endQuietly(f, EndIdle, now)
 		t.remove(f)
 		freed++

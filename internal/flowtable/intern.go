@@ -1,0 +1,88 @@
+package flowtable
+
+import (
+	"net/netip"
+	"sync"
+)
+
+// interner numbers the values flows share (their attributes without
+// addresses, their addresses), so a flow keeps four bytes per value
+// instead of a pointer, and the value's entry costs a fraction of a
+// unique.Handle's. Each id counts the flows holding it and is freed with
+// the last one. Id 0 is the zero value, never counted.
+//
+// The interners are the package's, not a table's: Flow.Attrs reads them
+// without its table. Their lock is taken under a table's lock, never the
+// other way round.
+type interner[T comparable] struct {
+	mu   sync.RWMutex
+	ids  map[T]uint32
+	vals []T // by id - 1
+	refs []uint32
+	free []uint32
+}
+
+var (
+	sharedAttrs interner[Attributes]
+	addrs       interner[netip.Addr]
+)
+
+// acquire counts one more holder of v and returns its id.
+func (in *interner[T]) acquire(v T) uint32 {
+	var zero T
+	if v == zero {
+		return 0
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	id, ok := in.ids[v]
+	if !ok {
+		if n := len(in.free); n > 0 {
+			id, in.free = in.free[n-1], in.free[:n-1]
+			in.vals[id-1] = v
+		} else {
+			in.vals, in.refs = append(in.vals, v), append(in.refs, 0)
+			id = uint32(len(in.vals))
+		}
+		if in.ids == nil {
+			in.ids = make(map[T]uint32)
+		}
+		in.ids[v] = id
+	}
+	in.refs[id-1]++
+	return id
+}
+
+// release counts one holder of id less.
+func (in *interner[T]) release(id uint32) {
+	if id == 0 {
+		return
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.refs[id-1]--; in.refs[id-1] > 0 {
+		return
+	}
+	var zero T
+	delete(in.ids, in.vals[id-1])
+	in.vals[id-1] = zero
+	in.free = append(in.free, id)
+}
+
+// value is the value of id, which its holder keeps from being freed.
+func (in *interner[T]) value(id uint32) T {
+	if id == 0 {
+		var zero T
+		return zero
+	}
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.vals[id-1]
+}
+
+// size is how many values are interned (tests).
+func (in *interner[T]) size() int {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return len(in.ids)
+}

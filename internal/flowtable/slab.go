@@ -1,0 +1,91 @@
+package flowtable
+
+import "runtime"
+
+// slab holds the table's flows in chunks of a fixed size, by slot: a flow
+// costs its exact size (no allocator size class), the index refers to it
+// by a 32-bit slot, and a chunk never moves, so a *Flow stays valid while
+// the flow is in the table. A freed slot is reused by the next new flow.
+type slab struct {
+	// flows are the chunks, in an allocation of their own: a table
+	// dropped without freeing its flows gives their interned values back
+	// through them (see releaseOnCollect).
+	flows *chunks
+	// used is how many slots were handed out; free holds the freed ones.
+	used uint32
+	free []uint32
+	// recents are, by slot as chunks are, the flows' latest fingerprints
+	// (see seen); a chunk of them is made when a flow of its slots first
+	// needs one, so a table fed by transports that deliver once has none.
+	recents [][]recent
+}
+
+type chunks struct{ c [][]Flow }
+
+// releaseOnCollect makes the flows left in the slab give back what they
+// hold of the package's interners once t is garbage collected (a receiver
+// shut down with flows in its table).
+func (s *slab) releaseOnCollect(t *Table) {
+	s.flows = new(chunks)
+	runtime.AddCleanup(t, (*chunks).release, s.flows)
+}
+
+func (c *chunks) release() {
+	for _, chunk := range c.c {
+		for i := range chunk {
+			chunk[i].attrs.release() // a freed slot's are 0: nothing
+		}
+	}
+}
+
+const (
+	chunkBits = 10
+	chunkLen  = 1 << chunkBits
+)
+
+// at is the flow in slot i.
+func (s *slab) at(i uint32) *Flow { return &s.flows.c[i>>chunkBits][i&(chunkLen-1)] }
+
+// alloc returns a zeroed flow in a free slot.
+func (s *slab) alloc() *Flow {
+	if n := len(s.free); n > 0 {
+		i := s.free[n-1]
+		s.free = s.free[:n-1]
+		return s.at(i)
+	}
+	i := s.used
+	if int(i>>chunkBits) == len(s.flows.c) {
+		s.flows.c = append(s.flows.c, make([]Flow, chunkLen))
+	}
+	s.used++
+	f := s.at(i)
+	f.slot = i
+	return f
+}
+
+// release zeroes f (so that what it pointed to can be collected) and frees
+// its slot. Its incarnation moves on, so that a flush holding the freed
+// flow does not take the next flow of the slot for it (see ref).
+func (s *slab) release(f *Flow) {
+	slot, inc := f.slot, f.incarnation+1
+	*f = Flow{slot: slot, incarnation: inc}
+	if c := slot >> chunkBits; int(c) < len(s.recents) && s.recents[c] != nil {
+		s.recents[c][slot&(chunkLen-1)] = recent{}
+	}
+	s.free = append(s.free, slot)
+}
+
+// len is how many slots are in use.
+func (s *slab) len() int { return int(s.used) - len(s.free) }
+
+// recentOf is the fingerprints of f's slot.
+func (s *slab) recentOf(f *Flow) *recent {
+	c := int(f.slot >> chunkBits)
+	for c >= len(s.recents) {
+		s.recents = append(s.recents, nil)
+	}
+	if s.recents[c] == nil {
+		s.recents[c] = make([]recent, chunkLen)
+	}
+	return &s.recents[c][f.slot&(chunkLen-1)]
+}
