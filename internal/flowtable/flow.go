@@ -236,8 +236,8 @@ const maxFirstSeenAge = 24 * time.Hour
 // when the record carries a plausible one (so the lifetime totals and the
 // first delta cover the flow's life so far); else, for a flow first seen
 // through a periodic report, one agent update interval before it (the
-// interval its deltas cover) when the agent's agent_status told it; else the
-// receive time.
+// interval its deltas cover, at most the idle timeout) when the agent's
+// agent_status told it; else the receive time.
 func seriesStart(r *record.Record, now time.Time, interval time.Duration) time.Time {
 	if r.FirstSeenAtMillis > 0 {
 		first := time.UnixMilli(r.FirstSeenAtMillis).UTC()

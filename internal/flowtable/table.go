@@ -225,7 +225,12 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 		// After the eviction, which may free the agent's last flow.
 		*id = t.agents.acquire(agent)
 		f = t.slab.alloc()
-		f.init(*id, r, now, t.intervals[agent].every, t.cfg.PerFlow)
+		// A flow of an agent reporting less often than the idle timeout
+		// may have had an entry that expired since its last report: going
+		// back at most the idle timeout, which that entry was idle for,
+		// keeps the new series from starting before the old one's last
+		// point.
+		f.init(*id, r, now, min(t.intervals[agent].every, t.cfg.IdleTimeout), t.cfg.PerFlow)
 		if dedup {
 			t.slab.seen(f, r) // remember the first record too
 		}

@@ -145,3 +145,27 @@ func TestFlowFirstSeenThroughAReportStartsOneIntervalEarlier(t *testing.T) {
 		"b/d1": at(100), // agent b sent no agent_status: receive time
 	}, starts)
 }
+
+// An agent whose update interval is longer than the idle timeout has its
+// flows expire between two reports. The entry made by the next report must
+// not start before the expired one's last point: a backend would see two
+// series of the same flow overlap. The start goes back at most the idle
+// timeout, which an expired entry was idle for.
+func TestNewEntryAfterExpiryStartsAfterTheOldOne(t *testing.T) {
+	tb := newTable(10) // idle timeout 1 minute
+	out := make([]Outcome, 2)
+	require.NoError(t, tb.ApplyBatch("a", []record.Record{
+		{Type: record.TypeAgentStatus, UpdateIntervalSeconds: 300},
+		*stats("d1", nil, 1, 0),
+	}, at(1000), false, out))
+	first := tb.Snapshot(0)
+	require.Len(t, first.Points, 1)
+	assert.Equal(t, at(940), first.Points[0].Start, "one idle timeout back, not the 300 s interval")
+	tb.Commit(first)
+	require.Equal(t, 1, tb.Expire(at(1061)))
+	apply(t, tb, "a", stats("d1", nil, 1, 0), at(1300))
+	second := tb.Snapshot(0)
+	require.Len(t, second.Points, 1)
+	assert.Equal(t, at(1240), second.Points[0].Start)
+	assert.True(t, second.Points[0].Start.After(first.Points[0].Time), "the new series starts after the old one's last point (%v)", first.Points[0].Time)
+}
