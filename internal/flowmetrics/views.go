@@ -109,7 +109,7 @@ type view struct {
 	// overflow holds each agent's overflow series, apart from byKey so
 	// that no key made of values can be taken for one.
 	overflow map[string]int32
-	// series is indexed by the numbers flows keep in Flow.ViewKeys; free holds
+	// series is indexed by the numbers flows keep in Update.ViewKeys; free holds
 	// indexes of dropped series for reuse.
 	series   []*series
 	free     []int32
@@ -195,7 +195,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	vs.mu.Lock()
 	defer vs.mu.Unlock()
 	f := u.Flow
-	keys := f.ViewKeys(len(vs.views), keyUnset)
+	keys := u.ViewKeys(len(vs.views), keyUnset)
 	// Whether the flow counted as active before and after the change, and
 	// the rates it contributed.
 	afterActive := f.Active()

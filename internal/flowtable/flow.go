@@ -53,7 +53,7 @@ type Flow struct {
 	// attrs and ports: see packedAttrs.
 	attrs packedAttrs
 	ports ports
-	// keys and nkeys: see ViewKeys.
+	// keys and nkeys: see Update.ViewKeys.
 	keys [inlineKeys]int32
 	// prevLink and nextLink link the flow in the table's list it is in
 	// (see flowList, Flow.inList).
@@ -150,8 +150,6 @@ type more struct {
 	totalStart stamp
 	// ids are the flow's packed ids when they do not fit inline.
 	ids ids
-	// keys are the flow's view keys when there are more than inlineKeys.
-	keys []int32
 	// wide is the flow's sum once it outgrew the flow (see wideSum).
 	wide Counters
 	// totalPackets, detection: see narrow.go.
@@ -162,28 +160,16 @@ type more struct {
 // configuration has three views.
 const inlineKeys = 3
 
-// ViewKeys belongs to the table's Observer: the views keep there, per view,
-// the series the flow counts toward. It returns the flow's n keys, all set
-// to unset when the flow had not n keys before. The slice refers to the
-// flow: use it under the table's lock only.
-func (f *Flow) ViewKeys(n int, unset int32) []int32 {
-	if n <= inlineKeys {
-		if int(f.nkeys) != n {
-			f.nkeys = uint8(n)
-			for i := range n {
-				f.keys[i] = unset
-			}
-		}
-		return f.keys[:n]
-	}
-	m := f.more()
-	if len(m.keys) != n {
-		m.keys = make([]int32, n)
-		for i := range m.keys {
-			m.keys[i] = unset
+// inlineViewKeys is the flow's n keys (n <= inlineKeys), all set to unset
+// when it had not n keys before (see Update.ViewKeys).
+func (f *Flow) inlineViewKeys(n int, unset int32) []int32 {
+	if int(f.nkeys) != n {
+		f.nkeys = uint8(n)
+		for i := range n {
+			f.keys[i] = unset
 		}
 	}
-	return m.keys
+	return f.keys[:n]
 }
 
 // totalStart is where the agent's total series starts.

@@ -56,7 +56,7 @@ func settle() {
 type viewKeys struct{}
 
 func (viewKeys) Observe(u *Update) {
-	u.Flow.ViewKeys(3, -2)
+	u.ViewKeys(3, -2)
 }
 
 func fillTable(tb *Table, n int, dedup bool) {

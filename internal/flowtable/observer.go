@@ -56,6 +56,29 @@ type Update struct {
 	// Time is when the change happened (the record's receive time, or the
 	// time of the expiry or eviction).
 	Time time.Time
+
+	// slab holds the view keys of flows that have more than fit inline.
+	slab *slab
+}
+
+// ViewKeys belongs to the Observer: the views keep there, per view, the
+// series the flow counts toward. It returns the flow's n keys, all set to
+// unset when the flow had not n keys before. Up to inlineKeys (the default
+// views) are held in the flow; more beside it in the slab, by slot, as the
+// old per-flow slice cost. The slice refers to the flow: use it during
+// Observe only.
+func (u *Update) ViewKeys(n int, unset int32) []int32 {
+	if n <= inlineKeys {
+		return u.Flow.inlineViewKeys(n, unset)
+	}
+	k := u.slab.wideKeysOf(u.Flow)
+	if len(*k) != n {
+		*k = make([]int32, n)
+		for i := range *k {
+			(*k)[i] = unset
+		}
+	}
+	return *k
 }
 
 // Observer sees every change the table makes to a flow, in order, while the

@@ -18,6 +18,9 @@ type slab struct {
 	// (see seen); a chunk of them is made when a flow of its slots first
 	// needs one, so a table fed by transports that deliver once has none.
 	recents [][]recent
+	// wideKeys are, by slot in the same way, the view keys of flows with
+	// more views than fit inline (see Update.ViewKeys).
+	wideKeys [][][]int32
 }
 
 type chunks struct{ c [][]Flow }
@@ -72,6 +75,9 @@ func (s *slab) release(f *Flow) {
 	if c := slot >> chunkBits; int(c) < len(s.recents) && s.recents[c] != nil {
 		s.recents[c][slot&(chunkLen-1)] = recent{}
 	}
+	if c := slot >> chunkBits; int(c) < len(s.wideKeys) && s.wideKeys[c] != nil {
+		s.wideKeys[c][slot&(chunkLen-1)] = nil
+	}
 	s.free = append(s.free, slot)
 }
 
@@ -88,4 +94,16 @@ func (s *slab) recentOf(f *Flow) *recent {
 		s.recents[c] = make([]recent, chunkLen)
 	}
 	return &s.recents[c][f.slot&(chunkLen-1)]
+}
+
+// wideKeysOf is the view keys of f's slot when f has more than fit inline.
+func (s *slab) wideKeysOf(f *Flow) *[]int32 {
+	c := int(f.slot >> chunkBits)
+	for c >= len(s.wideKeys) {
+		s.wideKeys = append(s.wideKeys, nil)
+	}
+	if s.wideKeys[c] == nil {
+		s.wideKeys[c] = make([][]int32, chunkLen)
+	}
+	return &s.wideKeys[c][f.slot&(chunkLen-1)]
 }

@@ -246,7 +246,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	// The Update lives in the table (used under its lock): handed to the
 	// Observer interface, one on the stack would be allocated per record.
 	u := &t.upd
-	*u = Update{Agent: agent, Flow: f, Started: !f.has(applied) || (f.has(finished) && f.revivedBy(r)), Time: now}
+	*u = Update{Agent: agent, Flow: f, Started: !f.has(applied) || (f.has(finished) && f.revivedBy(r)), Time: now, slab: &t.slab}
 	if u.Started && f.has(applied) {
 		f.more().life = &life{start: now, base: f.sum()}
 	}
@@ -284,7 +284,7 @@ func (t *Table) endQuietly(f *Flow, reason EndReason, now time.Time) {
 	if f.has(finished) {
 		return
 	}
-	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now,
+	t.endUpd = Update{Agent: t.agents.name(f.agent), Flow: f, Ended: reason, Time: now, slab: &t.slab,
 		PrevLocalRate: f.localRate, PrevOtherRate: f.otherRate}
 	t.observe(&t.endUpd)
 }
