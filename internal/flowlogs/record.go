@@ -42,7 +42,7 @@ func recordOf(u *flowtable.Update) Record {
 	return Record{
 		Agent:        u.Agent,
 		Digest:       f.Digest(),
-		Attrs:        f.Attrs(),
+		Attrs:        u.Attrs(),
 		Sum:          f.Sum(),
 		HasTCP:       f.HasTCP(),
 		HasTotals:    ok,

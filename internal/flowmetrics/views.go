@@ -213,7 +213,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		cur := old
 		if old == keyUnset || u.Started || u.AttrsChanged {
 			if !unpacked {
-				vs.attrs, unpacked = f.Attrs(), true
+				vs.attrs, unpacked = u.Attrs(), true
 			}
 			cur = v.place(u.Agent, &vs.attrs, u.Time, vs.OnOverflow)
 		}

@@ -122,8 +122,8 @@ func mergeMeta(m *Meta, r *record.Record) bool {
 // share (interface, application, protocol, categories, host...) is
 // interned as one value; each address is interned on its own (a LAN host,
 // a server, serve many flows); the ports, unique to the flow, are inline.
-// The ids are the interners' (see interner): a flow holds one count of
-// each until it releases them.
+// The ids are its table's interners' (see interner): a flow holds one
+// count of each until it releases them.
 type packedAttrs struct {
 	// shared is the attributes without addresses and ports; 0 for none.
 	shared       uint32
@@ -134,42 +134,42 @@ type packedAttrs struct {
 type ports [2]uint16
 
 // unpack gives back the Attributes packed, with the flow's ports.
-func (p *packedAttrs) unpack(pt ports) Attributes {
-	a := sharedAttrs.value(p.shared)
-	a.Meta.LocalAddr = addrs.value(p.local)
-	a.Meta.OtherAddr = addrs.value(p.other)
+func (p *packedAttrs) unpack(pt ports, in *interners) Attributes {
+	a := in.shared.value(p.shared)
+	a.Meta.LocalAddr = in.addrs.value(p.local)
+	a.Meta.OtherAddr = in.addrs.value(p.other)
 	a.Meta.LocalPort, a.Meta.OtherPort = pt[0], pt[1]
 	return a
 }
 
 // pack packs a; old is what the flow had, whose ids are kept for the parts
 // that did not change (and released for the others).
-func pack(a, old Attributes, p packedAttrs) (packedAttrs, ports) {
+func pack(a, old Attributes, p packedAttrs, in *interners) (packedAttrs, ports) {
 	if a.Meta.LocalAddr != old.Meta.LocalAddr {
-		id := addrs.acquire(a.Meta.LocalAddr)
-		addrs.release(p.local)
+		id := in.addrs.acquire(a.Meta.LocalAddr)
+		in.addrs.release(p.local)
 		p.local = id
 	}
 	if a.Meta.OtherAddr != old.Meta.OtherAddr {
-		id := addrs.acquire(a.Meta.OtherAddr)
-		addrs.release(p.other)
+		id := in.addrs.acquire(a.Meta.OtherAddr)
+		in.addrs.release(p.other)
 		p.other = id
 	}
 	pt := ports{a.Meta.LocalPort, a.Meta.OtherPort}
 	a.Meta.LocalAddr, a.Meta.OtherAddr, a.Meta.LocalPort, a.Meta.OtherPort = netip.Addr{}, netip.Addr{}, 0, 0
 	old.Meta.LocalAddr, old.Meta.OtherAddr, old.Meta.LocalPort, old.Meta.OtherPort = netip.Addr{}, netip.Addr{}, 0, 0
 	if a != old {
-		id := sharedAttrs.acquire(a)
-		sharedAttrs.release(p.shared)
+		id := in.shared.acquire(a)
+		in.shared.release(p.shared)
 		p.shared = id
 	}
 	return p, pt
 }
 
 // release gives back the flow's counts of its ids.
-func (p *packedAttrs) release() {
-	sharedAttrs.release(p.shared)
-	addrs.release(p.local)
-	addrs.release(p.other)
+func (p *packedAttrs) release(in *interners) {
+	in.shared.release(p.shared)
+	in.addrs.release(p.local)
+	in.addrs.release(p.other)
 	*p = packedAttrs{}
 }

@@ -261,7 +261,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 	attrsChanged := false
 	first := !f.has(applied)
 	if r.HasInterface || r.HasInternal || r.HasMeta || first {
-		old := f.attrs.unpack(f.ports)
+		old := f.attrs.unpack(f.ports, &u.slab.interned)
 		a := old
 		if (r.HasInterface || first) && a.Interface != r.Interface {
 			a.Interface = r.Interface
@@ -275,7 +275,7 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			attrsChanged = true
 		}
 		if attrsChanged {
-			f.attrs, f.ports = pack(a, old, f.attrs)
+			f.attrs, f.ports = pack(a, old, f.attrs, &u.slab.interned)
 		}
 	}
 	u.AttrsChanged = attrsChanged && !u.Started
@@ -372,10 +372,6 @@ func purgeReason(reason string) EndReason {
 // Digest is the flow's stable identity (see stableDigest).
 // It is unpacked at each call.
 func (f *Flow) Digest() string { return f.ids().stable() }
-
-// Attrs is what the agent told of the flow so far, unpacked at each call
-// (a flow keeps them packed).
-func (f *Flow) Attrs() Attributes { return f.attrs.unpack(f.ports) }
 
 // Sum is the flow's deltas summed since it started.
 func (f *Flow) Sum() Counters { return f.sum() }

@@ -1,9 +1,6 @@
 package flowtable
 
-import (
-	"net/netip"
-	"sync"
-)
+import "net/netip"
 
 // interner numbers the values flows share (their attributes without
 // addresses, their addresses), so a flow keeps four bytes per value
@@ -11,21 +8,20 @@ import (
 // unique.Handle's. Each id counts the flows holding it and is freed with
 // the last one. Id 0 is the zero value, never counted.
 //
-// The interners are the package's, not a table's: Flow.Attrs reads them
-// without its table. Their lock is taken under a table's lock, never the
-// other way round.
+// A table has its own (see interners), used under its lock: a table
+// dropped with flows in it takes their values with it.
 type interner[T comparable] struct {
-	mu   sync.RWMutex
 	ids  map[T]uint32
 	vals []T // by id - 1
 	refs []uint32
 	free []uint32
 }
 
-var (
-	sharedAttrs interner[Attributes]
-	addrs       interner[netip.Addr]
-)
+// interners are a table's: what its flows share, and their addresses.
+type interners struct {
+	shared interner[Attributes]
+	addrs  interner[netip.Addr]
+}
 
 // acquire counts one more holder of v and returns its id.
 func (in *interner[T]) acquire(v T) uint32 {
@@ -33,8 +29,6 @@ func (in *interner[T]) acquire(v T) uint32 {
 	if v == zero {
 		return 0
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
 	id, ok := in.ids[v]
 	if !ok {
 		if n := len(in.free); n > 0 {
@@ -58,8 +52,6 @@ func (in *interner[T]) release(id uint32) {
 	if id == 0 {
 		return
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
 	if in.refs[id-1]--; in.refs[id-1] > 0 {
 		return
 	}
@@ -75,14 +67,10 @@ func (in *interner[T]) value(id uint32) T {
 		var zero T
 		return zero
 	}
-	in.mu.RLock()
-	defer in.mu.RUnlock()
 	return in.vals[id-1]
 }
 
 // size is how many values are interned (tests).
 func (in *interner[T]) size() int {
-	in.mu.RLock()
-	defer in.mu.RUnlock()
 	return len(in.ids)
 }

@@ -3,7 +3,6 @@ package flowtable
 import (
 	"fmt"
 	"net/netip"
-	"runtime"
 	"testing"
 	"time"
 
@@ -33,10 +32,8 @@ func TestInternerCountsHolders(t *testing.T) {
 	assert.Equal(t, "", in.value(0))
 }
 
-func interned(a netip.Addr) bool {
-	addrs.mu.RLock()
-	defer addrs.mu.RUnlock()
-	_, ok := addrs.ids[a]
+func interned(tb *Table, a netip.Addr) bool {
+	_, ok := tb.slab.interned.addrs.ids[a]
 	return ok
 }
 
@@ -59,9 +56,9 @@ func TestTableReleasesWhatItInterned(t *testing.T) {
 	fillOwnAddrs(t, tb, 201, 3)
 	remote := netip.MustParseAddr("10.201.255.255")
 	for i := range 3 {
-		assert.True(t, interned(netip.AddrFrom4([4]byte{10, 201, 0, byte(i)})))
+		assert.True(t, interned(tb, netip.AddrFrom4([4]byte{10, 201, 0, byte(i)})))
 	}
-	assert.True(t, interned(remote))
+	assert.True(t, interned(tb, remote))
 
 	// Flow 0 moves to another remote address (the old one is still flows
 	// 1 and 2's) and another application; flow 1 to another local one.
@@ -73,33 +70,34 @@ func TestTableReleasesWhatItInterned(t *testing.T) {
 	require.NoError(t, tb.ApplyBatch("a", []record.Record{r, r2}, t0, false, make([]Outcome, 2)))
 	f := tb.find(tb.agents.id("a"), r.Digest)
 	require.NotNil(t, f)
-	a := f.Attrs()
+	a := (&Update{Flow: f, slab: &tb.slab}).Attrs()
 	assert.Equal(t, moved, a.Meta.OtherAddr)
 	assert.Equal(t, "10.201.0.0", a.Meta.LocalAddr.String())
 	assert.Equal(t, "netify.other", a.Meta.ApplicationName())
-	assert.True(t, interned(remote))
-	assert.False(t, interned(netip.MustParseAddr("10.201.0.1")), "flow 1's old local address")
-	assert.True(t, interned(netip.MustParseAddr("10.201.1.1")))
+	assert.True(t, interned(tb, remote))
+	assert.False(t, interned(tb, netip.MustParseAddr("10.201.0.1")), "flow 1's old local address")
+	assert.True(t, interned(tb, netip.MustParseAddr("10.201.1.1")))
 
 	assert.Equal(t, 3, tb.Expire(t0.Add(time.Hour)))
 	for _, s := range []string{"10.201.0.0", "10.201.0.2", "10.201.1.1", "10.201.255.255", "10.201.255.1"} {
-		assert.False(t, interned(netip.MustParseAddr(s)), s)
+		assert.False(t, interned(tb, netip.MustParseAddr(s)), s)
 	}
 }
 
-// A table dropped with flows in it gives back what they held once it is
-// collected.
-func TestDroppedTableReleasesWhatItInterned(t *testing.T) {
+// Each table interns on its own: the same address in two tables is two
+// entries, and one table's flows ending leaves the other's alone.
+func TestTablesInternOnTheirOwn(t *testing.T) {
 	tb := New(Config{MaxFlows: 1000, IdleTimeout: time.Minute})
+	other := New(Config{MaxFlows: 1000, IdleTimeout: time.Minute})
 	fillOwnAddrs(t, tb, 202, 5)
+	fillOwnAddrs(t, other, 202, 2)
 	remote := netip.MustParseAddr("10.202.255.255")
-	require.True(t, interned(remote))
-	tb = nil
-	// The cleanup runs after a collection, on another goroutine.
-	for i := 0; i < 500 && interned(remote); i++ {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	assert.False(t, interned(remote))
-	assert.False(t, interned(netip.MustParseAddr("10.202.0.4")))
+	require.True(t, interned(tb, remote))
+	require.True(t, interned(other, remote))
+	assert.Equal(t, 5, tb.Expire(t0.Add(time.Hour)))
+	assert.False(t, interned(tb, remote))
+	assert.True(t, interned(other, remote))
+	assert.True(t, interned(other, netip.MustParseAddr("10.202.0.1")))
+	assert.Zero(t, tb.slab.interned.shared.size())
+	assert.Equal(t, 1, other.slab.interned.shared.size())
 }

@@ -41,9 +41,8 @@ func BenchmarkTableMemory(b *testing.B) {
 	}
 }
 
-// settle collects what earlier runs left: their tables, and (a cleanup
-// after the collection, on another goroutine) what those held of the
-// package's interners (see slab.releaseOnCollect), which frees their flows.
+// settle collects what earlier runs left (their tables) before a run reads
+// the heap.
 func settle() {
 	for range 3 {
 		runtime.GC()

@@ -57,9 +57,15 @@ type Update struct {
 	// time of the expiry or eviction).
 	Time time.Time
 
-	// slab holds the view keys of flows that have more than fit inline.
+	// slab is the table's: it holds the values the flow's attributes are
+	// interned as, and the view keys of flows that have more than fit
+	// inline.
 	slab *slab
 }
+
+// Attrs is what the agent told of the flow so far, unpacked at each call
+// (a flow keeps them packed, with ids of its table's interners).
+func (u *Update) Attrs() Attributes { return u.Flow.attrs.unpack(u.Flow.ports, &u.slab.interned) }
 
 // ViewKeys belongs to the Observer: the views keep there, per view, the
 // series the flow counts toward. It returns the flow's n keys, all set to

@@ -1,44 +1,24 @@
 package flowtable
 
-import "runtime"
-
 // slab holds the table's flows in chunks of a fixed size, by slot: a flow
 // costs its exact size (no allocator size class), the index refers to it
 // by a 32-bit slot, and a chunk never moves, so a *Flow stays valid while
 // the flow is in the table. A freed slot is reused by the next new flow.
 type slab struct {
-	// flows are the chunks, in an allocation of their own: a table
-	// dropped without freeing its flows gives their interned values back
-	// through them (see releaseOnCollect).
-	flows *chunks
+	flows [][]Flow
 	// used is how many slots were handed out; free holds the freed ones.
 	used uint32
 	free []uint32
-	// recents are, by slot as chunks are, the flows' latest fingerprints
+	// recents are, by slot as flows are, the flows' latest fingerprints
 	// (see seen); a chunk of them is made when a flow of its slots first
 	// needs one, so a table fed by transports that deliver once has none.
 	recents [][]recent
 	// wideKeys are, by slot in the same way, the view keys of flows with
 	// more views than fit inline (see Update.ViewKeys).
 	wideKeys [][][]int32
-}
-
-type chunks struct{ c [][]Flow }
-
-// releaseOnCollect makes the flows left in the slab give back what they
-// hold of the package's interners once t is garbage collected (a receiver
-// shut down with flows in its table).
-func (s *slab) releaseOnCollect(t *Table) {
-	s.flows = new(chunks)
-	runtime.AddCleanup(t, (*chunks).release, s.flows)
-}
-
-func (c *chunks) release() {
-	for _, chunk := range c.c {
-		for i := range chunk {
-			chunk[i].attrs.release() // a freed slot's are 0: nothing
-		}
-	}
+	// interned holds the values the flows' attributes share (see
+	// packedAttrs).
+	interned interners
 }
 
 const (
@@ -47,7 +27,7 @@ const (
 )
 
 // at is the flow in slot i.
-func (s *slab) at(i uint32) *Flow { return &s.flows.c[i>>chunkBits][i&(chunkLen-1)] }
+func (s *slab) at(i uint32) *Flow { return &s.flows[i>>chunkBits][i&(chunkLen-1)] }
 
 // alloc returns a zeroed flow in a free slot.
 func (s *slab) alloc() *Flow {
@@ -57,8 +37,8 @@ func (s *slab) alloc() *Flow {
 		return s.at(i)
 	}
 	i := s.used
-	if int(i>>chunkBits) == len(s.flows.c) {
-		s.flows.c = append(s.flows.c, make([]Flow, chunkLen))
+	if int(i>>chunkBits) == len(s.flows) {
+		s.flows = append(s.flows, make([]Flow, chunkLen))
 	}
 	s.used++
 	f := s.at(i)

@@ -126,7 +126,7 @@ func (t *Table) point(f *Flow, now time.Time) Point {
 	_, totalPackets := f.totals()
 	return Point{
 		Agent:        t.agents.name(f.agent),
-		Attrs:        f.attrs.unpack(f.ports),
+		Attrs:        f.attrs.unpack(f.ports, &t.slab.interned),
 		Time:         at,
 		Zero:         zero,
 		HasStats:     f.has(hasStats),

@@ -90,7 +90,6 @@ func New(cfg Config) *Table {
 	t := &Table{cfg: cfg, intervals: make(map[string]agentInterval)}
 	t.dirty = flowList{id: inDirty, slab: &t.slab}
 	t.clean = flowList{id: inClean, slab: &t.slab}
-	t.slab.releaseOnCollect(t)
 	return t
 }
 
@@ -375,7 +374,7 @@ func (t *Table) remove(f *Flow) {
 	t.unindex(f)
 	t.agents.release(f.agent)
 	t.listOf(f).remove(f)
-	f.attrs.release()
+	f.attrs.release(&t.slab.interned)
 	t.slab.release(f)
 	t.count--
 }
