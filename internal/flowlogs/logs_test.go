@@ -188,6 +188,22 @@ func TestLongFlowProgressRecords(t *testing.T) {
 	require.Len(t, recs, 3)
 	assert.Equal(t, EventEnd, recs[2].Event())
 	assert.Empty(t, f.logs.progress, "an ended flow leaves no state behind")
+	// A metadata record after the purge does not bring the flow back: it
+	// is no active flow to report progress of, and leaves no state either.
+	f.apply("a", 230, fmt.Sprintf(flowMeta, "10a9", at(-5).UnixMilli()))
+	require.Len(t, f.queued(), 3)
+	assert.Empty(t, f.logs.progress, "nothing kept for an ended flow's later records")
+
+	// The same with per-flow metrics on, the record arriving before the
+	// flush that hands the flow's final point downstream.
+	g := newFixture(t, cfg)
+	g.table = flowtable.New(flowtable.Config{MaxFlows: 100, IdleTimeout: time.Minute, PerFlow: true, Observer: g.logs})
+	g.apply("a", 0, stats("10aa", 10, 10))
+	g.apply("a", 160, purge("10aa", "closed", 1, 1))
+	require.Len(t, g.queued(), 1)
+	g.apply("a", 230, fmt.Sprintf(flowMeta, "10aa", at(-5).UnixMilli()))
+	assert.Len(t, g.queued(), 1, "no progress record of an ended flow")
+	assert.Empty(t, g.logs.progress, "nothing kept for an ended flow's later records")
 
 	ld := Build(recs[:1], Scope{})
 	lr := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)

@@ -89,7 +89,10 @@ func (l *Logs) Observe(u *flowtable.Update) {
 		delete(l.lives, f)
 		return
 	}
-	if l.longEvery <= 0 {
+	if l.longEvery <= 0 || !f.Active() {
+		// An ended flow's later records (metadata, or anything before the
+		// flush that hands its final point downstream) do not bring it
+		// back: there is no progress of it to report, nor to remember.
 		return
 	}
 	last, ok := l.progress[f]
