@@ -50,6 +50,10 @@ type StreamDecoder struct {
 	err       error // sticky: returned once the queue is drained
 
 	st decoderState
+	// directTried: direct gave up on the object at the head of the input,
+	// which oneObject then need not try again.
+	directTried bool
+	next        Record // Next's record
 	// mp and mpDec decode msgpack records (see mpBody.decode).
 	mp    mpBody
 	mpDec *msgpack.Decoder
@@ -77,16 +81,35 @@ func NewStreamDecoder(r io.Reader, f Format, maxRecordBytes int) *StreamDecoder 
 // Next again. Any other error (io.EOF at the end of the stream, a read
 // error) is final and returned as is.
 func (d *StreamDecoder) Next() (Record, error) {
+	// Through a field: a local would escape (the direct reader keeps its
+	// output behind a pointer), an allocation per record.
+	err := d.NextInto(&d.next)
+	rec := d.next
+	d.next = Record{}
+	return rec, err
+}
+
+// NextInto is Next writing the record into *rec, which it overwrites
+// whatever the outcome (zero on an error). A record in the shape the
+// direct reader takes is decoded straight into *rec: a Record is a few
+// hundred bytes, and a stream's caller gathers them in a slice.
+func (d *StreamDecoder) NextInto(rec *Record) error {
+	*rec = Record{}
+	if d.qhead == len(d.queue) && d.err == nil && d.format == FormatJSON && !d.skipLine && d.direct(rec) {
+		return nil
+	}
 	for {
 		if d.qhead < len(d.queue) {
-			q := d.queue[d.qhead]
-			d.queue[d.qhead] = queued{}
+			q := &d.queue[d.qhead]
+			*rec, q.rec = q.rec, Record{}
+			err := q.err
+			q.err = nil
 			d.qhead++
-			return q.rec, q.err
+			return err
 		}
 		d.queue, d.qhead = d.queue[:0], 0
 		if d.err != nil {
-			return Record{}, d.err
+			return d.err
 		}
 		switch d.format {
 		case FormatAuto:
@@ -97,6 +120,30 @@ func (d *StreamDecoder) Next() (Record, error) {
 			d.nextJSON()
 		}
 	}
+}
+
+// direct decodes the next JSON object into rec (zero) with the direct
+// reader when it is buffered in full and in its shape, as oneObject would
+// first; false leaves rec zero, and the next nextJSON does the rest without
+// trying the direct reader again (a read error is kept in d.err).
+func (d *StreamDecoder) direct(rec *Record) bool {
+	c, err := d.skipSpace()
+	if err != nil {
+		d.err = err
+		return false
+	}
+	if c != '{' {
+		return false
+	}
+	b, _ := d.peek() // buffered: skipSpace found c there
+	if end, ok := decodeDirect(b, 0, rec, &d.st); ok && end <= d.max {
+		d.discard(end)
+		d.idx++
+		return true
+	}
+	*rec = Record{}
+	d.directTried = true
+	return false
 }
 
 // keepsErrors is always true: a stream hands out its errors one at a time.
