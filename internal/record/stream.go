@@ -54,6 +54,9 @@ type StreamDecoder struct {
 	// which oneObject then need not try again.
 	directTried bool
 	next        Record // Next's record
+	// readErr is a read error readOn met, for the next peek that finds
+	// nothing buffered.
+	readErr error
 	// mp and mpDec decode msgpack records (see mpBody.decode).
 	mp    mpBody
 	mpDec *msgpack.Decoder
@@ -141,9 +144,51 @@ func (d *StreamDecoder) direct(rec *Record) bool {
 		d.idx++
 		return true
 	}
+	// A record cut by the end of a read (one every few hundred): read on
+	// behind it, once, and try again, rather than have the frame scanner
+	// copy it and the slow path decode it.
+	if d.readOn(b) {
+		*rec = Record{}
+		b, _ = d.peek()
+		if end, ok := decodeDirect(b, 0, rec, &d.st); ok && end <= d.max {
+			d.discard(end)
+			d.idx++
+			return true
+		}
+	}
 	*rec = Record{}
 	d.directTried = true
 	return false
+}
+
+// readOn reads more input behind b, the buffered input, while the object
+// b starts with is cut by its end (the frame scanner wants more) and the
+// buffer has room: the frame path would wait for the same bytes. It
+// reports whether it read anything. A read error is kept for the next
+// peek: bufio hands an error out once.
+func (d *StreamDecoder) readOn(b []byte) bool {
+	d.sc.reset()
+	if _, st := d.sc.scan(b); st != scanMore {
+		return false
+	}
+	read := false
+	for len(b) < d.br.Size() {
+		more, err := d.br.Peek(len(b) + 1)
+		if len(more) > len(b) {
+			read = true
+		}
+		if err != nil {
+			d.readErr = err
+			return read
+		}
+		all, _ := d.peek()
+		_, st := d.sc.scan(all[len(b):])
+		b = all
+		if st != scanMore {
+			break
+		}
+	}
+	return read
 }
 
 // keepsErrors is always true: a stream hands out its errors one at a time.
@@ -175,6 +220,10 @@ func (d *StreamDecoder) tooLarge() {
 // peek returns the buffered input, reading when none is buffered.
 func (d *StreamDecoder) peek() ([]byte, error) {
 	if d.br.Buffered() == 0 {
+		if err := d.readErr; err != nil {
+			d.readErr = nil
+			return nil, err
+		}
 		if _, err := d.br.Peek(1); err != nil {
 			return nil, err
 		}
