@@ -54,33 +54,85 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 			zap.String("agent", b.Agent), zap.Int("refused", len(b.Records)), zap.Int("flows.max", r.cfg.Flows.Max))
 		return 0, errors.Join(ingest.ErrBusy, err)
 	}
-	// Consecutive records of one type and outcome (most of a stream) are
-	// counted with one Add: the counter's cost is per call, not per record.
-	var run recordsRun
+	// Records are counted per type and outcome over the whole batch, one
+	// Add per pair (a handful per batch): the counter's cost is per call,
+	// not per record, and a stream's types interleave.
+	var counts batchCounts
 	evicted := 0
 	for i, o := range outcomes {
 		if o == flowtable.AppliedEvicting {
 			evicted++
 		}
-		typ, outcome := b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o])
-		if run.n > 0 && (typ != run.typ || outcome != run.outcome) {
-			r.countRecords(ctx, b.Transport, run.typ, run.outcome, run.n)
-			run.n = 0
-		}
-		run.typ, run.outcome = typ, outcome
-		run.n++
+		counts.add(b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o]))
 	}
-	r.countRecords(ctx, b.Transport, run.typ, run.outcome, run.n)
+	counts.each(func(typ, outcome string, n int) { r.countRecords(ctx, b.Transport, typ, outcome, n) })
 	if evicted > 0 {
 		r.telemetry.NetifyflowstatsFlowsEvicted.Add(ctx, int64(evicted), reasonCapacity)
 	}
 	return len(b.Records), nil
 }
 
-// recordsRun is n consecutive records of one type and outcome.
+// recordsRun is n records of one type and outcome.
 type recordsRun struct {
 	typ, outcome string
 	n            int
+}
+
+// batchCounts tallies a batch's records per type and outcome, in the order
+// the pairs first appear. Types are counted as countedType names them, so a
+// batch holds at most a few dozen distinct pairs whatever the sender's
+// types: a linear search (the last pair found first) beats a map. The
+// first pairs live in an array (no allocation), any further in more.
+type batchCounts struct {
+	fix  [8]recordsRun
+	n    int // pairs in fix
+	more []recordsRun
+	last int // index (fix, then more) of the pair found last
+}
+
+// at is the pair at index i (fix, then more). An index, not a pointer:
+// a pointer into fix would move the whole tally to the heap.
+func (c *batchCounts) at(i int) *recordsRun {
+	if i < len(c.fix) {
+		return &c.fix[i]
+	}
+	return &c.more[i-len(c.fix)]
+}
+
+func (c *batchCounts) add(typ, outcome string) {
+	typ = countedType(typ)
+	total := c.n + len(c.more)
+	if c.last < total {
+		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
+			l.n++
+			return
+		}
+	}
+	for i := range total {
+		if l := c.at(i); l.typ == typ && l.outcome == outcome {
+			l.n++
+			c.last = i
+			return
+		}
+	}
+	run := recordsRun{typ: typ, outcome: outcome, n: 1}
+	c.last = total
+	if c.n < len(c.fix) {
+		c.fix[c.n] = run
+		c.n++
+		return
+	}
+	c.more = append(c.more, run)
+}
+
+// each calls f for every pair, in the order they first appeared.
+func (c *batchCounts) each(f func(typ, outcome string, n int)) {
+	for _, r := range c.fix[:c.n] {
+		f(r.typ, r.outcome, r.n)
+	}
+	for _, r := range c.more {
+		f(r.typ, r.outcome, r.n)
+	}
 }
 
 // Malformed implements ingest.Counter: records an input refused (the input
@@ -98,20 +150,27 @@ func (r *netifyReceiver) Skipped(ctx context.Context, transport string, n int) {
 var reasonCapacity = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "capacity")))
 var reasonIdle = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "idle")))
 
+// countedType is typ as the records counter names it: record types outside
+// the known set are counted as "other", so a hostile sender cannot grow the
+// series.
+func countedType(typ string) string {
+	switch typ {
+	case "", record.TypeFlow, record.TypeFlowDPIUpdate, record.TypeFlowDPIComplete,
+		record.TypeFlowStats, record.TypeFlowPurge, record.TypeAgentStatus, record.TypeInterfaceStats:
+		return typ
+	}
+	return "other"
+}
+
 type recordsKey struct{ transport, typ, outcome string }
 
-// countRecords adds to the records counter. Record types outside the known
-// set are counted as "other" so a hostile sender cannot grow the series.
+// countRecords adds to the records counter (types as countedType names
+// them).
 func (r *netifyReceiver) countRecords(ctx context.Context, transport, typ, outcome string, n int) {
 	if n == 0 {
 		return
 	}
-	switch typ {
-	case "", record.TypeFlow, record.TypeFlowDPIUpdate, record.TypeFlowDPIComplete,
-		record.TypeFlowStats, record.TypeFlowPurge, record.TypeAgentStatus, record.TypeInterfaceStats:
-	default:
-		typ = "other"
-	}
+	typ = countedType(typ)
 	opts := r.recordAttrs.get(recordsKey{transport, typ, outcome}, func() metric.AddOption {
 		attrs := []attribute.KeyValue{attribute.String("transport", transport), attribute.String("outcome", outcome)}
 		if typ != "" {

@@ -201,6 +201,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	afterActive := f.Active()
 	beforeActive := !u.Started && (u.Ended != flowtable.NotEnded || afterActive)
 	curLocal, curOther := f.Rates()
+	c := changeOf(u, f)
 	unpacked := false
 	for i, v := range vs.views {
 		old := keys[i]
@@ -233,7 +234,11 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		}
 		s := v.series[cur]
 		s.lastUpdate = u.Time
-		s.add(u, f)
+		if c.hasTCP {
+			s.hasTCP = true
+		}
+		s.cum.add(&c)
+		s.pending.add(&c)
 		if afterActive {
 			s.active++
 			s.localRate += curLocal
@@ -242,25 +247,41 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	}
 }
 
-func (s *series) add(u *flowtable.Update, f *flowtable.Flow) {
-	var d tally
-	d.c = u.Delta
+// change is what one update adds to each series it counts toward: worked
+// out once per update, not once per view and tally.
+type change struct {
+	delta    flowtable.Counters
+	addDelta bool // delta is not zero
+	started  uint64
+	ended    flowtable.EndReason
+	// duration (seconds) and size (bytes, both directions) of a flow that
+	// ended.
+	duration, size float64
+	hasTCP         bool
+}
+
+func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
+	c := change{delta: u.Delta, addDelta: u.Delta != flowtable.Counters{}, ended: u.Ended, hasTCP: f.HasTCP()}
 	if u.Started {
-		d.started = 1
+		c.started = 1
 	}
-	if f.HasTCP() {
-		s.hasTCP = true
+	if u.Ended != flowtable.NotEnded {
+		c.duration = max(f.LastSeen().Sub(f.LifeFirstSeen()).Seconds(), 0)
+		sum := f.LifeSum()
+		c.size = float64(sum.LocalBytes) + float64(sum.OtherBytes)
 	}
-	for _, t := range []*tally{&s.cum, &s.pending} {
-		t.c.Add(d.c)
-		t.started += d.started
-		if u.Ended != flowtable.NotEnded {
-			t.ended[u.Ended]++
-			dur := max(f.LastSeen().Sub(f.LifeFirstSeen()).Seconds(), 0)
-			sum := f.LifeSum()
-			t.duration.observe(DurationBounds, dur)
-			t.size.observe(SizeBounds, float64(sum.LocalBytes)+float64(sum.OtherBytes))
-		}
+	return c
+}
+
+func (t *tally) add(c *change) {
+	if c.addDelta {
+		t.c.Add(c.delta)
+	}
+	t.started += c.started
+	if c.ended != flowtable.NotEnded {
+		t.ended[c.ended]++
+		t.duration.observe(DurationBounds, c.duration)
+		t.size.observe(SizeBounds, c.size)
 	}
 }
 

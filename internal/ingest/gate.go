@@ -105,16 +105,21 @@ func (g *Gate) admit(b *Batch, rej *Rejects) {
 		b.Records = nil
 		return
 	}
-	kept := b.Records[:0]
+	// Compacted in place; a record is moved only once one before it was
+	// refused (a Record is a few hundred bytes).
+	n := 0
 	for i := range b.Records {
 		if err := CheckRecord(&b.Records[i]); err != nil {
 			rej.Add(fmt.Errorf("flow %s: %w", Excerpt(b.Records[i].Digest), err))
 			continue
 		}
-		kept = append(kept, b.Records[i])
+		if n != i {
+			b.Records[n] = b.Records[i]
+		}
+		n++
 	}
-	clear(b.Records[len(kept):])
-	b.Records = kept
+	clear(b.Records[n:])
+	b.Records = b.Records[:n]
 }
 
 // Offer applies the limits, reports what the delivery refused (rej holds

@@ -52,10 +52,12 @@ func validDigestBytes(b []byte) bool {
 // the lowest flag is exact: a byte of 0x80 or more can carry into the next.
 func nonHex8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	atLeast := func(v uint64, bound uint64) uint64 { return v + (0x80-bound)*ones }
-	digit := atLeast(x, '0') &^ atLeast(x, '9'+1)
+	// x + (0x80-bound)*ones sets a byte's high bit when it is at least
+	// bound. Written out, not as a helper closure: the function then stays
+	// small enough to be inlined into the loops that call it per word.
+	digit := (x + (0x80-'0')*ones) &^ (x + (0x80-'9'-1)*ones)
 	lower := x | 0x20*ones
-	letter := atLeast(lower, 'a') &^ atLeast(lower, 'f'+1)
+	letter := (lower + (0x80-'a')*ones) &^ (lower + (0x80-'f'-1)*ones)
 	return (x | ^(digit | letter)) & highs
 }
 
@@ -84,9 +86,9 @@ func hex8(x uint64) bool {
 	if x&highs != 0 {
 		return false
 	}
-	atLeast := func(v uint64, bound uint64) uint64 { return v + (0x80-bound)*ones }
-	digit := atLeast(x, '0') &^ atLeast(x, '9'+1)
+	// As in nonHex8, written out so that hex8 is inlined.
+	digit := (x + (0x80-'0')*ones) &^ (x + (0x80-'9'-1)*ones)
 	lower := x | 0x20*ones // folds 'A'-'F' onto 'a'-'f'
-	letter := atLeast(lower, 'a') &^ atLeast(lower, 'f'+1)
+	letter := (lower + (0x80-'a')*ones) &^ (lower + (0x80-'f'-1)*ones)
 	return (digit|letter)&highs == highs
 }

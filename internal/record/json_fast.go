@@ -69,6 +69,11 @@ const (
 	seenDomain
 )
 
+// memberWindow is the input member's fast path reads at once: a comma,
+// the key's opening quote, its pattern's words (name and closing quote),
+// the colon and the byte after it.
+const memberWindow = 2 + 8*maxKeyWords + 2
+
 // maxFastPrev is the most digest_prev entries the direct reader keeps.
 const maxFastPrev = 4
 
@@ -189,6 +194,26 @@ func (d *fastRecord) see(bit uint64) bool {
 // is the key read before in this object, or the object's keyAt*Start.
 func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	r := &d.r
+	// The usual member, `,"key":v` with the key the predictor expects,
+	// checked in one window of the input long enough for any known key:
+	// one bounds check, the key's words compared at once. Anything else
+	// takes the steps below, which read the same bytes to the same result.
+	if b, i := r.b, r.i; prev < keyAtRecordStart && i+memberWindow <= len(b) {
+		w := b[i : i+memberWindow]
+		key := d.keys[prev]
+		p := &keyPatterns[key]
+		if w[0] == ',' && w[1] == '"' && p.words > 0 &&
+			(binary.LittleEndian.Uint64(w[2:])&p.mask[0]^p.w[0])|
+				(binary.LittleEndian.Uint64(w[10:])&p.mask[1]^p.w[1])|
+				(binary.LittleEndian.Uint64(w[18:])&p.mask[2]^p.w[2])|
+				(binary.LittleEndian.Uint64(w[26:])&p.mask[3]^p.w[3]) == 0 {
+			// The key's name and closing quote matched: the colon follows.
+			if j := p.size + 3; w[j] == ':' && w[j+1] > ' ' {
+				r.i = i + j + 1
+				return key, true
+			}
+		}
+	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
 		r.i++
@@ -344,6 +369,20 @@ done:
 
 // count reads a non-negative integer of at most 19 digits.
 func (d *fastRecord) count() uint64 {
+	// The usual count, under eight digits, from one word: its digits, the
+	// byte after them (not a fraction or exponent) and no leading zero.
+	// Anything else takes digits, to the same result.
+	r := &d.r
+	if b, i := r.b, r.i; i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := nonDigit8(x); m != 0 {
+			k := bits.TrailingZeros64(m) >> 3
+			if c := byte(x >> (8 * k)); k > 0 && (k == 1 || byte(x) != '0') && c != '.' && c != 'e' && c != 'E' {
+				r.i = i + k
+				return eightDigits(x << (64 - 8*k))
+			}
+		}
+	}
 	u, _, ok := d.digits()
 	if ok && d.r.i < len(d.r.b) {
 		if c := d.r.b[d.r.i]; c == '.' || c == 'e' || c == 'E' {

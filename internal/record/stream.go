@@ -50,6 +50,13 @@ type StreamDecoder struct {
 	err       error // sticky: returned once the queue is drained
 
 	st decoderState
+	// directTried: direct gave up on the object at the head of the input,
+	// which oneObject then need not try again.
+	directTried bool
+	next        Record // Next's record
+	// readErr is a read error readOn met, for the next peek that finds
+	// nothing buffered.
+	readErr error
 	// mp and mpDec decode msgpack records (see mpBody.decode).
 	mp    mpBody
 	mpDec *msgpack.Decoder
@@ -77,16 +84,35 @@ func NewStreamDecoder(r io.Reader, f Format, maxRecordBytes int) *StreamDecoder 
 // Next again. Any other error (io.EOF at the end of the stream, a read
 // error) is final and returned as is.
 func (d *StreamDecoder) Next() (Record, error) {
+	// Through a field: a local would escape (the direct reader keeps its
+	// output behind a pointer), an allocation per record.
+	err := d.NextInto(&d.next)
+	rec := d.next
+	d.next = Record{}
+	return rec, err
+}
+
+// NextInto is Next writing the record into *rec, which it overwrites
+// whatever the outcome (zero on an error). A record in the shape the
+// direct reader takes is decoded straight into *rec: a Record is a few
+// hundred bytes, and a stream's caller gathers them in a slice.
+func (d *StreamDecoder) NextInto(rec *Record) error {
+	*rec = Record{}
+	if d.qhead == len(d.queue) && d.err == nil && d.format == FormatJSON && !d.skipLine && d.direct(rec) {
+		return nil
+	}
 	for {
 		if d.qhead < len(d.queue) {
-			q := d.queue[d.qhead]
-			d.queue[d.qhead] = queued{}
+			q := &d.queue[d.qhead]
+			*rec, q.rec = q.rec, Record{}
+			err := q.err
+			q.err = nil
 			d.qhead++
-			return q.rec, q.err
+			return err
 		}
 		d.queue, d.qhead = d.queue[:0], 0
 		if d.err != nil {
-			return Record{}, d.err
+			return d.err
 		}
 		switch d.format {
 		case FormatAuto:
@@ -97,6 +123,72 @@ func (d *StreamDecoder) Next() (Record, error) {
 			d.nextJSON()
 		}
 	}
+}
+
+// direct decodes the next JSON object into rec (zero) with the direct
+// reader when it is buffered in full and in its shape, as oneObject would
+// first; false leaves rec zero, and the next nextJSON does the rest without
+// trying the direct reader again (a read error is kept in d.err).
+func (d *StreamDecoder) direct(rec *Record) bool {
+	c, err := d.skipSpace()
+	if err != nil {
+		d.err = err
+		return false
+	}
+	if c != '{' {
+		return false
+	}
+	b, _ := d.peek() // buffered: skipSpace found c there
+	if end, ok := decodeDirect(b, 0, rec, &d.st); ok && end <= d.max {
+		d.discard(end)
+		d.idx++
+		return true
+	}
+	// A record cut by the end of a read (one every few hundred): read on
+	// behind it, once, and try again, rather than have the frame scanner
+	// copy it and the slow path decode it.
+	if d.readOn(b) {
+		*rec = Record{}
+		b, _ = d.peek()
+		if end, ok := decodeDirect(b, 0, rec, &d.st); ok && end <= d.max {
+			d.discard(end)
+			d.idx++
+			return true
+		}
+	}
+	*rec = Record{}
+	d.directTried = true
+	return false
+}
+
+// readOn reads more input behind b, the buffered input, while the object
+// b starts with is cut by its end (the frame scanner wants more) and the
+// buffer has room: the frame path would wait for the same bytes. It
+// reports whether it read anything. A read error is kept for the next
+// peek: bufio hands an error out once.
+func (d *StreamDecoder) readOn(b []byte) bool {
+	d.sc.reset()
+	if _, st := d.sc.scan(b); st != scanMore {
+		return false
+	}
+	read := false
+	for len(b) < d.br.Size() {
+		more, err := d.br.Peek(len(b) + 1)
+		if len(more) > len(b) {
+			read = true
+		}
+		if err != nil {
+			d.readErr = err
+			return read
+		}
+		all, _ := d.peek()
+		_, st := d.sc.scan(all[len(b):])
+		b = all
+		if st != scanMore {
+			break
+		}
+	}
+	return read
 }
 
 // keepsErrors is always true: a stream hands out its errors one at a time.
@@ -128,6 +220,10 @@ func (d *StreamDecoder) tooLarge() {
 // peek returns the buffered input, reading when none is buffered.
 func (d *StreamDecoder) peek() ([]byte, error) {
 	if d.br.Buffered() == 0 {
+		if err := d.readErr; err != nil {
+			d.readErr = nil
+			return nil, err
+		}
 		if _, err := d.br.Peek(1); err != nil {
 			return nil, err
 		}

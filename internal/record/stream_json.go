@@ -75,16 +75,20 @@ func (d *StreamDecoder) nextJSON() {
 // oneObject decodes the object at the start of the buffered input in one
 // pass when it is there in full (see decodeJSONObject), without copying it.
 func (d *StreamDecoder) oneObject() bool {
+	tried := d.directTried
+	d.directTried = false
 	b, err := d.peek()
 	if err != nil {
 		return false
 	}
-	if end, ok := decodeDirect(b, 0, d.reserve(), &d.st); ok && end <= d.max {
-		d.discard(end)
-		d.idx++
-		return true
+	if !tried {
+		if end, ok := decodeDirect(b, 0, d.reserve(), &d.st); ok && end <= d.max {
+			d.discard(end)
+			d.idx++
+			return true
+		}
+		d.release()
 	}
-	d.release()
 	rec, end, ok, err := decodeJSONObjectTo(b, 0, &d.st.ar)
 	if !ok || end > d.max {
 		return false

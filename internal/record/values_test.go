@@ -1,7 +1,9 @@
 package record
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -88,6 +90,30 @@ func TestValidDigestMatchesIsHexDigest(t *testing.T) {
 		s := strings.Repeat("aF0", 30)[:n]
 		if validDigest(s) != isHexDigest(s) {
 			t.Fatalf("validDigest of %d characters = %v, isHexDigest %v", n, validDigest(s), isHexDigest(s))
+		}
+	}
+}
+
+// TestNonHex8FlagsTheFirstNonHexByte: in a word of hex digits with one byte
+// replaced, nonHex8's lowest flag is that byte's exactly when it is not a
+// hex digit, whatever the byte and its place.
+func TestNonHex8FlagsTheFirstNonHexByte(t *testing.T) {
+	for c := range 256 {
+		for p := range 8 {
+			b := []byte("aF09bE87")
+			b[p] = byte(c)
+			m := nonHex8(binary.LittleEndian.Uint64(b))
+			first := 8
+			if m != 0 {
+				first = bits.TrailingZeros64(m) >> 3
+			}
+			want := 8
+			if !isHex(byte(c)) {
+				want = p
+			}
+			if first != want {
+				t.Fatalf("nonHex8(%q) flags byte %d first, want %d", b, first, want)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package socketin
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
@@ -28,11 +29,30 @@ func (e *endpoint) newPending(ctx context.Context) *pending {
 	return &pending{e: e, ctx: ctx, recs: make([]record.Record, 0, 256)}
 }
 
-// add keeps rec and reports whether the batch is full.
-func (p *pending) add(rec record.Record) bool {
-	p.recs = append(p.recs, rec)
-	return len(p.recs) >= maxBatch
+// decode decodes the next record straight into the batch's slice (a
+// Record is a few hundred bytes: no copy), and keeps it unless dec returned
+// an error.
+func (p *pending) decode(dec *record.StreamDecoder) error {
+	p.recs = slices.Grow(p.recs, 1)
+	n := len(p.recs)
+	// The record is decoded past the batch's end: a delivery made while
+	// dec reads (the reader's before hook) hands over p.recs[:n] only, and
+	// leaves p.recs empty, the new record still at index n.
+	slot := &p.recs[:n+1][n]
+	if err := dec.NextInto(slot); err != nil {
+		return err
+	}
+	if len(p.recs) == n {
+		p.recs = p.recs[:n+1]
+		return nil
+	}
+	p.recs = append(p.recs, *slot)
+	*slot = record.Record{}
+	return nil
 }
+
+// full reports whether the batch is full.
+func (p *pending) full() bool { return len(p.recs) >= maxBatch }
 
 // deliver hands the pending records to the sink, holding the connection
 // while the sink is busy. It returns only the context's error, which also

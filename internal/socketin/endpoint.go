@@ -107,7 +107,7 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 	p := e.newPending(ctx)
 	dec := record.NewStreamDecoder(&idleReader{conn: conn, idle: e.in.cfg.IdleTimeout, before: p.deliver}, e.format, e.in.cfg.MaxRecordBytes)
 	for {
-		rec, err := dec.Next()
+		err := p.decode(dec)
 		if err != nil {
 			var decodeErr *record.DecodeError
 			if errors.As(err, &decodeErr) {
@@ -126,7 +126,7 @@ func (e *endpoint) read(ctx context.Context, conn net.Conn) (delivered bool, err
 			}
 			return p.delivered, fmt.Errorf("read: %w", err)
 		}
-		if p.add(rec) {
+		if p.full() {
 			if err := p.deliver(); err != nil {
 				e.log.Info("Shutting down with records the sink has not taken; the socket cannot redeliver them")
 				return p.delivered, err
