@@ -32,22 +32,11 @@ func BenchmarkSocketStream(b *testing.B) {
 	}
 	defer ln.Close()
 
-	cfg := createDefaultConfig().(*Config)
-	cfg.HTTP = configoptional.None[HTTPConfig]()
-	cfg.FlushInterval = time.Hour
-	s := socketin.NewDefaultConfig()
-	s.Endpoints = []socketin.EndpointConfig{{Endpoint: "tcp://" + ln.Addr().String(), AgentID: "bench-agent", Format: socketin.FormatJSON}}
-	cfg.Socket = configoptional.Some(s)
-	tt := componenttest.NewTelemetry()
-	defer func() { _ = tt.Shutdown(context.Background()) }()
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, consumertest.NewNop())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = r.Shutdown(context.Background()) }()
+	r, tt := startBenchReceiver(b, func(cfg *Config) {
+		s := socketin.NewDefaultConfig()
+		s.Endpoints = []socketin.EndpointConfig{{Endpoint: "tcp://" + ln.Addr().String(), AgentID: "bench-agent", Format: socketin.FormatJSON}}
+		cfg.Socket = configoptional.Some(s)
+	})
 	conn, err := ln.Accept()
 	if err != nil {
 		b.Fatal(err)
@@ -111,4 +100,29 @@ func socketTaken(b *testing.B, tt *componenttest.Telemetry) int64 {
 		}
 	}
 	return n
+}
+
+// startBenchReceiver starts the receiver in its default configuration
+// (views, no HTTP input, no flush during the benchmark) with what tweak
+// adds, and shuts it down when the benchmark ends; its telemetry is the
+// returned one.
+func startBenchReceiver(b *testing.B, tweak func(*Config)) (*netifyReceiver, *componenttest.Telemetry) {
+	b.Helper()
+	cfg := createDefaultConfig().(*Config)
+	cfg.HTTP = configoptional.None[HTTPConfig]()
+	cfg.FlushInterval = time.Hour
+	if tweak != nil {
+		tweak(cfg)
+	}
+	tt := componenttest.NewTelemetry()
+	b.Cleanup(func() { _ = tt.Shutdown(context.Background()) })
+	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, consumertest.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Shutdown(context.Background()) })
+	return r, tt
 }

@@ -9,11 +9,8 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/config/configoptional"
-	"go.opentelemetry.io/collector/consumer/consumertest"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
-	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
@@ -27,19 +24,7 @@ import (
 // from run to run, where the socket benchmark's varies with scheduling.
 func BenchmarkStreamInProcess(b *testing.B) {
 	stream, records := socketBenchStream(b)
-	cfg := createDefaultConfig().(*Config)
-	cfg.HTTP = configoptional.None[HTTPConfig]()
-	cfg.FlushInterval = time.Hour
-	tt := componenttest.NewTelemetry()
-	defer func() { _ = tt.Shutdown(context.Background()) }()
-	r, err := newReceiver(metadatatest.NewSettings(tt), cfg, consumertest.NewNop())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := r.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = r.Shutdown(context.Background()) }()
+	r, _ := startBenchReceiver(b, nil)
 	set := ingest.Settings{Sink: r, Telemetry: componenttest.NewNopTelemetrySettings(), Counter: r}
 	gate := ingest.NewGate(set, socketin.Transport)
 	ctx := context.Background()
