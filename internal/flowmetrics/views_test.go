@@ -346,3 +346,26 @@ func TestAgentsPastTheBoundShareOneOverflowSeries(t *testing.T) {
 	md := fx.flush(at(1))
 	assert.EqualValues(t, 10, value(t, md, OverflowAgent, "netify.view.iface.io", map[string]any{"otel.metric.overflow": true, "network.io.direction": "transmit"}))
 }
+
+// With more views than a flow keeps inline (five), each view still follows
+// its flow from key to key: here all five group by application and must
+// agree with each other.
+func TestFiveViewsEachFollowTheFlow(t *testing.T) {
+	var cfgs []ViewConfig
+	for i := range 5 {
+		cfgs = append(cfgs, ViewConfig{Name: fmt.Sprint("app", i), GroupBy: []string{"application"}})
+	}
+	fx := newFixture(t, cfgs, 100)
+	fx.apply("a", at(0), statsRec("d1", 100, 1000))
+	fx.apply("a", at(1), metaRec(record.TypeFlowDPIComplete, "d1", "netify.youtube", 11, 17))
+	fx.apply("a", at(15), statsRec("d1", 10, 20))
+	fx.apply("a", at(16), statsRec("d2", 7, 0))
+	md := fx.flush(at(17))
+	for i := range 5 {
+		v := fmt.Sprint("netify.view.app", i)
+		assert.EqualValues(t, 107, value(t, md, "a", v+".io", map[string]any{"netify.application.name": "unclassified", "network.io.direction": "transmit"}), v)
+		assert.EqualValues(t, 10, value(t, md, "a", v+".io", map[string]any{"netify.application.name": "netify.youtube", "network.io.direction": "transmit"}), v)
+		assert.EqualValues(t, 1, value(t, md, "a", v+".flows.active", map[string]any{"netify.application.name": "unclassified"}), v)
+		assert.EqualValues(t, 1, value(t, md, "a", v+".flows.active", map[string]any{"netify.application.name": "netify.youtube"}), v)
+	}
+}
