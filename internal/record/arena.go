@@ -7,6 +7,9 @@ import "strings"
 type decoderState struct {
 	ar   digestArena
 	keys keyPredictor
+	// mp reads msgpack bodies: made once, not per body (its closures and
+	// readers would make it escape).
+	mp mpBody
 }
 
 // digestArena hands out the digest strings and digest_prev slices of many

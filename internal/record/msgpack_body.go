@@ -31,7 +31,9 @@ type mpBody struct {
 func decodeMsgpack(data []byte, base int64, idx int, out emitter) int {
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
-	return new(mpBody).decode(data, base, idx, out, dec)
+	m := &out.state().mp
+	defer func() { *m = mpBody{} }() // holds nothing of the body between calls
+	return m.decode(data, base, idx, out, dec)
 }
 
 // decode is decodeMsgpack into m with dec, which a stream decoder keeps: a
@@ -118,6 +120,7 @@ func (m *mpBody) notObject() error {
 
 func (m *mpBody) record() error {
 	var w wireRecord
+	w.Flow.ar = &m.out.state().ar
 	start := m.pos()
 	if err := m.readRecord(&w); err != nil {
 		return err
@@ -192,7 +195,7 @@ func (m *mpBody) readFlow(f *wireFlow, shape **fieldError) error {
 	return m.fields(func(key []byte) error {
 		switch string(key) {
 		case "digest":
-			return m.str(&f.Digest)
+			return m.digest(f)
 		case "digest_prev":
 			return m.strList(&f.DigestPrev)
 		case "local_bytes":
@@ -345,6 +348,24 @@ func (m *mpBody) str(s *str) error {
 	return err
 }
 
+// digest reads flow.digest. A string is left uncopied, a view of the body,
+// until the record is built: it is then copied with the digest_prev entries
+// into the decoder's arena (see joinDigests), so that a record costs no
+// allocation of its own. Anything else is read as str reads it.
+func (m *mpBody) digest(f *wireFlow) error {
+	c, err := m.peek()
+	if err == nil && isStrCode(c) {
+		b, err := m.bytes()
+		f.Digest.set("")
+		f.digestLit = b
+		return err
+	}
+	if err == nil && c != msgpcode.Nil { // nil leaves the field as it was
+		f.digestLit = nil
+	}
+	return m.str(&f.Digest)
+}
+
 func (m *mpBody) typeName(t *typeName) error {
 	if c, err := m.peek(); err == nil && isStrCode(c) {
 		b, err := m.bytes()
@@ -442,7 +463,7 @@ func (m *mpBody) strList(l *strList) error {
 			var b []byte
 			b, err = m.bytes()
 			if l.keeps() {
-				l.add(string(b)) // a copy: the record must not keep the body alive
+				l.addAlias(b) // copied when the record is built (see joinDigests)
 			} else {
 				l.add("")
 			}

@@ -57,8 +57,7 @@ type StreamDecoder struct {
 	// readErr is a read error readOn met, for the next peek that finds
 	// nothing buffered.
 	readErr error
-	// mp and mpDec decode msgpack records (see mpBody.decode).
-	mp    mpBody
+	// mpDec decodes msgpack records (with st.mp, see mpBody.decode).
 	mpDec *msgpack.Decoder
 }
 

@@ -29,8 +29,8 @@ func (d *StreamDecoder) nextMsgpack() {
 		if d.mpDec == nil {
 			d.mpDec = msgpack.NewDecoder(nil)
 		}
-		d.idx = d.mp.decode(d.buf, start, d.idx, d, d.mpDec)
-		d.mp = mpBody{} // holds nothing of the record between calls
+		d.idx = d.st.mp.decode(d.buf, start, d.idx, d, d.mpDec)
+		d.st.mp = mpBody{} // holds nothing of the record between calls
 	case errors.Is(err, errInvalidCode):
 		if w.over {
 			d.tooLarge()
