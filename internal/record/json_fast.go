@@ -254,32 +254,13 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	return key, true
 }
 
-// memberStart reads up to a member key's opening quote: whitespace and,
-// unless first, a comma; false at the object's end (consumed) or on input
+// memberStart reads up to a member key's opening quote (see
+// jsonReader.memberStart); false at the object's end (consumed) or on input
 // it gives up on (then r.bad).
 func (d *fastRecord) memberStart(first bool) bool {
 	r := &d.r
-	r.space()
-	if r.i >= len(r.b) {
-		r.fail()
+	if !r.memberStart(first) {
 		return false
-	}
-	c := r.b[r.i]
-	if c == '}' {
-		r.i++
-		return false
-	}
-	if !first {
-		if c != ',' {
-			r.fail()
-			return false
-		}
-		r.i++
-		r.space()
-		if r.i >= len(r.b) {
-			r.fail()
-			return false
-		}
 	}
 	if r.b[r.i] != '"' {
 		r.fail()

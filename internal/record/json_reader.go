@@ -111,6 +111,35 @@ func (r *jsonReader) nextElement() bool {
 	return false
 }
 
+// memberStart steps to the next member of an object: whitespace and,
+// unless first, a ',' (a trusted reader does not check it) and whitespace.
+// It returns false at the object's '}' (consumed) or on bad input.
+func (r *jsonReader) memberStart(first bool) bool {
+	r.space()
+	if r.i >= len(r.b) {
+		r.fail()
+		return false
+	}
+	c := r.b[r.i]
+	if c == '}' {
+		r.i++
+		return false
+	}
+	if !first {
+		if c != ',' && !r.trusted {
+			r.fail()
+			return false
+		}
+		r.i++
+		r.space()
+		if r.i >= len(r.b) {
+			r.fail()
+			return false
+		}
+	}
+	return true
+}
+
 // members iterates over the object the reader is at; it must start with '{'.
 func (r *jsonReader) members() members {
 	r.pending = false
@@ -132,27 +161,8 @@ func (m *members) next() bool {
 	if r.pending {
 		r.skip()
 	}
-	r.space()
-	if r.i >= len(r.b) {
-		r.fail()
+	if !r.memberStart(m.n == 0) {
 		return false
-	}
-	c := r.b[r.i]
-	if c == '}' {
-		r.i++
-		return false
-	}
-	if m.n > 0 {
-		if c != ',' && !r.trusted {
-			r.fail()
-			return false
-		}
-		r.i++
-		r.space()
-		if r.i >= len(r.b) {
-			r.fail()
-			return false
-		}
 	}
 	lit, esc := r.str()
 	r.space()
