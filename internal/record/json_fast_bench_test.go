@@ -19,18 +19,7 @@ func BenchmarkDirectVsGeneral(b *testing.B) {
 			b.Run("type="+name+"/path="+path, func(b *testing.B) {
 				fastPathOff = path == "general"
 				defer func() { fastPathOff = false }()
-				recs := make([]Record, 0, 1)
-				b.ReportAllocs()
-				b.SetBytes(int64(len(body)))
-				cpu := startCPU(b)
-				defer cpu.report(b)
-				for b.Loop() {
-					var errs []error
-					recs, errs = DecodeAppend(recs[:0], body, "application/json")
-					if len(errs) != 0 || recs[0].Digest != tc.want.Digest {
-						b.Fatal(recs, errs)
-					}
-				}
+				benchDecodeAppend(b, body, func(r Record) bool { return r.Digest == tc.want.Digest })
 			})
 		}
 	}
