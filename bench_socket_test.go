@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/netify-otel/netifyflowstatsreceiver/cmd/netifysim/gen"
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadatatest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
 )
@@ -45,7 +46,7 @@ func BenchmarkSocketStream(b *testing.B) {
 
 	const writeSize = 128 << 10
 	var want int64
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(stream)))
 	for b.Loop() {
@@ -66,7 +67,7 @@ func BenchmarkSocketStream(b *testing.B) {
 	}
 	n := float64(b.N * records)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/record")
-	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/n, "cpu-ns/record")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/n, "cpu-ns/record")
 	b.ReportMetric(float64(records), "records/op")
 }
 

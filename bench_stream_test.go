@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/collector/component/componenttest"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/socketin"
@@ -40,7 +41,7 @@ func BenchmarkStreamInProcess(b *testing.B) {
 		}
 		return nil
 	}
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(stream)))
 	for b.Loop() {
@@ -77,7 +78,7 @@ func BenchmarkStreamInProcess(b *testing.B) {
 	}
 	total := float64(b.N * records)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/record")
-	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/total, "cpu-ns/record")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/total, "cpu-ns/record")
 }
 
 // readsOf hands out data size bytes at a time, calling before first as the

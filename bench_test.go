@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/flowmetrics"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/ingest"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/metadata"
@@ -268,7 +268,7 @@ func BenchmarkHTTPOneRecordPost(b *testing.B) {
 	url := "http://" + r.httpAddr.String() + cfg.HTTP.Get().Path + "/bench-agent"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
 	body := []byte(`{"flow":{"detection_packets":32,"digest":"9a1e0c55d2b34f7e8a6b1c2d3e4f5a6b7c8d9e0f","digest_prev":["0f1e2d3c4b5a69788796a5b4c3d2e1f001234567","77aa88bb99cc00dd11ee22ff33aa44bb55cc66dd"],"last_seen_at":1765893801667,"local_bytes":2028,"local_packets":34,"local_rate":1510.6666259765625,"other_bytes":29478,"other_packets":37,"other_rate":29478.0,"tcp":{"resets":0,"retrans":1,"seq_errors":0},"total_bytes":9404196,"total_packets":18450},"interface":"lan","internal":false,"type":"flow_stats"}`)
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
@@ -281,12 +281,5 @@ func BenchmarkHTTPOneRecordPost(b *testing.B) {
 			b.Fatalf("status %d", resp.StatusCode)
 		}
 	}
-	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-// processCPU is the process's user and system CPU time so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

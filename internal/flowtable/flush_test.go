@@ -3,14 +3,13 @@ package flowtable
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 	"github.com/netify-otel/netifyflowstatsreceiver/internal/record"
 )
 
@@ -172,17 +171,17 @@ func BenchmarkSnapshotBatch(b *testing.B) {
 					// Snapshot and Commit, timing only what they do under
 					// the lock.
 					s := &Snapshot{Points: make([]Point, 0, flushBatch), refs: make([]ref, 0, flushBatch)}
-					start := threadCPU()
+					start := cputime.Thread()
 					tb.snapshot(s, flushBatch)
-					d := threadCPU() - start
+					d := cputime.Thread() - start
 					snap, snapMax = snap+d, max(snapMax, d)
 					if len(s.Points) == 0 {
 						break
 					}
 					cleaned := make([]*Flow, 0, len(s.refs))
-					start = threadCPU()
+					start = cputime.Thread()
 					tb.commit(s, cleaned)
-					d = threadCPU() - start
+					d = cputime.Thread() - start
 					commit, commitMax = commit+d, max(commitMax, d)
 				}
 			}
@@ -192,15 +191,6 @@ func BenchmarkSnapshotBatch(b *testing.B) {
 			b.ReportMetric(float64(commitMax.Microseconds())/1000, "max-commit-ms")
 		})
 	}
-}
-
-// threadCPU is the calling thread's CPU time (the goroutine must be locked
-// to its thread), from clock_gettime: getrusage counts in scheduler ticks.
-func threadCPU() time.Duration {
-	const clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID, Linux
-	var ts syscall.Timespec
-	_, _, _ = syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
-	return time.Duration(ts.Nano())
 }
 
 // BenchmarkExpireBatch is the cost of expiring N idle flows, per flow, and
@@ -218,10 +208,10 @@ func BenchmarkExpireBatch(b *testing.B) {
 				fillTable(tb, n, false)
 				b.StartTimer()
 				for more := true; more; {
-					start := threadCPU()
+					start := cputime.Thread()
 					var freed int
 					freed, more = tb.expireSome(t0.Add(time.Hour))
-					d := threadCPU() - start
+					d := cputime.Thread() - start
 					total, longest = total+d, max(longest, d)
 					if freed == 0 {
 						break

@@ -3,10 +3,10 @@ package flowtable
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 )
 
 // BenchmarkTableGC is what one full garbage collection costs with a table of
@@ -22,9 +22,9 @@ func BenchmarkTableGC(b *testing.B) {
 			runtime.GC()
 			var cpu, wall time.Duration
 			for b.Loop() {
-				c0, w0 := processCPU(), time.Now()
+				c0, w0 := cputime.Process(), time.Now()
 				runtime.GC()
-				cpu += processCPU() - c0
+				cpu += cputime.Process() - c0
 				wall += time.Since(w0)
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "gc-cpu-ms")
@@ -32,13 +32,4 @@ func BenchmarkTableGC(b *testing.B) {
 			runtime.KeepAlive(tb)
 		})
 	}
-}
-
-// processCPU is the CPU time of the whole process (all threads: the
-// collector's workers too).
-func processCPU() time.Duration {
-	const clockProcessCPUTime = 2 // CLOCK_PROCESS_CPUTIME_ID, Linux
-	var ts syscall.Timespec
-	_, _, _ = syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockProcessCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
-	return time.Duration(ts.Nano())
 }

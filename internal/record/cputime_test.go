@@ -1,9 +1,10 @@
 package record
 
 import (
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netify-otel/netifyflowstatsreceiver/internal/cputime"
 )
 
 // cpuTimer reports the process's CPU time per operation (user + system,
@@ -14,18 +15,10 @@ type cpuTimer struct{ start time.Duration }
 
 func startCPU(b *testing.B) *cpuTimer {
 	b.Helper()
-	return &cpuTimer{start: processCPU(b)}
+	return &cpuTimer{start: cputime.Process()}
 }
 
 func (c *cpuTimer) report(b *testing.B) {
 	b.Helper()
-	b.ReportMetric(float64((processCPU(b)-c.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-}
-
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-c.start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
