@@ -28,25 +28,6 @@ func validDigest(s string) bool {
 	return true
 }
 
-// validDigestBytes is validDigest for a view of the input.
-func validDigestBytes(b []byte) bool {
-	if len(b) == 0 || len(b) > MaxDigestLen {
-		return false
-	}
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if !hex8(binary.LittleEndian.Uint64(b[i:])) {
-			return false
-		}
-	}
-	for ; i < len(b); i++ {
-		if !isHex(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // nonHex8 flags, by the high bit of each byte, the bytes of x (little
 // endian) that are not hex digits; zero when all are. As in special8, only
 // the lowest flag is exact: a byte of 0x80 or more can carry into the next.
