@@ -52,12 +52,8 @@ func (s *slab) alloc() *Flow {
 func (s *slab) release(f *Flow) {
 	slot, inc := f.slot, f.incarnation+1
 	*f = Flow{slot: slot, incarnation: inc}
-	if c := slot >> chunkBits; int(c) < len(s.recents) && s.recents[c] != nil {
-		s.recents[c][slot&(chunkLen-1)] = recent{}
-	}
-	if c := slot >> chunkBits; int(c) < len(s.wideKeys) && s.wideKeys[c] != nil {
-		s.wideKeys[c][slot&(chunkLen-1)] = nil
-	}
+	clearBeside(s.recents, slot)
+	clearBeside(s.wideKeys, slot)
 	s.free = append(s.free, slot)
 }
 
@@ -65,25 +61,29 @@ func (s *slab) release(f *Flow) {
 func (s *slab) len() int { return int(s.used) - len(s.free) }
 
 // recentOf is the fingerprints of f's slot.
-func (s *slab) recentOf(f *Flow) *recent {
-	c := int(f.slot >> chunkBits)
-	for c >= len(s.recents) {
-		s.recents = append(s.recents, nil)
-	}
-	if s.recents[c] == nil {
-		s.recents[c] = make([]recent, chunkLen)
-	}
-	return &s.recents[c][f.slot&(chunkLen-1)]
-}
+func (s *slab) recentOf(f *Flow) *recent { return beside(&s.recents, f.slot) }
 
 // wideKeysOf is the view keys of f's slot when f has more than fit inline.
-func (s *slab) wideKeysOf(f *Flow) *[]int32 {
-	c := int(f.slot >> chunkBits)
-	for c >= len(s.wideKeys) {
-		s.wideKeys = append(s.wideKeys, nil)
+func (s *slab) wideKeysOf(f *Flow) *[]int32 { return beside(&s.wideKeys, f.slot) }
+
+// beside is slot's entry in what the slab keeps beside some flows, by slot
+// as the flows are: a chunk of entries is made when a slot of it first
+// needs one.
+func beside[T any](chunks *[][]T, slot uint32) *T {
+	c := int(slot >> chunkBits)
+	for c >= len(*chunks) {
+		*chunks = append(*chunks, nil)
 	}
-	if s.wideKeys[c] == nil {
-		s.wideKeys[c] = make([][]int32, chunkLen)
+	if (*chunks)[c] == nil {
+		(*chunks)[c] = make([]T, chunkLen)
 	}
-	return &s.wideKeys[c][f.slot&(chunkLen-1)]
+	return &(*chunks)[c][slot&(chunkLen-1)]
+}
+
+// clearBeside zeroes slot's entry in chunks, if it has one.
+func clearBeside[T any](chunks [][]T, slot uint32) {
+	if c := slot >> chunkBits; int(c) < len(chunks) && chunks[c] != nil {
+		var zero T
+		chunks[c][slot&(chunkLen-1)] = zero
+	}
 }
