@@ -91,15 +91,40 @@ func equal(tag byte, body, d string) bool {
 	if len(d) != 2*len(body) {
 		return false
 	}
-	// Compared digit by digit rather than encoded first: a lookup checks
-	// every alias of the flow it found, on every record.
+	// Compared four bytes (eight digits) at a time, encoded in registers
+	// rather than into a buffer: a lookup checks every alias of the flow it
+	// found, on every record, and digit by digit that was a seventh of the
+	// socket path's instructions.
+	j := 0
+	for ; j+4 <= len(body); j += 4 {
+		if hexDigits4(binary.LittleEndian.Uint32([]byte(body[j:j+4]))) != binary.LittleEndian.Uint64([]byte(d[2*j:2*j+8])) {
+			return false
+		}
+	}
 	const digits = "0123456789abcdef"
-	for j := 0; j < len(body); j++ {
+	for ; j < len(body); j++ {
 		if d[2*j] != digits[body[j]>>4] || d[2*j+1] != digits[body[j]&0x0f] {
 			return false
 		}
 	}
 	return true
+}
+
+// hexDigits4 is the lowercase hex of the four bytes of x (the first in the
+// lowest byte), as eight digits read little endian: the high nibble of
+// each byte first.
+func hexDigits4(x uint32) uint64 {
+	const ones = 0x0101010101010101
+	v := uint64(x)
+	// Each byte to its own 16 bits, then its nibbles to their own bytes:
+	// the high nibble in the lower byte, as it is written first.
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	n := v>>4&0x000f000f000f000f | (v&0x000f000f000f000f)<<8
+	// A nibble of 10 or more carries into bit 4 when 6 is added: it takes
+	// 'a'-10 instead of '0'.
+	letters := (n + 6*ones) >> 4 & ones
+	return n + '0'*ones + letters*('a'-'0'-10)
 }
 
 // digestBuf holds one unpacked digest.

@@ -239,7 +239,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	case f.has(ended) && !f.revivedBy(r):
 		return Late
 	}
-	t.indexDigests(f, r)
+	t.indexDigests(f, r, f == found)
 	// A flow that ended starts again only with a periodic report, as an
 	// ended flow is revived (see revivedBy).
 	// The Update lives in the table (used under its lock): handed to the
@@ -321,8 +321,13 @@ func (t *Table) lookupPrev(agent agentID, r *record.Record) *Flow {
 	return nil
 }
 
-func (t *Table) indexDigests(f *Flow, r *record.Record) {
-	t.alias(f, r.Digest)
+// indexDigests makes the record's digests the flow's aliases. byDigest
+// says the flow was found by the record's digest, which it then holds
+// already.
+func (t *Table) indexDigests(f *Flow, r *record.Record, byDigest bool) {
+	if !byDigest {
+		t.alias(f, r.Digest)
+	}
 	for _, d := range r.DigestPrev {
 		t.alias(f, d)
 	}

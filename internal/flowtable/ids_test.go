@@ -1,0 +1,71 @@
+package flowtable
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestHexDigits4IsHexEncoding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	check := func(b [4]byte) {
+		t.Helper()
+		want := hex.EncodeToString(b[:])
+		got := hexDigits4(binary.LittleEndian.Uint32(b[:]))
+		var gb [8]byte
+		binary.LittleEndian.PutUint64(gb[:], got)
+		if string(gb[:]) != want {
+			t.Fatalf("hexDigits4(% x) = %q, want %q", b, gb, want)
+		}
+	}
+	// Every byte value in every position, then random words.
+	for pos := range 4 {
+		for v := range 256 {
+			var b [4]byte
+			b[pos] = byte(v)
+			b[(pos+1)%4] = byte(255 - v)
+			check(b)
+		}
+	}
+	for range 100_000 {
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], rng.Uint32())
+		check(b)
+	}
+}
+
+// TestEqualMatchesUnpacking checks equal against comparing the unpacked
+// digest: every one-character change of a digest, at every length up to a
+// few words, is told apart.
+func TestEqualMatchesUnpacking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "0123456789abcdefABCDEFgz"
+	for n := 1; n <= 13; n++ {
+		raw := make([]byte, n)
+		for i := range raw {
+			raw[i] = byte(rng.Uint32())
+		}
+		d := hex.EncodeToString(raw)
+		s := newIDs(d)
+		tag, body, _ := s.entry(1)
+		if !equal(tag, body, d) {
+			t.Fatalf("equal misses %q", d)
+		}
+		for i := range d {
+			for _, c := range []byte(alphabet) {
+				if c == d[i] {
+					continue
+				}
+				other := []byte(d)
+				other[i] = c
+				if equal(tag, body, string(other)) {
+					t.Fatalf("equal takes %q for %q", other, d)
+				}
+			}
+		}
+		if equal(tag, body, d[:len(d)-1]) || equal(tag, body, d+"0") {
+			t.Fatalf("equal takes a digest of another length for %q", d)
+		}
+	}
+}
