@@ -32,7 +32,10 @@
 # COMPARE_SOCKET_CONFIG and COMPARE_HTTP_CONFIG (otelcol-netify configs,
 # default bench/compare/netify-{socket,http}.yaml), NETIFY_BIN and
 # GENERIC_BIN (the collectors, default in _build), COMPARE_PORT (19735; pick
-# another when several comparisons share the machine).
+# another when several comparisons share the machine), COMPARE_ROUNDS (1:
+# with more, the runs are repeated in turn, each round's ratios are those of
+# its own consecutive runs, and the medians over the rounds close the
+# report; single runs vary by +-30% on a shared machine).
 # Loopback only. Not part of `make test`: a run takes minutes.
 set -euo pipefail
 
@@ -54,6 +57,8 @@ RUNS="${COMPARE_RUNS:-generic-ndjson netify-socket netify-http}"
 SOCKET_CONFIG="${COMPARE_SOCKET_CONFIG:-bench/compare/netify-socket.yaml}"
 HTTP_CONFIG="${COMPARE_HTTP_CONFIG:-bench/compare/netify-http.yaml}"
 PORT="${COMPARE_PORT:-19735}"
+ROUNDS="${COMPARE_ROUNDS:-1}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "compare: COMPARE_ROUNDS must be a positive integer, not '$ROUNDS'" >&2; exit 2; }
 # The simulator's virtual clock and seed make its output byte-identical
 # from run to run.
 SIM_ARGS=(-fast -intervals "$INTERVALS" -start 0 -seed 1 -quiet)
@@ -142,7 +147,9 @@ HTTP_RECORDS="$("$SIM_BIN" -mode stdout -flows "$HTTP_FLOWS" -agents "$HTTP_AGEN
 echo "compare: stream of $RECORDS records ($(($(wc -c <"$STREAM") / 1048576)) MiB), $FLOWS flows x $INTERVALS intervals;" \
 	"collector on core $COLLECTOR_CORE, sender on core $SIM_CORE"
 
-for run in $RUNS; do
+# run_one RUN: one run of the comparison, its figures in $OUT/RUN.result.
+run_one() {
+	local run=$1
 	case "$run" in
 	generic-ndjson)
 		start_collector "$GENERIC_BIN" bench/generic/config.yaml "$run"
@@ -195,10 +202,13 @@ for run in $RUNS; do
 		exit 2
 		;;
 	esac
-done
+}
 
-# Ratios against the generic pipeline's NDJSON run.
-if [[ -f "$OUT/generic-ndjson.result" ]]; then
+# print_ratios: this round's ratios against the generic pipeline's NDJSON
+# run, kept for the medians.
+print_ratios() {
+	[[ -f "$OUT/generic-ndjson.result" && " $RUNS " == *" generic-ndjson "* ]] || return 0
+	local run g_cpu g_rate g_rss cpu rate rss
 	read -r _ _ g_cpu g_rate g_rss <"$OUT/generic-ndjson.result"
 	for run in netify-socket netify-socket-sim netify-http; do
 		[[ -f "$OUT/$run.result" && " $RUNS " == *" $run "* ]] || continue
@@ -206,6 +216,38 @@ if [[ -f "$OUT/generic-ndjson.result" ]]; then
 		awk -v n="$run" -v gc="$g_cpu" -v c="$cpu" -v gr="$g_rate" -v r="$rate" -v gm="$g_rss" -v m="$rss" 'BEGIN {
 			printf "%-16s vs generic-ndjson: %.1fx fewer CPU-s per record, %.1fx the records/s, %.2fx the peak RSS\n",
 				n, gc / c, r / gr, m / gm
-		}'
+			printf "%.4f\n", gc / c > "/dev/stderr"
+		}' 2>>"$OUT/$run.ratios"
+	done
+}
+
+# median: the median of the numbers on standard input, one per line.
+median() {
+	sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+for run in $RUNS; do rm -f "$OUT/$run.rounds" "$OUT/$run.ratios"; done
+for round in $(seq "$ROUNDS"); do
+	((ROUNDS == 1)) || echo "compare: round $round of $ROUNDS"
+	for run in $RUNS; do
+		run_one "$run"
+		cat "$OUT/$run.result" >>"$OUT/$run.rounds"
+	done
+	print_ratios
+done
+
+if ((ROUNDS > 1)); then
+	echo "compare: medians over $ROUNDS rounds"
+	for run in $RUNS; do
+		printf "%-16s %7.2f CPU-s/1M records (%s)  %9.0f records/s  peak RSS %6.1f MiB\n" "$run" \
+			"$(awk '{print $3}' "$OUT/$run.rounds" | median)" \
+			"$(awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $3}' "$OUT/$run.rounds")" \
+			"$(awk '{print $4}' "$OUT/$run.rounds" | median)" \
+			"$(awk '{print $5}' "$OUT/$run.rounds" | median)"
+	done
+	for run in netify-socket netify-socket-sim netify-http; do
+		[[ -s "$OUT/$run.ratios" ]] || continue
+		printf "%-16s vs generic-ndjson: %.1fx fewer CPU-s per record (median of the rounds' ratios; each: %s)\n" "$run" \
+			"$(median <"$OUT/$run.ratios")" "$(awk '{printf "%s%.1fx", (NR > 1 ? " " : ""), $1}' "$OUT/$run.ratios")"
 	done
 fi
