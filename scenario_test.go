@@ -2,7 +2,6 @@ package netifyflowstatsreceiver
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -179,11 +178,4 @@ func playRecord(t *testing.T, sink ingest.Sink, s step) {
 		Agent: s.agent, Transport: "http", Received: scenarioEpoch.Add(s.at), Records: recs,
 	})
 	require.NoError(t, err, "line %d", s.line)
-}
-
-func mustReadFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return bytes.TrimSpace(b)
 }
