@@ -142,6 +142,18 @@ func (p *packedAttrs) unpack(pt ports, in *interners) Attributes {
 	return a
 }
 
+// keeps reports whether a record without metadata leaves the attributes
+// as they are: its interface and internal flag, where it has them, are
+// the ones packed.
+func (p *packedAttrs) keeps(r *record.Record, in *interners) bool {
+	var iface string
+	var internal bool
+	if a := in.shared.ref(p.shared); a != nil {
+		iface, internal = a.Interface, a.Internal
+	}
+	return (!r.HasInterface || iface == r.Interface) && (!r.HasInternal || internal == r.Internal)
+}
+
 // pack packs a; old is what the flow had, whose ids are kept for the parts
 // that did not change (and released for the others).
 func pack(a, old Attributes, p packedAttrs, in *interners) (packedAttrs, ports) {

@@ -249,7 +249,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	if u.Started && f.has(applied) {
 		f.more().life = &life{start: now, base: f.sum()}
 	}
-	f.apply(r, now, u)
+	f.apply(r, now, u, t.cfg.PerFlow)
 	if !t.cfg.PerFlow && f.has(dirty) {
 		// Nothing waits for a per-flow flush: the Observer has it all.
 		f.set(dirty, false)
