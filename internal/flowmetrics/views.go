@@ -237,8 +237,7 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		if c.hasTCP {
 			s.hasTCP = true
 		}
-		s.cum.add(&c)
-		s.pending.add(&c)
+		s.count(&c)
 		if afterActive {
 			s.active++
 			s.localRate += curLocal
@@ -273,16 +272,24 @@ func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
 	return c
 }
 
-func (t *tally) add(c *change) {
+// count adds c to the series' tallies, over its life and pending.
+func (s *series) count(c *change) {
 	if c.addDelta {
-		t.c.Add(c.delta)
+		s.cum.c.AddBoth(&s.pending.c, &c.delta)
 	}
-	t.started += c.started
+	s.cum.started += c.started
+	s.pending.started += c.started
 	if c.ended != flowtable.NotEnded {
-		t.ended[c.ended]++
-		t.duration.observe(DurationBounds, c.duration)
-		t.size.observe(SizeBounds, c.size)
+		s.cum.end(c)
+		s.pending.end(c)
 	}
+}
+
+// end counts a flow that ended.
+func (t *tally) end(c *change) {
+	t.ended[c.ended]++
+	t.duration.observe(DurationBounds, c.duration)
+	t.size.observe(SizeBounds, c.size)
 }
 
 // place finds (or makes) the series a flow with these attributes counts
