@@ -100,8 +100,18 @@ func (c *batchCounts) at(i int) *recordsRun {
 }
 
 func (c *batchCounts) add(typ, outcome string) {
-	typ = countedType(typ)
 	total := c.n + len(c.more)
+	// The last pair first, before typ is named: a pair's type is a known
+	// type or "other", which countedType gives back as they are, so a typ
+	// equal to it is counted under it. The decoders share one copy of
+	// each type name, which compares equal at its pointer.
+	if c.last < total {
+		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
+			l.n++
+			return
+		}
+	}
+	typ = countedType(typ)
 	if c.last < total {
 		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
 			l.n++
