@@ -193,7 +193,6 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		return
 	}
 	vs.mu.Lock()
-	defer vs.mu.Unlock()
 	f := u.Flow
 	keys := u.ViewKeys(len(vs.views), keyUnset)
 	// Whether the flow counted as active before and after the change, and
@@ -201,39 +200,46 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	afterActive := f.Active()
 	beforeActive := !u.Started && (u.Ended != flowtable.NotEnded || afterActive)
 	curLocal, curOther := f.Rates()
+	prevLocal, prevOther := u.PrevLocalRate, u.PrevOtherRate
+	replace := u.Started || u.AttrsChanged
+	now := u.Time
 	c := changeOf(u, f)
 	unpacked := false
 	for i, v := range vs.views {
 		old := keys[i]
-		if old >= 0 && v.series[old] == nil {
-			// Its series was dropped while the flow sat in the table
-			// (possible only when a failing downstream kept it there
-			// past the view's idle timeout): place it again.
-			old = keyUnset
+		var was *series
+		if old >= 0 {
+			if was = v.series[old]; was == nil {
+				// Its series was dropped while the flow sat in the table
+				// (possible only when a failing downstream kept it there
+				// past the view's idle timeout): place it again.
+				old = keyUnset
+			}
 		}
-		cur := old
-		if old == keyUnset || u.Started || u.AttrsChanged {
+		cur, s := old, was
+		if old == keyUnset || replace {
 			if !unpacked {
 				vs.attrs, unpacked = u.Attrs(), true
 			}
-			cur = v.place(u.Agent, &vs.attrs, u.Time, vs.OnOverflow)
+			cur, s = v.place(u.Agent, &vs.attrs, now, vs.OnOverflow), nil
+			if cur >= 0 {
+				s = v.series[cur]
+			}
 		}
-		if old >= 0 && beforeActive {
-			s := v.series[old]
-			s.active--
-			s.localRate -= u.PrevLocalRate
-			s.otherRate -= u.PrevOtherRate
-			if s.active == 0 {
+		if was != nil && beforeActive {
+			was.active--
+			was.localRate -= prevLocal
+			was.otherRate -= prevOther
+			if was.active == 0 {
 				// Exact zero, whatever float rounding left.
-				s.localRate, s.otherRate = 0, 0
+				was.localRate, was.otherRate = 0, 0
 			}
 		}
 		keys[i] = cur
-		if cur < 0 {
+		if s == nil {
 			continue
 		}
-		s := v.series[cur]
-		s.lastUpdate = u.Time
+		s.lastUpdate = now
 		if c.hasTCP {
 			s.hasTCP = true
 		}
@@ -244,6 +250,9 @@ func (vs *Views) Observe(u *flowtable.Update) {
 			s.otherRate += curOther
 		}
 	}
+	// Not deferred: nothing above returns early or is expected to panic,
+	// and this runs for every record.
+	vs.mu.Unlock()
 }
 
 // change is what one update adds to each series it counts toward: worked
