@@ -36,11 +36,17 @@ type histogram struct {
 	count  uint64
 }
 
-func (h *histogram) observe(bounds []float64, v float64) {
+// bucket is the bucket of bounds v falls in.
+func bucket(bounds []float64, v float64) int {
+	i, _ := slices.BinarySearch(bounds, v) // upper bounds are inclusive
+	return i
+}
+
+// observe counts v, of bucket i of bounds (see bucket).
+func (h *histogram) observe(bounds []float64, v float64, i int) {
 	if h.counts == nil {
 		h.counts = make([]uint64, len(bounds)+1)
 	}
-	i, _ := slices.BinarySearch(bounds, v) // upper bounds are inclusive
 	h.counts[i]++
 	h.sum += v
 	h.count++
@@ -263,9 +269,10 @@ type change struct {
 	started  uint64
 	ended    flowtable.EndReason
 	// duration (seconds) and size (bytes, both directions) of a flow that
-	// ended.
-	duration, size float64
-	hasTCP         bool
+	// ended, and their histogram buckets.
+	duration, size             float64
+	durationBucket, sizeBucket int
+	hasTCP                     bool
 }
 
 func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
@@ -277,6 +284,7 @@ func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
 		c.duration = max(f.LastSeen().Sub(f.LifeFirstSeen()).Seconds(), 0)
 		sum := f.LifeSum()
 		c.size = float64(sum.LocalBytes) + float64(sum.OtherBytes)
+		c.durationBucket, c.sizeBucket = bucket(DurationBounds, c.duration), bucket(SizeBounds, c.size)
 	}
 	return c
 }
@@ -297,8 +305,8 @@ func (s *series) count(c *change) {
 // end counts a flow that ended.
 func (t *tally) end(c *change) {
 	t.ended[c.ended]++
-	t.duration.observe(DurationBounds, c.duration)
-	t.size.observe(SizeBounds, c.size)
+	t.duration.observe(DurationBounds, c.duration, c.durationBucket)
+	t.size.observe(SizeBounds, c.size, c.sizeBucket)
 }
 
 // place finds (or makes) the series a flow with these attributes counts
