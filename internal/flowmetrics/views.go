@@ -209,7 +209,8 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	prevLocal, prevOther := u.PrevLocalRate, u.PrevOtherRate
 	replace := u.Started || u.AttrsChanged
 	now := u.Time
-	c := changeOf(u, f)
+	var c change
+	changeOf(&c, u, f)
 	unpacked := false
 	for i, v := range vs.views {
 		old := keys[i]
@@ -264,8 +265,8 @@ func (vs *Views) Observe(u *flowtable.Update) {
 // change is what one update adds to each series it counts toward: worked
 // out once per update, not once per view and tally.
 type change struct {
-	delta    flowtable.Counters
-	addDelta bool // delta is not zero
+	delta    *flowtable.Counters // the update's
+	addDelta bool                // delta is not zero
 	started  uint64
 	ended    flowtable.EndReason
 	// duration (seconds) and size (bytes, both directions) of a flow that
@@ -275,8 +276,9 @@ type change struct {
 	hasTCP                     bool
 }
 
-func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
-	c := change{delta: u.Delta, addDelta: u.Delta != flowtable.Counters{}, ended: u.Ended, hasTCP: f.HasTCP()}
+// changeOf fills c with the change u makes to f. c refers to u's delta.
+func changeOf(c *change, u *flowtable.Update, f *flowtable.Flow) {
+	*c = change{delta: &u.Delta, addDelta: u.Delta != flowtable.Counters{}, ended: u.Ended, hasTCP: f.HasTCP()}
 	if u.Started {
 		c.started = 1
 	}
@@ -286,13 +288,12 @@ func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
 		c.size = float64(sum.LocalBytes) + float64(sum.OtherBytes)
 		c.durationBucket, c.sizeBucket = bucket(DurationBounds, c.duration), bucket(SizeBounds, c.size)
 	}
-	return c
 }
 
 // count adds c to the series' tallies, over its life and pending.
 func (s *series) count(c *change) {
 	if c.addDelta {
-		s.cum.c.AddBoth(&s.pending.c, &c.delta)
+		s.cum.c.AddBoth(&s.pending.c, c.delta)
 	}
 	s.cum.started += c.started
 	s.pending.started += c.started
