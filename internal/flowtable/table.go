@@ -328,8 +328,14 @@ func (t *Table) indexDigests(f *Flow, r *record.Record, byDigest bool) {
 	if !byDigest {
 		t.alias(f, r.Digest)
 	}
+	// A report repeats the flow's digests: those it holds are passed over
+	// here, the rest indexed by alias.
+	ids := f.ids()
 	for _, d := range r.DigestPrev {
-		t.alias(f, d)
+		if d != "" && !ids.holds(d) {
+			t.alias(f, d)
+			ids = f.ids() // it may have changed
+		}
 	}
 }
 
