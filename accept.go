@@ -63,7 +63,11 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 		if o == flowtable.AppliedEvicting {
 			evicted++
 		}
-		counts.add(b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o]))
+		outcome := outcomeNames[o]
+		if b.Records[i].Agent != nil { // agent health: see agentOutcome
+			outcome = r.agentOutcome(&b, i, outcome)
+		}
+		counts.add(b.Records[i].Type, outcome)
 	}
 	counts.each(func(typ, outcome string, n int) { r.countRecords(ctx, b.Transport, typ, outcome, n) })
 	if evicted > 0 {
