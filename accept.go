@@ -63,7 +63,11 @@ func (r *netifyReceiver) Accept(ctx context.Context, b ingest.Batch) (int, error
 		if o == flowtable.AppliedEvicting {
 			evicted++
 		}
-		counts.add(b.Records[i].Type, r.agentOutcome(&b, i, outcomeNames[o]))
+		outcome := outcomeNames[o]
+		if b.Records[i].Agent != nil { // agent health: see agentOutcome
+			outcome = r.agentOutcome(&b, i, outcome)
+		}
+		counts.add(b.Records[i].Type, outcome)
 	}
 	counts.each(func(typ, outcome string, n int) { r.countRecords(ctx, b.Transport, typ, outcome, n) })
 	if evicted > 0 {
@@ -100,8 +104,18 @@ func (c *batchCounts) at(i int) *recordsRun {
 }
 
 func (c *batchCounts) add(typ, outcome string) {
-	typ = countedType(typ)
 	total := c.n + len(c.more)
+	// The last pair first, before typ is named: a pair's type is a known
+	// type or "other", which countedType gives back as they are, so a typ
+	// equal to it is counted under it. The decoders share one copy of
+	// each type name, which compares equal at its pointer.
+	if c.last < total {
+		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
+			l.n++
+			return
+		}
+	}
+	typ = countedType(typ)
 	if c.last < total {
 		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
 			l.n++

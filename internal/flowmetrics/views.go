@@ -36,11 +36,17 @@ type histogram struct {
 	count  uint64
 }
 
-func (h *histogram) observe(bounds []float64, v float64) {
+// bucket is the bucket of bounds v falls in.
+func bucket(bounds []float64, v float64) int {
+	i, _ := slices.BinarySearch(bounds, v) // upper bounds are inclusive
+	return i
+}
+
+// observe counts v, of bucket i of bounds (see bucket).
+func (h *histogram) observe(bounds []float64, v float64, i int) {
 	if h.counts == nil {
 		h.counts = make([]uint64, len(bounds)+1)
 	}
-	i, _ := slices.BinarySearch(bounds, v) // upper bounds are inclusive
 	h.counts[i]++
 	h.sum += v
 	h.count++
@@ -193,7 +199,6 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		return
 	}
 	vs.mu.Lock()
-	defer vs.mu.Unlock()
 	f := u.Flow
 	keys := u.ViewKeys(len(vs.views), keyUnset)
 	// Whether the flow counted as active before and after the change, and
@@ -201,67 +206,79 @@ func (vs *Views) Observe(u *flowtable.Update) {
 	afterActive := f.Active()
 	beforeActive := !u.Started && (u.Ended != flowtable.NotEnded || afterActive)
 	curLocal, curOther := f.Rates()
-	c := changeOf(u, f)
+	prevLocal, prevOther := u.PrevLocalRate, u.PrevOtherRate
+	replace := u.Started || u.AttrsChanged
+	now := u.Time
+	var c change
+	changeOf(&c, u, f)
 	unpacked := false
 	for i, v := range vs.views {
 		old := keys[i]
-		if old >= 0 && v.series[old] == nil {
-			// Its series was dropped while the flow sat in the table
-			// (possible only when a failing downstream kept it there
-			// past the view's idle timeout): place it again.
-			old = keyUnset
+		var was *series
+		if old >= 0 {
+			if was = v.series[old]; was == nil {
+				// Its series was dropped while the flow sat in the table
+				// (possible only when a failing downstream kept it there
+				// past the view's idle timeout): place it again.
+				old = keyUnset
+			}
 		}
-		cur := old
-		if old == keyUnset || u.Started || u.AttrsChanged {
+		cur, s := old, was
+		if old == keyUnset || replace {
 			if !unpacked {
 				vs.attrs, unpacked = u.Attrs(), true
 			}
-			cur = v.place(u.Agent, &vs.attrs, u.Time, vs.OnOverflow)
+			cur, s = v.place(u.Agent, &vs.attrs, now, vs.OnOverflow), nil
+			if cur >= 0 {
+				s = v.series[cur]
+			}
 		}
-		if old >= 0 && beforeActive {
-			s := v.series[old]
-			s.active--
-			s.localRate -= u.PrevLocalRate
-			s.otherRate -= u.PrevOtherRate
-			if s.active == 0 {
+		if was != nil && beforeActive {
+			was.active--
+			was.localRate -= prevLocal
+			was.otherRate -= prevOther
+			if was.active == 0 {
 				// Exact zero, whatever float rounding left.
-				s.localRate, s.otherRate = 0, 0
+				was.localRate, was.otherRate = 0, 0
 			}
 		}
 		keys[i] = cur
-		if cur < 0 {
+		if s == nil {
 			continue
 		}
-		s := v.series[cur]
-		s.lastUpdate = u.Time
+		s.lastUpdate = now
 		if c.hasTCP {
 			s.hasTCP = true
 		}
-		s.cum.add(&c)
-		s.pending.add(&c)
+		s.count(&c)
 		if afterActive {
 			s.active++
 			s.localRate += curLocal
 			s.otherRate += curOther
 		}
 	}
+	// Not deferred: nothing above returns early or is expected to panic,
+	// and this runs for every record.
+	vs.mu.Unlock()
 }
 
 // change is what one update adds to each series it counts toward: worked
 // out once per update, not once per view and tally.
 type change struct {
-	delta    flowtable.Counters
-	addDelta bool // delta is not zero
+	delta    *flowtable.Counters // the update's
+	addDelta bool                // delta is not zero
 	started  uint64
 	ended    flowtable.EndReason
 	// duration (seconds) and size (bytes, both directions) of a flow that
-	// ended.
-	duration, size float64
-	hasTCP         bool
+	// ended, and their histogram buckets.
+	duration, size             float64
+	durationBucket, sizeBucket int
+	hasTCP                     bool
 }
 
-func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
-	c := change{delta: u.Delta, addDelta: u.Delta != flowtable.Counters{}, ended: u.Ended, hasTCP: f.HasTCP()}
+// changeOf fills c with the change u makes to f. c refers to u's delta.
+func changeOf(c *change, u *flowtable.Update, f *flowtable.Flow) {
+	*c = change{delta: &u.Delta, addDelta: u.Delta != flowtable.Counters{}, ended: u.Ended, hasTCP: f.HasTCP()}
 	if u.Started {
 		c.started = 1
 	}
@@ -269,20 +286,28 @@ func changeOf(u *flowtable.Update, f *flowtable.Flow) change {
 		c.duration = max(f.LastSeen().Sub(f.LifeFirstSeen()).Seconds(), 0)
 		sum := f.LifeSum()
 		c.size = float64(sum.LocalBytes) + float64(sum.OtherBytes)
+		c.durationBucket, c.sizeBucket = bucket(DurationBounds, c.duration), bucket(SizeBounds, c.size)
 	}
-	return c
 }
 
-func (t *tally) add(c *change) {
+// count adds c to the series' tallies, over its life and pending.
+func (s *series) count(c *change) {
 	if c.addDelta {
-		t.c.Add(c.delta)
+		s.cum.c.AddBoth(&s.pending.c, c.delta)
 	}
-	t.started += c.started
+	s.cum.started += c.started
+	s.pending.started += c.started
 	if c.ended != flowtable.NotEnded {
-		t.ended[c.ended]++
-		t.duration.observe(DurationBounds, c.duration)
-		t.size.observe(SizeBounds, c.size)
+		s.cum.end(c)
+		s.pending.end(c)
 	}
+}
+
+// end counts a flow that ended.
+func (t *tally) end(c *change) {
+	t.ended[c.ended]++
+	t.duration.observe(DurationBounds, c.duration, c.durationBucket)
+	t.size.observe(SizeBounds, c.size, c.sizeBucket)
 }
 
 // place finds (or makes) the series a flow with these attributes counts

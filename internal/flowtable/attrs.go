@@ -66,6 +66,15 @@ func (m *Meta) ProtocolName() string    { return str(m.Protocol) }
 func (m *Meta) HostName() string        { return str(m.HostServerName) }
 func (m *Meta) OtherTypeName() string   { return str(m.OtherType) }
 
+// reintern is intern(s), without a lookup when s is what h holds already
+// (a flow's DPI records repeat most of its metadata).
+func reintern(h unique.Handle[string], s string) unique.Handle[string] {
+	if s == str(h) {
+		return h
+	}
+	return intern(s)
+}
+
 // mergeMeta updates m with what r carries; fields the record leaves out keep
 // their value. It reports whether anything changed.
 func mergeMeta(m *Meta, r *record.Record) bool {
@@ -76,19 +85,19 @@ func mergeMeta(m *Meta, r *record.Record) bool {
 	rm := &r.Meta
 	m.Known = true
 	if rm.ApplicationName != "" || rm.ApplicationID != 0 {
-		m.Application, m.ApplicationID = intern(rm.ApplicationName), rm.ApplicationID
+		m.Application, m.ApplicationID = reintern(m.Application, rm.ApplicationName), rm.ApplicationID
 	}
 	if rm.ProtocolName != "" || rm.ProtocolID != 0 {
-		m.Protocol, m.ProtocolID = intern(rm.ProtocolName), rm.ProtocolID
+		m.Protocol, m.ProtocolID = reintern(m.Protocol, rm.ProtocolName), rm.ProtocolID
 	}
 	if rm.CategoryApplication != 0 || rm.CategoryProtocol != 0 || rm.CategoryDomain != 0 {
 		m.CategoryApp, m.CategoryProto, m.CategoryDomain = rm.CategoryApplication, rm.CategoryProtocol, rm.CategoryDomain
 	}
 	if rm.HostServerName != "" {
-		m.HostServerName = intern(rm.HostServerName)
+		m.HostServerName = reintern(m.HostServerName, rm.HostServerName)
 	}
 	if rm.OtherType != "" {
-		m.OtherType = intern(rm.OtherType)
+		m.OtherType = reintern(m.OtherType, rm.OtherType)
 	}
 	if rm.IPProtocol != 0 {
 		m.IPProtocol = rm.IPProtocol
@@ -140,6 +149,18 @@ func (p *packedAttrs) unpack(pt ports, in *interners) Attributes {
 	a.Meta.OtherAddr = in.addrs.value(p.other)
 	a.Meta.LocalPort, a.Meta.OtherPort = pt[0], pt[1]
 	return a
+}
+
+// keeps reports whether a record without metadata leaves the attributes
+// as they are: its interface and internal flag, where it has them, are
+// the ones packed.
+func (p *packedAttrs) keeps(r *record.Record, in *interners) bool {
+	var iface string
+	var internal bool
+	if a := in.shared.ref(p.shared); a != nil {
+		iface, internal = a.Interface, a.Internal
+	}
+	return (!r.HasInterface || iface == r.Interface) && (!r.HasInternal || internal == r.Internal)
 }
 
 // pack packs a; old is what the flow had, whose ids are kept for the parts

@@ -254,13 +254,17 @@ func (f *Flow) revivedBy(r *record.Record) bool {
 	return r.Type == record.TypeFlowStats
 }
 
-// apply updates the flow with a record and fills u with what changed.
-func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
+// apply updates the flow with a record and fills u with what changed;
+// perFlow is the table's Config.PerFlow.
+func (f *Flow) apply(r *record.Record, now time.Time, u *Update, perFlow bool) {
 	// A record without these fields keeps the flow's attributes: changing
 	// them would start another series mid-flow.
 	attrsChanged := false
 	first := !f.has(applied)
-	if r.HasInterface || r.HasInternal || r.HasMeta || first {
+	// A periodic report carries the interface and internal flag, mostly
+	// the flow's already: those are compared where they are interned,
+	// without unpacking the flow's attributes.
+	if first || r.HasMeta || (r.HasInterface || r.HasInternal) && !f.attrs.keeps(r, &u.slab.interned) {
 		old := f.attrs.unpack(f.ports, &u.slab.interned)
 		a := old
 		if (r.HasInterface || first) && a.Interface != r.Interface {
@@ -302,9 +306,9 @@ func (f *Flow) apply(r *record.Record, now time.Time, u *Update) {
 			d := countersOf(r)
 			u.Delta = d
 			f.addSum(d)
-			if f.x != nil {
-				// Only kept for per-flow metrics; adding to a reused
-				// flow's x without them sends nothing.
+			if f.x != nil && perFlow {
+				// Only kept for per-flow metrics: without them no flow
+				// is dirty, and no flush reads it.
 				f.x.pending.Add(d)
 			}
 			f.set(hasStats, true)

@@ -70,6 +70,15 @@ func (in *interner[T]) value(id uint32) T {
 	return in.vals[id-1]
 }
 
+// ref is the value of id where it is held, nil for 0: read it, and only
+// until the interner next changes.
+func (in *interner[T]) ref(id uint32) *T {
+	if id == 0 {
+		return nil
+	}
+	return &in.vals[id-1]
+}
+
 // size is how many values are interned (tests).
 func (in *interner[T]) size() int {
 	return len(in.ids)

@@ -24,13 +24,16 @@ func (f *Flow) addSum(d Counters) {
 		f.x.more.wide.Add(d)
 		return
 	}
-	s := f.sum()
-	s.Add(d)
-	if max(s.LocalPackets, s.OtherPackets, s.TCPResets, s.TCPRetrans, s.TCPSeqErrors) > math.MaxUint32 {
-		f.more().wide = s
+	// Added where they are held, each count widened: a sum of 32-bit
+	// counts and deltas saturates only where Counters.Add would.
+	lb, ob := addSat(f.localBytes, d.LocalBytes), addSat(f.otherBytes, d.OtherBytes)
+	lp, op := addSat(uint64(f.counts[0]), d.LocalPackets), addSat(uint64(f.counts[1]), d.OtherPackets)
+	rs, rt, se := addSat(uint64(f.counts[2]), d.TCPResets), addSat(uint64(f.counts[3]), d.TCPRetrans), addSat(uint64(f.counts[4]), d.TCPSeqErrors)
+	if max(lp, op, rs, rt, se) > math.MaxUint32 {
+		f.more().wide = Counters{LocalBytes: lb, LocalPackets: lp, OtherBytes: ob, OtherPackets: op, TCPResets: rs, TCPRetrans: rt, TCPSeqErrors: se}
 		f.set(wideSum, true)
 		return
 	}
-	f.localBytes, f.otherBytes = s.LocalBytes, s.OtherBytes
-	f.counts = [5]uint32{uint32(s.LocalPackets), uint32(s.OtherPackets), uint32(s.TCPResets), uint32(s.TCPRetrans), uint32(s.TCPSeqErrors)}
+	f.localBytes, f.otherBytes = lb, ob
+	f.counts = [5]uint32{uint32(lp), uint32(op), uint32(rs), uint32(rt), uint32(se)}
 }

@@ -249,7 +249,7 @@ func (t *Table) apply(agent string, id *agentID, r *record.Record, found *Flow, 
 	if u.Started && f.has(applied) {
 		f.more().life = &life{start: now, base: f.sum()}
 	}
-	f.apply(r, now, u)
+	f.apply(r, now, u, t.cfg.PerFlow)
 	if !t.cfg.PerFlow && f.has(dirty) {
 		// Nothing waits for a per-flow flush: the Observer has it all.
 		f.set(dirty, false)
@@ -328,8 +328,14 @@ func (t *Table) indexDigests(f *Flow, r *record.Record, byDigest bool) {
 	if !byDigest {
 		t.alias(f, r.Digest)
 	}
+	// A report repeats the flow's digests: those it holds are passed over
+	// here, the rest indexed by alias.
+	ids := f.ids()
 	for _, d := range r.DigestPrev {
-		t.alias(f, d)
+		if d != "" && !ids.holds(d) {
+			t.alias(f, d)
+			ids = f.ids() // it may have changed
+		}
 	}
 }
 

@@ -108,8 +108,9 @@ func (g *Gate) admit(b *Batch, rej *Rejects) {
 	// Compacted in place; a record is moved only once one before it was
 	// refused (a Record is a few hundred bytes).
 	n := 0
+	var c recordChecker
 	for i := range b.Records {
-		if err := CheckRecord(&b.Records[i]); err != nil {
+		if err := c.check(&b.Records[i]); err != nil {
 			rej.Add(fmt.Errorf("flow %s: %w", Excerpt(b.Records[i].Digest), err))
 			continue
 		}

@@ -74,13 +74,27 @@ func printableASCII(s string) bool {
 // digests and deltas. The decoders check what they can while reading; this
 // is the one check every input's records pass, whatever decoded them.
 func CheckRecord(r *record.Record) error {
+	var c recordChecker
+	return c.check(r)
+}
+
+// recordChecker is CheckRecord over the records of one delivery: an
+// interface name that passed is not checked again. The records of a stream
+// name one or two interfaces, and the decoders share one copy of each
+// name, which then compares equal at its pointer.
+type recordChecker struct {
+	iface string // the last interface name that passed; "" for none
+}
+
+func (c *recordChecker) check(r *record.Record) error {
 	if !r.IsFlow() {
 		return nil
 	}
-	if r.HasInterface {
+	if r.HasInterface && (r.Interface != c.iface || c.iface == "") {
 		if err := checkText(r.Interface, MaxInterfaceLen); err != nil {
 			return fmt.Errorf("interface %s %w", Excerpt(r.Interface), err)
 		}
+		c.iface = r.Interface
 	}
 	if !record.ValidDigest(r.Digest) {
 		return fmt.Errorf("flow.digest %s is not a hex digest of at most %d characters", Excerpt(r.Digest), record.MaxDigestLen)
