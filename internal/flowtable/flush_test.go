@@ -144,7 +144,7 @@ func TestExpireFreesManyFlowsInBatches(t *testing.T) {
 // lock are timed). Times are the benchmark thread's CPU time, which other
 // processes on the machine do not inflate.
 func BenchmarkSnapshotBatch(b *testing.B) {
-	const flushBatch = 1024 // the receiver's flowsPerBatch
+	const flushBatch = 256 // the receiver's flowsPerBatch
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprint("flows=", n), func(b *testing.B) {
 			runtime.LockOSThread()
