@@ -199,6 +199,11 @@ func (vs *Views) Observe(u *flowtable.Update) {
 		return
 	}
 	vs.mu.Lock()
+	// Deferred, though nothing below is expected to panic: a panic that an
+	// input recovers (net/http does) must not leave every later record and
+	// flush waiting on this lock. An open-coded defer costs a few
+	// instructions.
+	defer vs.mu.Unlock()
 	f := u.Flow
 	keys := u.ViewKeys(len(vs.views), keyUnset)
 	// Whether the flow counted as active before and after the change, and
@@ -257,9 +262,6 @@ func (vs *Views) Observe(u *flowtable.Update) {
 			s.otherRate += curOther
 		}
 	}
-	// Not deferred: nothing above returns early or is expected to panic,
-	// and this runs for every record.
-	vs.mu.Unlock()
 }
 
 // change is what one update adds to each series it counts toward: worked

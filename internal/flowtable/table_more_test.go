@@ -2,6 +2,7 @@ package flowtable
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -168,4 +169,35 @@ func TestNewEntryAfterExpiryStartsAfterTheOldOne(t *testing.T) {
 	require.Len(t, second.Points, 1)
 	assert.Equal(t, at(1240), second.Points[0].Start)
 	assert.True(t, second.Points[0].Start.After(first.Points[0].Time), "the new series starts after the old one's last point (%v)", first.Points[0].Time)
+}
+
+// TestStatsRecordChangesInterfaceAndInternal: a record without metadata
+// that carries another interface or internal flag than the flow's changes
+// them (the attributes are kept packed only when it repeats them).
+func TestStatsRecordChangesInterfaceAndInternal(t *testing.T) {
+	tb := New(Config{MaxFlows: 10, IdleTimeout: time.Hour, PerFlow: true})
+	n := 0
+	report := func(iface string, internal bool) Attributes {
+		r := stats("ab12", nil, 1, 0)
+		r.HasInterface, r.Interface = true, iface
+		r.HasInternal, r.Internal = true, internal
+		apply(t, tb, "a", r, at(n))
+		n++
+		s := tb.Snapshot(0)
+		require.Len(t, s.Points, 1)
+		tb.Commit(s)
+		return s.Points[0].Attrs
+	}
+	a := report("lan", false)
+	assert.Equal(t, "lan", a.Interface)
+	assert.False(t, a.Internal)
+	a = report("wan", false)
+	assert.Equal(t, "wan", a.Interface)
+	assert.False(t, a.Internal)
+	a = report("wan", true)
+	assert.Equal(t, "wan", a.Interface)
+	assert.True(t, a.Internal)
+	a = report("wan", true)
+	assert.Equal(t, "wan", a.Interface)
+	assert.True(t, a.Internal)
 }

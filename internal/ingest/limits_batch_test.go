@@ -13,7 +13,7 @@ import (
 // skips interface names that passed already, and refuses every record
 // CheckRecord refuses, in any order.
 func TestCheckerRefusesWhatCheckRecordRefuses(t *testing.T) {
-	ifaces := []string{"eth0", "eth0", "bad\nname", "eth0", "", strings.Repeat("i", MaxInterfaceLen+1), "br-lan", "bad\nname", "eth0"}
+	ifaces := []string{"eth0", "eth0", "bad\nname", "eth0", "", strings.Repeat("i", MaxInterfaceLen+1), "br-lan", "bad\nname", "bad\nname", "eth0"}
 	var c recordChecker
 	for _, iface := range ifaces {
 		r := flow(func(r *record.Record) { r.Interface = iface })
