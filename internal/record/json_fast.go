@@ -280,6 +280,12 @@ func (d *fastRecord) hexText() []byte {
 		return nil
 	}
 	start := r.i + 1
+	// The usual digest, 40 hex digits and the closing quote, in five words
+	// and one test; anything else is scanned a word at a time below.
+	if e := start + 40; e < len(b) && b[e] == '"' && nonHex40((*[40]byte)(b[start:e])) == 0 {
+		r.i = e + 1
+		return b[start:e]
+	}
 	i := start
 	for ; i+8 <= len(b); i += 8 {
 		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
