@@ -69,11 +69,6 @@ const (
 	seenDomain
 )
 
-// memberWindow is the input member's fast path reads at once: a comma,
-// the key's opening quote, its pattern's words (name and closing quote),
-// the colon and the byte after it.
-const memberWindow = 2 + 8*maxKeyWords + 2
-
 // maxFastPrev is the most digest_prev entries the direct reader keeps.
 const maxFastPrev = 4
 
@@ -192,27 +187,38 @@ func (d *fastRecord) see(bit uint64) bool {
 // member reads the next member's key, leaving the reader at its value;
 // false at the object's end or on input it gives up on (then r.bad). prev
 // is the key read before in this object, or the object's keyAt*Start.
+//
+// The usual member, `,"key":` with the key the predictor expects (or
+// `{"key":` for an object's first, whose '{' the caller stepped over), is
+// checked here in one window of the input: one bounds check, the pattern's
+// words compared at once; small enough to be inlined into the loops that
+// read members. The value's first byte is not looked at: a value read from
+// whitespace gives up, as every reader of a value fails on it. Anything
+// else takes memberSlow, which reads the same bytes to the same result.
 func (d *fastRecord) member(prev keyID) (keyID, bool) {
-	r := &d.r
-	// The usual member, `,"key":v` with the key the predictor expects,
-	// checked in one window of the input long enough for any known key:
-	// one bounds check, the key's words compared at once. Anything else
-	// takes the steps below, which read the same bytes to the same result.
-	if b, i := r.b, r.i; prev < keyAtRecordStart && i+memberWindow <= len(b) {
-		w := b[i : i+memberWindow]
+	first := keyStarts[prev]
+	if i := d.r.i - int(first); i+memberWindow <= len(d.r.b) {
 		key := d.keys[prev]
-		p := &keyPatterns[key]
-		if w[0] == ',' && w[1] == '"' && p.words > 0 &&
-			(binary.LittleEndian.Uint64(w[2:])&p.mask[0]^p.w[0])|
-				(binary.LittleEndian.Uint64(w[10:])&p.mask[1]^p.w[1])|
-				(binary.LittleEndian.Uint64(w[18:])&p.mask[2]^p.w[2])|
-				(binary.LittleEndian.Uint64(w[26:])&p.mask[3]^p.w[3]) == 0 {
-			// The key's name and closing quote matched: the colon follows.
-			if j := p.size + 3; w[j] == ':' && w[j+1] > ' ' {
-				r.i = i + j + 1
-				return key, true
-			}
+		p := &memberPatterns[first][key]
+		if w := (*[memberWindow]byte)(d.r.b[i:]); (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
+			(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
+			(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
+			(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0 {
+			d.r.i = i + p.end
+			return key, true
 		}
+	}
+	return d.memberSlow(prev)
+}
+
+// memberSlow is member's way for every other member: the object's end,
+// whitespace, a key not predicted or near the end of input.
+func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
+	r := &d.r
+	// The object's end, as memberStart reads it.
+	if i := r.i; i < len(r.b) && r.b[i] == '}' {
+		r.i++
+		return keyUnknown, false
 	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
@@ -303,12 +309,28 @@ func (d *fastRecord) hexText() []byte {
 	return b[start:i]
 }
 
-// text reads a string value without escapes, as a view of the input.
+// text reads a string value without escapes, as a view of the input. The
+// first quote, backslash or control byte ends it: a quote is its end, the
+// others give up (an escape, or a byte str fails on). Eight bytes at a
+// time, in place; near the end of input, through str.
 func (d *fastRecord) text() []byte {
 	r := &d.r
-	if r.b[r.i] != '"' {
+	b := r.b
+	if b[r.i] != '"' {
 		r.fail()
 		return nil
+	}
+	start := r.i + 1
+	for i := start; i+8 <= len(b); i += 8 {
+		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] != '"' {
+				r.fail()
+				return nil
+			}
+			r.i = i + 1
+			return b[start:i]
+		}
 	}
 	lit, esc := r.str()
 	if esc || r.bad {

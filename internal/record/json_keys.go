@@ -68,7 +68,18 @@ const (
 // order, so that the prediction is a few word compares (keyPattern.at)
 // where a lookup hashes the key and probes a table. Each decoder has its
 // own (see decoderState): it is not shared between goroutines.
-type keyPredictor [numKeyContexts]keyID
+// It has an entry for every keyID value, so that indexing it needs no
+// bounds check.
+type keyPredictor [256]keyID
+
+// keyStarts is 1 for the keyAt*Start ids, 0 for the others: which of
+// memberPatterns' sets an object's member is read with.
+var keyStarts = func() (t [256]uint8) {
+	for id := keyAtRecordStart; id < numKeyContexts; id++ {
+		t[id] = 1
+	}
+	return t
+}()
 
 // keyPattern is a known key's name and closing quote as little-endian
 // words and masks, for keyPattern.at.
@@ -93,6 +104,51 @@ var keyPatterns = func() (t [numKeyContexts]keyPattern) {
 			p.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
 			p.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
 		}
+	}
+	return t
+}()
+
+// memberPattern is a whole member's text up to its value, in the shape
+// compact JSON has, as little-endian words and masks: `,"name":` after
+// another member, `{"name":` for an object's first (see fastRecord.member).
+type memberPattern struct {
+	w, mask [memberWindow / 8]uint64
+	end     int // the value's offset from the pattern's first byte
+}
+
+// memberWindow is what the member fast path reads at once: a comma or
+// brace, the quoted name of the longest known key (25 bytes) and a colon.
+const memberWindow = 32
+
+// memberPatterns holds, by [first member][key], every key's member
+// pattern (the entries of ids that are not keys match nothing but
+// whitespace-free input they are never asked about: only keys are
+// predicted). keyUnknown's is the empty key's (`,"":`), which lookupKey and
+// keyNames read as keyUnknown too: a prediction of keyUnknown matches only
+// that, to the same result.
+var memberPatterns = func() (t [2][256]memberPattern) {
+	set := func(p *memberPattern, lit string) {
+		if len(lit) > memberWindow {
+			panic("record: key " + lit + " is longer than memberWindow")
+		}
+		var buf, mask [memberWindow]byte
+		copy(buf[:], lit)
+		for k := range lit {
+			mask[k] = 0xff
+		}
+		for k := range p.w {
+			p.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
+			p.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+		}
+		p.end = len(lit)
+	}
+	names := map[string]keyID{"": keyUnknown}
+	for name, id := range keyNames {
+		names[name] = id
+	}
+	for name, id := range names {
+		set(&t[0][id], `,"`+name+`":`)
+		set(&t[1][id], `{"`+name+`":`)
 	}
 	return t
 }()
