@@ -1,6 +1,6 @@
 package record
 
-import "strings"
+import "unsafe"
 
 // decoderState is what a decoder (a pooled results, a StreamDecoder) keeps
 // from record to record.
@@ -18,8 +18,8 @@ type decoderState struct {
 // steady state, one chunk every few records.
 //
 // Every string and slice handed out stays valid and unchanged forever: the
-// text is appended to a strings.Builder whose earlier bytes are never
-// written again (a full chunk is dropped, not reused), and each slice is a
+// text is appended to a chunk whose earlier bytes are never written
+// again (a full chunk is dropped, not reused), and each slice is a
 // capacity-capped window of a chunk that no later call touches.
 //
 // It also takes host names, and the text of non-IPv4 addresses while
@@ -33,7 +33,10 @@ type decoderState struct {
 // string (0.37, 0.55 and 4.3 allocations per record, map included). A
 // holder that keeps digests for long copies them when it first keeps them.
 type digestArena struct {
-	text strings.Builder
+	// text is the current text chunk: its bytes below len are handed out
+	// (as strings by unsafe.String) and never written again; append writes
+	// past them, and a full chunk is replaced, not reused.
+	text []byte
 	list []string
 }
 
@@ -54,13 +57,12 @@ func (a *digestArena) str(b []byte) string {
 	if a == nil || len(b) > arenaText/4 {
 		return string(b)
 	}
-	if a.text.Cap()-a.text.Len() < len(b) {
-		a.text = strings.Builder{}
-		a.text.Grow(arenaText)
+	if cap(a.text)-len(a.text) < len(b) {
+		a.text = make([]byte, 0, arenaText)
 	}
-	start := a.text.Len()
-	a.text.Write(b)
-	return a.text.String()[start:]
+	start := len(a.text)
+	a.text = append(a.text, b...)
+	return unsafe.String(&a.text[start], len(b))
 }
 
 // strs returns a new slice of n strings, for the caller to fill.

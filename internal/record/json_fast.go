@@ -77,6 +77,8 @@ type fastRecord struct {
 	keys *keyPredictor
 	rec  *Record
 	seen uint64
+	// keysRead counts the marks: more than seen's bits is a key read twice.
+	keysRead int
 	// Metadata strings not yet copied (see decodeDirect).
 	host, localIP, otherIP []byte
 	digest                 []byte
@@ -91,8 +93,12 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 		return p, false
 	}
 	ar := &st.ar
-	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys, rec: rec}
-	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
+	// Zeroed in place and filled field by field: a composite literal is
+	// built in a temporary and copied, twice the stores.
+	var d fastRecord
+	d.r.b, d.r.i, d.keys, d.rec = b, p, &st.keys, rec
+	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil ||
+		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
 	// hexText took only hex digits: what validDigest checks is the length.
@@ -175,13 +181,12 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 	}
 }
 
-// see marks a key read and reports whether it was new.
-func (d *fastRecord) see(bit uint64) bool {
-	if d.seen&bit != 0 {
-		return false
-	}
+// mark notes a key read. A key read twice gives up when the record ends
+// (see decodeDirect): counting the keys read and comparing the count with
+// the marks' costs less than a test per key.
+func (d *fastRecord) mark(bit uint64) {
 	d.seen |= bit
-	return true
+	d.keysRead++
 }
 
 // member reads the next member's key, leaving the reader at its value;
@@ -419,14 +424,31 @@ func (d *fastRecord) rate() float64 {
 	case '.':
 		r.i++
 		fracStart := r.i
+		// The fraction's digits eight at a time, as in digits (leading
+		// zeros allowed); a value of more than 19 digits is not used.
 		var frac uint64
-		for ; r.i < len(r.b); r.i++ {
-			c := r.b[r.i] - '0'
+		b, i := r.b, r.i
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			k := 8
+			if m := nonDigit8(x); m != 0 {
+				k = bits.TrailingZeros64(m) >> 3
+			}
+			frac = frac*pow10u[k] + eightDigits(x<<(64-8*k))
+			i += k
+			if k < 8 {
+				goto fracDone
+			}
+		}
+		for ; i < len(b); i++ {
+			c := b[i] - '0'
 			if c > 9 {
 				break
 			}
 			frac = frac*10 + uint64(c)
 		}
+	fracDone:
+		r.i = i
 		k := r.i - fracStart
 		if k == 0 {
 			r.fail()
@@ -479,22 +501,17 @@ func (d *fastRecord) record(rec *Record) bool {
 		prev = key
 		switch key {
 		case keyType:
-			if d.see(seenType) {
-				rec.Type = internType(d.text())
-			} else {
-				r.fail()
-			}
+			d.mark(seenType)
+			rec.Type = internType(d.text())
 		case keyInterface:
-			if v := d.text(); d.see(seenInterface) && len(v) <= MaxInterfaceLen {
+			d.mark(seenInterface)
+			if v := d.text(); len(v) <= MaxInterfaceLen {
 				rec.HasInterface, rec.Interface = true, intern(v)
 			} else {
 				r.fail()
 			}
 		case keyInternal:
-			if !d.see(seenInternal) {
-				r.fail()
-				break
-			}
+			d.mark(seenInternal)
 			rec.HasInternal = true
 			switch r.b[r.i] {
 			case 't':
@@ -506,13 +523,11 @@ func (d *fastRecord) record(rec *Record) bool {
 				r.fail()
 			}
 		case keyReason:
-			if v := d.text(); d.see(seenReason) {
-				rec.Reason = intern(v)
-			} else {
-				r.fail()
-			}
+			d.mark(seenReason)
+			rec.Reason = intern(d.text())
 		case keyFlow:
-			if d.see(seenFlow) && r.b[r.i] == '{' {
+			d.mark(seenFlow)
+			if r.b[r.i] == '{' {
 				d.flow(rec)
 			} else {
 				r.fail()
@@ -538,61 +553,60 @@ func (d *fastRecord) flow(rec *Record) {
 		prev = key
 		switch key {
 		case keyDigest:
-			if v := d.hexText(); d.see(seenDigest) && len(v) > 0 {
+			d.mark(seenDigest)
+			if v := d.hexText(); len(v) > 0 {
 				d.digest = v
 			} else {
 				r.fail()
 			}
 		case keyDigestPrev:
-			if d.see(seenDigestPrev) {
-				d.digestPrev()
-			} else {
-				r.fail()
-			}
+			d.mark(seenDigestPrev)
+			d.digestPrev()
 		case keyLocalBytes:
 			rec.HasStats = true
 			rec.LocalBytes = d.count()
-			d.once(seenLocalBytes)
+			d.mark(seenLocalBytes)
 		case keyLocalPackets:
 			rec.HasStats = true
 			rec.LocalPackets = d.count()
-			d.once(seenLocalPackets)
+			d.mark(seenLocalPackets)
 		case keyOtherBytes:
 			rec.HasStats = true
 			rec.OtherBytes = d.count()
-			d.once(seenOtherBytes)
+			d.mark(seenOtherBytes)
 		case keyOtherPackets:
 			rec.HasStats = true
 			rec.OtherPackets = d.count()
-			d.once(seenOtherPackets)
+			d.mark(seenOtherPackets)
 		case keyLocalRate:
 			rec.HasRates = true
 			rec.LocalRate = d.rate()
-			d.once(seenLocalRate)
+			d.mark(seenLocalRate)
 		case keyOtherRate:
 			rec.HasRates = true
 			rec.OtherRate = d.rate()
-			d.once(seenOtherRate)
+			d.mark(seenOtherRate)
 		case keyTotalBytes:
 			rec.HasTotals = true
 			rec.TotalBytes = d.count()
-			d.once(seenTotalBytes)
+			d.mark(seenTotalBytes)
 		case keyTotalPackets:
 			rec.HasTotals = true
 			rec.TotalPackets = d.count()
-			d.once(seenTotalPackets)
+			d.mark(seenTotalPackets)
 		case keyDetectionPackets:
 			rec.HasDetectionPackets = true
 			rec.DetectionPackets = d.count()
-			d.once(seenDetectionPackets)
+			d.mark(seenDetectionPackets)
 		case keyFirstSeenAt:
 			rec.FirstSeenAtMillis = d.millis()
-			d.once(seenFirstSeenAt)
+			d.mark(seenFirstSeenAt)
 		case keyLastSeenAt:
 			rec.LastSeenAtMillis = d.millis()
-			d.once(seenLastSeenAt)
+			d.mark(seenLastSeenAt)
 		case keyTCP:
-			if d.see(seenTCP) && r.b[r.i] == '{' {
+			d.mark(seenTCP)
+			if r.b[r.i] == '{' {
 				rec.HasTCP = true
 				d.tcp(rec)
 			} else {
@@ -607,14 +621,16 @@ func (d *fastRecord) flow(rec *Record) {
 		case keyDetectedProtocolName:
 			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
 		case keyCategory:
-			if d.see(seenCategory) && r.b[r.i] == '{' {
+			d.mark(seenCategory)
+			if r.b[r.i] == '{' {
 				d.category(rec)
 			} else {
 				r.fail()
 			}
 		case keyHostServerName:
 			rec.HasMeta = true
-			if v := d.text(); d.see(seenHostServerName) && len(v) <= MaxHostNameLen {
+			d.mark(seenHostServerName)
+			if v := d.text(); len(v) <= MaxHostNameLen {
 				d.host = v
 			} else {
 				r.fail()
@@ -626,11 +642,11 @@ func (d *fastRecord) flow(rec *Record) {
 		case keyLocalIP:
 			rec.HasMeta = true
 			d.localIP = d.text()
-			d.once(seenLocalIP)
+			d.mark(seenLocalIP)
 		case keyOtherIP:
 			rec.HasMeta = true
 			d.otherIP = d.text()
-			d.once(seenOtherIP)
+			d.mark(seenOtherIP)
 		case keyLocalPort:
 			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
 		case keyOtherPort:
@@ -638,7 +654,7 @@ func (d *fastRecord) flow(rec *Record) {
 		case keyLocalOrigin:
 			rec.HasMeta, rec.Meta.HasLocalOrigin = true, true
 			rec.Meta.LocalOrigin = d.boolean()
-			d.once(seenLocalOrigin)
+			d.mark(seenLocalOrigin)
 		case keyOtherType:
 			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
 		case keyVLANID:
@@ -660,15 +676,16 @@ func (d *fastRecord) countUpTo(limit uint64, bit uint64) uint64 {
 	if u > limit {
 		d.r.fail()
 	}
-	d.once(bit)
+	d.mark(bit)
 	return u
 }
 
 // name reads a metadata name of at most limit bytes, interned.
 func (d *fastRecord) name(limit int, bit uint64) string {
 	d.rec.HasMeta = true
+	d.mark(bit)
 	v := d.text()
-	if !d.see(bit) || len(v) > limit {
+	if len(v) > limit {
 		d.r.fail()
 		return ""
 	}
@@ -715,12 +732,6 @@ func (d *fastRecord) category(rec *Record) {
 	}
 }
 
-// once gives up when the key read last was read before.
-func (d *fastRecord) once(bit uint64) {
-	if !d.see(bit) {
-		d.r.fail()
-	}
-}
 
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
@@ -734,13 +745,13 @@ func (d *fastRecord) tcp(rec *Record) {
 		switch key {
 		case keyResets:
 			rec.TCPResets = d.count()
-			d.once(seenResets)
+			d.mark(seenResets)
 		case keyRetrans:
 			rec.TCPRetrans = d.count()
-			d.once(seenRetrans)
+			d.mark(seenRetrans)
 		case keySeqErrors:
 			rec.TCPSeqErrors = d.count()
-			d.once(seenSeqErrors)
+			d.mark(seenSeqErrors)
 		default:
 			r.skip()
 		}
