@@ -10,6 +10,18 @@ type decoderState struct {
 	// mp reads msgpack bodies: made once, not per body (its closures and
 	// readers would make it escape).
 	mp mpBody
+	// iface is the interface name read last (see internIface).
+	iface string
+}
+
+// internIface is intern for interface names: a stream's records mostly
+// name the one interface read last, which a comparison finds for less
+// than intern's hash.
+func (st *decoderState) internIface(b []byte) string {
+	if string(b) != st.iface {
+		st.iface = intern(b)
+	}
+	return st.iface
 }
 
 // digestArena hands out the digest strings and digest_prev slices of many

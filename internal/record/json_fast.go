@@ -75,6 +75,7 @@ const maxFastPrev = 4
 type fastRecord struct {
 	r    jsonReader
 	keys *keyPredictor
+	st   *decoderState
 	rec  *Record
 	seen uint64
 	// keysRead counts the marks: more than seen's bits is a key read twice.
@@ -96,7 +97,7 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 	// Zeroed in place and filled field by field: a composite literal is
 	// built in a temporary and copied, twice the stores.
 	var d fastRecord
-	d.r.b, d.r.i, d.keys, d.rec = b, p, &st.keys, rec
+	d.r.b, d.r.i, d.keys, d.st, d.rec = b, p, &st.keys, st, rec
 	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil ||
 		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
@@ -151,34 +152,42 @@ func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
 
 // parseIPv4 parses dotted-quad text the way netip.ParseAddr does (four
 // fields of 0-255, no leading zeros); false for anything else, which
-// ParseAddr then reads.
+// ParseAddr then reads. A field is one to three digits, each tested once.
 func parseIPv4(b []byte) (netip.Addr, bool) {
 	var ip [4]byte
-	field, i := 0, 0
-	for {
-		start := i
-		v := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 3 {
-			v = v*10 + int(b[i]-'0')
-			i++
-		}
-		n := i - start
-		if n == 0 || v > 255 || n > 1 && b[start] == '0' {
-			return netip.Addr{}, false
-		}
-		ip[field] = byte(v)
-		field++
-		if field == 4 {
-			if i != len(b) {
+	i := 0
+	for field := range ip {
+		if field > 0 {
+			if i >= len(b) || b[i] != '.' {
 				return netip.Addr{}, false
 			}
-			return netip.AddrFrom4(ip), true
+			i++
 		}
-		if i >= len(b) || b[i] != '.' {
+		if i >= len(b) || b[i]-'0' > 9 {
 			return netip.Addr{}, false
 		}
+		v := uint(b[i] - '0')
 		i++
+		if i < len(b) && b[i]-'0' <= 9 {
+			if v == 0 { // a leading zero
+				return netip.Addr{}, false
+			}
+			v = v*10 + uint(b[i]-'0')
+			i++
+			if i < len(b) && b[i]-'0' <= 9 {
+				v = v*10 + uint(b[i]-'0')
+				i++
+				if v > 255 {
+					return netip.Addr{}, false
+				}
+			}
+		}
+		ip[field] = byte(v)
 	}
+	if i != len(b) {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(ip), true
 }
 
 // mark notes a key read. A key read twice gives up when the record ends
@@ -203,12 +212,8 @@ func (d *fastRecord) mark(bit uint64) {
 func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	first := keyStarts[prev]
 	if i := d.r.i - int(first); i+memberWindow <= len(d.r.b) {
-		key := d.keys[prev]
-		p := &memberPatterns[first][key]
-		if w := (*[memberWindow]byte)(d.r.b[i:]); (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
-			(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
-			(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
-			(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0 {
+		key := d.keys.next[prev]
+		if p := &memberPatterns[first][key]; p.at((*[memberWindow]byte)(d.r.b[i:])) {
 			d.r.i = i + p.end
 			return key, true
 		}
@@ -227,16 +232,26 @@ func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
+		// The other key that followed prev lately, in the window member
+		// read the predicted one in; a hit makes it the prediction.
+		if i+memberWindow <= len(r.b) {
+			alt := d.keys.alt[prev]
+			if p := &memberPatterns[0][alt]; p.at((*[memberWindow]byte)(r.b[i:])) {
+				d.keys.learn(prev, alt)
+				r.i = i + p.end
+				return alt, true
+			}
+		}
 		r.i++
 	} else if !d.memberStart(prev >= keyAtRecordStart) {
 		return keyUnknown, false
 	}
-	key := d.keys[prev]
+	key := d.keys.next[prev]
 	if p := &keyPatterns[key]; p.at(r.b, r.i+1) {
 		r.i += p.size + 2
 	} else if id, end := lookupKey(r.b, r.i+1); id != keyUnknown {
 		key, r.i = id, end
-		d.keys[prev] = key
+		d.keys.learn(prev, key)
 	} else {
 		// Not known, or too near the end of input to be read by words.
 		lit, esc := r.str()
@@ -245,7 +260,7 @@ func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 			return keyUnknown, false
 		}
 		key = keyNames[string(lit[1:len(lit)-1])]
-		d.keys[prev] = key
+		d.keys.learn(prev, key)
 	}
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ':' && r.b[i+1] > ' ' {
 		r.i++
@@ -506,7 +521,7 @@ func (d *fastRecord) record(rec *Record) bool {
 		case keyInterface:
 			d.mark(seenInterface)
 			if v := d.text(); len(v) <= MaxInterfaceLen {
-				rec.HasInterface, rec.Interface = true, intern(v)
+				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
 			} else {
 				r.fail()
 			}
@@ -546,9 +561,22 @@ func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtFlowStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case, written out: most of a record's members are
+		// the flow's, and member is too large to be inlined.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtFlowStart && r.i+memberWindow <= len(r.b) &&
+			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtFlowStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
@@ -731,7 +759,6 @@ func (d *fastRecord) category(rec *Record) {
 		}
 	}
 }
-
 
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r

@@ -64,13 +64,25 @@ const (
 )
 
 // keyPredictor remembers, for each key (or object start), the key that
-// followed it last time. Agents write every object's keys in the same
-// order, so that the prediction is a few word compares (keyPattern.at)
-// where a lookup hashes the key and probes a table. Each decoder has its
-// own (see decoderState): it is not shared between goroutines.
-// It has an entry for every keyID value, so that indexing it needs no
+// followed it last time (next) and the one before that if it differed
+// (alt). Agents write every object's keys in the same order, so that the
+// prediction is a few word compares (memberPattern.at) where a lookup
+// hashes the key and probes a table; alt serves the record types that
+// take turns in a stream (a flow_stats record's local_bytes is followed
+// by local_packets, a flow_dpi_update's by local_ip). Each decoder has its
+// own (see decoderState): it is not shared between goroutines. The tables
+// have an entry for every keyID value, so that indexing them needs no
 // bounds check.
-type keyPredictor [256]keyID
+type keyPredictor struct {
+	next, alt [256]keyID
+}
+
+// learn notes that key followed prev.
+func (k *keyPredictor) learn(prev, key keyID) {
+	if k.next[prev] != key {
+		k.alt[prev], k.next[prev] = k.next[prev], key
+	}
+}
 
 // keyStarts is 1 for the keyAt*Start ids, 0 for the others: which of
 // memberPatterns' sets an object's member is read with.
@@ -152,6 +164,14 @@ var memberPatterns = func() (t [2][256]memberPattern) {
 	}
 	return t
 }()
+
+// at reports whether w starts with the pattern.
+func (p *memberPattern) at(w *[memberWindow]byte) bool {
+	return (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
+		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
+		(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
+		(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0
+}
 
 // at reports whether b[i:] starts with the key's name and closing quote
 // (false as well when fewer than the pattern's words remain).
