@@ -396,6 +396,10 @@ done:
 	return u, n, true
 }
 
+// numberTail is true for the bytes that continue a number after its
+// integer digits: a fraction's point, an exponent's letter.
+var numberTail = [256]bool{'.': true, 'e': true, 'E': true}
+
 // count reads a non-negative integer of at most 19 digits.
 func (d *fastRecord) count() uint64 {
 	// The usual count, under eight digits, from one word: its digits, the
@@ -405,10 +409,13 @@ func (d *fastRecord) count() uint64 {
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
 		if m := nonDigit8(x); m != 0 {
+			// k is 1 to 7 (the shift below then needs no range test), the
+			// byte after the digits is not in a number, the first digit is
+			// not a leading zero.
 			k := bits.TrailingZeros64(m) >> 3
-			if c := byte(x >> (8 * k)); k > 0 && (k == 1 || byte(x) != '0') && c != '.' && c != 'e' && c != 'E' {
+			if c := byte(x >> (8 * k)); uint(k-1) < 7 && !numberTail[c] && (k == 1 || byte(x) != '0') {
 				r.i = i + k
-				return eightDigits(x << (64 - 8*k))
+				return eightDigits(x << ((64 - 8*k) & 63))
 			}
 		}
 	}
