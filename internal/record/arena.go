@@ -10,8 +10,9 @@ type decoderState struct {
 	// mp reads msgpack bodies: made once, not per body (its closures and
 	// readers would make it escape).
 	mp mpBody
-	// iface is the interface name read last (see internIface).
-	iface string
+	// iface is the interface name read last (see internIface); typ the
+	// record type (see fastRecord.repeat).
+	iface, typ string
 }
 
 // internIface is intern for interface names: a stream's records mostly

@@ -102,15 +102,6 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
-	// hexText took only hex digits: what validDigest checks is the length.
-	if len(d.digest) > MaxDigestLen {
-		return p, false
-	}
-	for _, v := range d.prev[:d.nprev] {
-		if len(v) > MaxDigestLen {
-			return p, false
-		}
-	}
 	if !d.addrs(rec, ar) {
 		return p, false
 	}
@@ -360,6 +351,20 @@ func (d *fastRecord) text() []byte {
 	return lit[1 : len(lit)-1]
 }
 
+// repeat reads a string value that is last, a value text read before (so
+// free of quotes, backslashes and control bytes), and reports whether it
+// was: a stream's records name the same type and interface again and
+// again, and one comparison costs less than text's scan.
+func (d *fastRecord) repeat(last string) bool {
+	r := &d.r
+	i, n := r.i+1, len(last)
+	if i+n < len(r.b) && r.b[r.i] == '"' && r.b[i+n] == '"' && string(r.b[i:i+n]) == last {
+		r.i = i + n + 1
+		return true
+	}
+	return false
+}
+
 // digits reads the digits at r.i into u, at most 19 of them; false (and
 // r.bad) when there are none, more, or a leading zero.
 func (d *fastRecord) digits() (u uint64, n int, ok bool) {
@@ -516,18 +521,37 @@ func (d *fastRecord) record(rec *Record) bool {
 	}
 	r.i++
 	for prev := keyAtRecordStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return !r.bad
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
+			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtRecordStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return !r.bad
+			}
 		}
 		prev = key
 		switch key {
 		case keyType:
 			d.mark(seenType)
-			rec.Type = internType(d.text())
+			if d.repeat(d.st.typ) {
+				rec.Type = d.st.typ
+			} else {
+				rec.Type = internType(d.text())
+				d.st.typ = rec.Type
+			}
 		case keyInterface:
 			d.mark(seenInterface)
-			if v := d.text(); len(v) <= MaxInterfaceLen {
+			if d.repeat(d.st.iface) {
+				rec.HasInterface, rec.Interface = true, d.st.iface
+			} else if v := d.text(); len(v) <= MaxInterfaceLen {
 				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
 			} else {
 				r.fail()
@@ -589,7 +613,9 @@ func (d *fastRecord) flow(rec *Record) {
 		switch key {
 		case keyDigest:
 			d.mark(seenDigest)
-			if v := d.hexText(); len(v) > 0 {
+			// hexText took only hex digits: what validDigest checks is
+			// the length.
+			if v := d.hexText(); len(v) > 0 && len(v) <= MaxDigestLen {
 				d.digest = v
 			} else {
 				r.fail()
@@ -802,7 +828,12 @@ func (d *fastRecord) digestPrev() {
 		r.fail()
 		return
 	}
-	if !r.openArray() {
+	// Compact JSON: the first element's quote right after the bracket,
+	// then a comma and the next quote, or the closing bracket. Anything
+	// else takes openArray and nextElement, to the same result.
+	if r.i+1 < len(r.b) && r.b[r.i+1] == '"' {
+		r.i++
+	} else if !r.openArray() {
 		return
 	}
 	for !r.bad {
@@ -810,13 +841,23 @@ func (d *fastRecord) digestPrev() {
 			r.fail()
 			return
 		}
+		// hexText took only hex digits: what validDigest checks is the
+		// length.
 		v := d.hexText()
-		if r.bad || len(v) == 0 {
+		if r.bad || len(v) == 0 || len(v) > MaxDigestLen {
 			r.fail()
 			return
 		}
 		d.prev[d.nprev] = v
 		d.nprev++
+		if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' {
+			r.i++
+			continue
+		}
+		if i := r.i; i < len(r.b) && r.b[i] == ']' {
+			r.i++
+			return
+		}
 		if !r.nextElement() {
 			return
 		}

@@ -45,3 +45,32 @@ func TestTextEveryShape(t *testing.T) {
 		t.Fatal("text took a value that is not a string")
 	}
 }
+
+// TestRepeatTakesOnlyTheSameString: repeat steps over a string value equal
+// to the one given, quotes included, and leaves anything else to text.
+func TestRepeatTakesOnlyTheSameString(t *testing.T) {
+	for _, c := range []struct {
+		in, last string
+		ok       bool
+	}{
+		{`"br-lan",`, "br-lan", true},
+		{`"br-lan"`, "br-lan", true},
+		{`""`, "", true},
+		{`"br-lan0",`, "br-lan", false},
+		{`"br-la",`, "br-lan", false},
+		{`"br-lan`, "br-lan", false},
+		{`"br\u002dlan",`, "br-lan", false},
+		{`br-lan",`, "br-lan", false},
+		{`"eth0",`, "br-lan", false},
+	} {
+		d := fastRecord{r: jsonReader{b: []byte(c.in)}}
+		ok := d.repeat(c.last)
+		want := 0
+		if c.ok {
+			want = len(c.last) + 2
+		}
+		if ok != c.ok || d.r.i != want || d.r.bad {
+			t.Fatalf("repeat(%q, %q) = %v, at %d (bad %v); want %v, at %d", c.in, c.last, ok, d.r.i, d.r.bad, c.ok, want)
+		}
+	}
+}
