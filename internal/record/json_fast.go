@@ -119,25 +119,25 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 // addrs parses the endpoints' addresses as str.addr would; an empty
 // string is absent.
 func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
-	for _, f := range [...]struct {
-		text []byte
-		out  *netip.Addr
-	}{{d.localIP, &rec.Meta.LocalIP}, {d.otherIP, &rec.Meta.OtherIP}} {
-		if len(f.text) == 0 {
-			continue
-		}
-		if a, ok := parseIPv4(f.text); ok {
-			*f.out = a
-			continue
-		}
-		// IPv6 and anything else: netip decides. The text goes to the
-		// arena, not to a new allocation.
-		a, err := netip.ParseAddr(ar.str(f.text))
-		if err != nil {
-			return false
-		}
-		*f.out = a
+	return addr(d.localIP, &rec.Meta.LocalIP, ar) && addr(d.otherIP, &rec.Meta.OtherIP, ar)
+}
+
+// addr parses text into out, unless it is empty.
+func addr(text []byte, out *netip.Addr, ar *digestArena) bool {
+	if len(text) == 0 {
+		return true
 	}
+	if a, ok := parseIPv4(text); ok {
+		*out = a
+		return true
+	}
+	// IPv6 and anything else: netip decides. The text goes to the arena,
+	// not to a new allocation.
+	a, err := netip.ParseAddr(ar.str(text))
+	if err != nil {
+		return false
+	}
+	*out = a
 	return true
 }
 
