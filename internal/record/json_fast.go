@@ -414,13 +414,22 @@ func (d *fastRecord) count() uint64 {
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
 		if m := nonDigit8(x); m != 0 {
-			// k is 1 to 7 (the shift below then needs no range test), the
+			// k is 1 to 7 (the shifts below then need no range test), the
 			// byte after the digits is not in a number, the first digit is
 			// not a leading zero.
 			k := bits.TrailingZeros64(m) >> 3
-			if c := byte(x >> (8 * k)); uint(k-1) < 7 && !numberTail[c] && (k == 1 || byte(x) != '0') {
+			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && !numberTail[c] && (k == 1 || byte(x) != '0') {
 				r.i = i + k
 				return eightDigits(x << ((64 - 8*k) & 63))
+			}
+		} else if i+16 <= len(b) && byte(x) != '0' {
+			// Nine to fifteen digits (epoch milliseconds have 13): the
+			// same from two words.
+			y := binary.LittleEndian.Uint64(b[i+8:])
+			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
+			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && !numberTail[c] {
+				r.i = i + 8 + k
+				return eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63))
 			}
 		}
 	}
