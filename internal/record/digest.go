@@ -39,14 +39,15 @@ func isHexShort(s string) bool {
 }
 
 // nonHex40 is nonHex8 of the five words of b or-ed: zero when all forty
-// bytes are hex digits.
+// bytes are hex digits. The words' in-range flags are and-ed and their
+// bytes or-ed (for the high bit), then both tested once.
 func nonHex40(b *[40]byte) uint64 {
 	const highs = 0x8080808080808080
-	return (hexFlags(binary.LittleEndian.Uint64(b[0:8])) |
-		hexFlags(binary.LittleEndian.Uint64(b[8:16])) |
-		hexFlags(binary.LittleEndian.Uint64(b[16:24])) |
-		hexFlags(binary.LittleEndian.Uint64(b[24:32])) |
-		hexFlags(binary.LittleEndian.Uint64(b[32:40]))) & highs
+	x0, x1 := binary.LittleEndian.Uint64(b[0:8]), binary.LittleEndian.Uint64(b[8:16])
+	x2, x3 := binary.LittleEndian.Uint64(b[16:24]), binary.LittleEndian.Uint64(b[24:32])
+	x4 := binary.LittleEndian.Uint64(b[32:40])
+	in := hexRange(x0) & hexRange(x1) & hexRange(x2) & hexRange(x3) & hexRange(x4)
+	return (x0 | x1 | x2 | x3 | x4 | ^in) & highs
 }
 
 // nonHex8 flags, by the high bit of each byte, the bytes of x (little
@@ -63,12 +64,16 @@ func nonHex8(x uint64) uint64 { return hexFlags(x) & 0x8080808080808080 }
 // sums for lo and hi+1 differ in their high bit (the second set implies the
 // first): an xor, not an and-not. Written out, not as a helper closure, so
 // that the function stays small enough to be inlined.
-func hexFlags(x uint64) uint64 {
+func hexFlags(x uint64) uint64 { return x | ^hexRange(x) }
+
+// hexRange sets the high bit of each byte of x below 0x80 that is a hex
+// digit (other bits are noise; bytes of 0x80 or more are hexFlags').
+func hexRange(x uint64) uint64 {
 	const ones = 0x0101010101010101
 	digit := (x + (0x80-'0')*ones) ^ (x + (0x80-'9'-1)*ones)
 	lower := x | 0x20*ones // folds 'A'-'F' onto 'a'-'f'
 	letter := (lower + (0x80-'a')*ones) ^ (lower + (0x80-'f'-1)*ones)
-	return x | ^(digit | letter)
+	return digit | letter
 }
 
 // nonDigit8 flags, by the high bit of each byte, the bytes of x (little

@@ -449,10 +449,23 @@ func (d *fastRecord) count() uint64 {
 func (d *fastRecord) rate() float64 {
 	r := &d.r
 	start := r.i
-	m, _, ok := d.digits()
-	if !ok {
+	var m uint64
+	// The integer part, as in count: up to seven digits from one word
+	// (what follows them is looked at below); anything else through
+	// digits.
+	if b, i := r.b, r.i; i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (k == 1 || byte(x) != '0') {
+			m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
+			goto integer
+		}
+	}
+	if u, _, ok := d.digits(); ok {
+		m = u
+	} else {
 		return 0
 	}
+integer:
 	if r.i >= len(r.b) {
 		return float64(m)
 	}

@@ -25,7 +25,10 @@ func TestRateMatchesParseFloat(t *testing.T) {
 		if len(intPart) > 1 && intPart[0] == '0' {
 			intPart = "1" + intPart[1:]
 		}
-		num := intPart + "." + digits(1+rng.IntN(24))
+		num := intPart
+		if rng.IntN(4) > 0 {
+			num += "." + digits(1+rng.IntN(24))
+		}
 		if rng.IntN(8) == 0 {
 			num += "e" + strconv.Itoa(rng.IntN(40)-20)
 		}
@@ -41,7 +44,7 @@ func TestRateMatchesParseFloat(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"1.", "1.,", "1.e5", "01.5", ".5", "1.5e", "1.5e+,"} {
+	for _, bad := range []string{"1.", "1.,", "1.e5", "01.5", "01", "00", ".5", "1.5e", "1.5e+,", "-1", "x"} {
 		d := fastRecord{r: jsonReader{b: []byte(bad + strings.Repeat(" ", 16))}}
 		if d.rate(); !d.r.bad {
 			t.Fatalf("rate(%q) took it", bad)
