@@ -133,11 +133,10 @@ type memberPattern struct {
 const memberWindow = 32
 
 // memberPatterns holds, by [first member][key], every key's member
-// pattern (the entries of ids that are not keys match nothing but
-// whitespace-free input they are never asked about: only keys are
-// predicted). keyUnknown's is the empty key's (`,"":`), which lookupKey and
+// pattern. keyUnknown's is the empty key's (`,"":`), which lookupKey and
 // keyNames read as keyUnknown too: a prediction of keyUnknown matches only
-// that, to the same result.
+// that, to the same result. The entries of ids that are not keys (never
+// predicted) match nothing: a bit of w outside mask.
 var memberPatterns = func() (t [2][256]memberPattern) {
 	set := func(p *memberPattern, lit string) {
 		if len(lit) > memberWindow {
@@ -153,6 +152,11 @@ var memberPatterns = func() (t [2][256]memberPattern) {
 			p.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
 		}
 		p.end = len(lit)
+	}
+	for first := range t {
+		for id := range t[first] {
+			t[first][id].w[0] = 1
+		}
 	}
 	names := map[string]keyID{"": keyUnknown}
 	for name, id := range keyNames {
