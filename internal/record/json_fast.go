@@ -401,9 +401,11 @@ done:
 	return u, n, true
 }
 
-// numberTail is true for the bytes that continue a number after its
-// integer digits: a fraction's point, an exponent's letter.
-var numberTail = [256]bool{'.': true, 'e': true, 'E': true}
+// intEnd reports whether c, the byte after an integer's digits, ends the
+// number: not a fraction's point or an exponent's letter. Two compares
+// (c|0x20 folds 'E' onto 'e'), not a table: a load would lengthen the
+// chain from the word read to the branch.
+func intEnd(c byte) bool { return c != '.' && c|0x20 != 'e' }
 
 // count reads a non-negative integer of at most 19 digits.
 func (d *fastRecord) count() uint64 {
@@ -418,7 +420,7 @@ func (d *fastRecord) count() uint64 {
 			// byte after the digits is not in a number, the first digit is
 			// not a leading zero.
 			k := bits.TrailingZeros64(m) >> 3
-			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && !numberTail[c] && (k == 1 || byte(x) != '0') {
+			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) && (k == 1 || byte(x) != '0') {
 				r.i = i + k
 				return eightDigits(x << ((64 - 8*k) & 63))
 			}
@@ -427,7 +429,7 @@ func (d *fastRecord) count() uint64 {
 			// same from two words.
 			y := binary.LittleEndian.Uint64(b[i+8:])
 			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
-			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && !numberTail[c] {
+			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) {
 				r.i = i + 8 + k
 				return eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63))
 			}
