@@ -143,25 +143,35 @@ func addr(text []byte, out *netip.Addr, ar *digestArena) bool {
 
 // parseIPv4 parses dotted-quad text the way netip.ParseAddr does (four
 // fields of 0-255, no leading zeros); false for anything else, which
-// ParseAddr then reads. A field is one to three digits, each tested once.
+// ParseAddr then reads.
 func parseIPv4(b []byte) (netip.Addr, bool) {
+	if a, n, ok := parseIPv4Prefix(b); ok && n == len(b) {
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
+// parseIPv4Prefix parses the dotted quad b starts with, as parseIPv4 does,
+// and returns its length: what follows it is the caller's to check. A
+// field is one to three digits, each tested once.
+func parseIPv4Prefix(b []byte) (netip.Addr, int, bool) {
 	var ip [4]byte
 	i := 0
 	for field := range ip {
 		if field > 0 {
 			if i >= len(b) || b[i] != '.' {
-				return netip.Addr{}, false
+				return netip.Addr{}, 0, false
 			}
 			i++
 		}
 		if i >= len(b) || b[i]-'0' > 9 {
-			return netip.Addr{}, false
+			return netip.Addr{}, 0, false
 		}
 		v := uint(b[i] - '0')
 		i++
 		if i < len(b) && b[i]-'0' <= 9 {
 			if v == 0 { // a leading zero
-				return netip.Addr{}, false
+				return netip.Addr{}, 0, false
 			}
 			v = v*10 + uint(b[i]-'0')
 			i++
@@ -169,16 +179,13 @@ func parseIPv4(b []byte) (netip.Addr, bool) {
 				v = v*10 + uint(b[i]-'0')
 				i++
 				if v > 255 {
-					return netip.Addr{}, false
+					return netip.Addr{}, 0, false
 				}
 			}
 		}
 		ip[field] = byte(v)
 	}
-	if i != len(b) {
-		return netip.Addr{}, false
-	}
-	return netip.AddrFrom4(ip), true
+	return netip.AddrFrom4(ip), i, true
 }
 
 // mark notes a key read. A key read twice gives up when the record ends
@@ -349,6 +356,22 @@ func (d *fastRecord) text() []byte {
 		return nil
 	}
 	return lit[1 : len(lit)-1]
+}
+
+// quotedIPv4 reads a string value that is a dotted quad, as text then
+// parseIPv4 would, and reports whether it was one; anything else is left
+// to text and addrs.
+func (d *fastRecord) quotedIPv4() (netip.Addr, bool) {
+	r := &d.r
+	if r.b[r.i] != '"' {
+		return netip.Addr{}, false
+	}
+	a, n, ok := parseIPv4Prefix(r.b[r.i+1:])
+	if end := r.i + 1 + n; ok && end < len(r.b) && r.b[end] == '"' {
+		r.i = end + 1
+		return a, true
+	}
+	return netip.Addr{}, false
 }
 
 // repeat reads a string value that is last, a value text read before (so
@@ -726,12 +749,20 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8, seenIPVersion))
 		case keyLocalIP:
 			rec.HasMeta = true
-			d.localIP = d.text()
 			d.mark(seenLocalIP)
+			if a, ok := d.quotedIPv4(); ok {
+				rec.Meta.LocalIP = a
+			} else {
+				d.localIP = d.text()
+			}
 		case keyOtherIP:
 			rec.HasMeta = true
-			d.otherIP = d.text()
 			d.mark(seenOtherIP)
+			if a, ok := d.quotedIPv4(); ok {
+				rec.Meta.OtherIP = a
+			} else {
+				d.otherIP = d.text()
+			}
 		case keyLocalPort:
 			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
 		case keyOtherPort:

@@ -24,6 +24,20 @@ func TestParseIPv4EveryFieldShape(t *testing.T) {
 		if ok != (err == nil && want.Is4()) || ok && got != want {
 			t.Fatalf("parseIPv4(%q) = %v, %v; netip: %v, %v", s, got, ok, want, err)
 		}
+		// The direct reader's quotedIPv4 takes the same, quoted, and
+		// steps over the closing quote; anything else is left to text.
+		for _, tail := range []string{"", ",", `,"x":1}`} {
+			in := `"` + s + `"` + tail
+			d := fastRecord{r: jsonReader{b: []byte(in)}}
+			a, qok := d.quotedIPv4()
+			wantEnd := 0
+			if ok {
+				wantEnd = len(s) + 2
+			}
+			if qok != ok || a != got || d.r.i != wantEnd || d.r.bad {
+				t.Fatalf("quotedIPv4(%q) = %v, %v, at %d; want %v, %v, at %d", in, a, qok, d.r.i, got, ok, wantEnd)
+			}
+		}
 		k := 0
 		for k < 4 {
 			f[k]++
