@@ -434,7 +434,6 @@ func intEnd(c byte) bool { return c != '.' && c|0x20 != 'e' }
 func (d *fastRecord) count() uint64 {
 	// The usual count, under eight digits, from one word: its digits, the
 	// byte after them (not a fraction or exponent) and no leading zero.
-	// Anything else takes digits, to the same result.
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
@@ -458,12 +457,24 @@ func (d *fastRecord) count() uint64 {
 			}
 		}
 	}
-	u, _, ok := d.digits()
-	if ok && d.r.i < len(d.r.b) {
-		if c := d.r.b[d.r.i]; c == '.' || c == 'e' || c == 'E' {
-			d.r.fail()
+	// Anything else a digit at a time, to the same result as digits and
+	// the same test of what follows: written out, so that count calls
+	// nothing and needs no stack frame.
+	b, start := r.b, r.i
+	i := start
+	var u uint64
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
 		}
+		u = u*10 + uint64(c)
 	}
+	if n := i - start; n == 0 || n > 19 || n > 1 && b[start] == '0' || i < len(b) && !intEnd(b[i]) {
+		r.fail()
+		return 0
+	}
+	r.i = i
 	return u
 }
 
