@@ -102,6 +102,9 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
+	// Any metadata member read sets HasMeta (the category object itself
+	// does not, only its members).
+	rec.HasMeta = d.seen&seenMeta != 0
 	if !d.addrs(rec, ar) {
 		return p, false
 	}
@@ -187,6 +190,12 @@ func parseIPv4Prefix(b []byte) (netip.Addr, int, bool) {
 	}
 	return netip.AddrFrom4(ip), i, true
 }
+
+// seenMeta are the bits of the flow metadata members.
+const seenMeta = seenDetectedApplication | seenDetectedApplicationName | seenDetectedProtocol |
+	seenDetectedProtocolName | seenHostServerName | seenIPProtocol | seenIPVersion |
+	seenLocalIP | seenOtherIP | seenLocalPort | seenOtherPort | seenLocalOrigin |
+	seenOtherType | seenVLANID | seenApplication | seenProtocol | seenDomain
 
 // mark notes a key read. A key read twice gives up when the record ends
 // (see decodeDirect): counting the keys read and comparing the count with
@@ -567,7 +576,7 @@ integer:
 func (d *fastRecord) millis() int64 {
 	u := d.count()
 	if u > math.MaxInt64 {
-		d.r.fail()
+		d.r.bad = true // as in countUpTo
 	}
 	return int64(u)
 }
@@ -732,11 +741,13 @@ func (d *fastRecord) flow(rec *Record) {
 				r.fail()
 			}
 		case keyDetectedApplication:
-			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32, seenDetectedApplication))
+			d.mark(seenDetectedApplication)
+			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedApplicationName:
 			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
 		case keyDetectedProtocol:
-			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32, seenDetectedProtocol))
+			d.mark(seenDetectedProtocol)
+			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedProtocolName:
 			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
 		case keyCategory:
@@ -747,7 +758,6 @@ func (d *fastRecord) flow(rec *Record) {
 				r.fail()
 			}
 		case keyHostServerName:
-			rec.HasMeta = true
 			d.mark(seenHostServerName)
 			if v := d.text(); len(v) <= MaxHostNameLen {
 				d.host = v
@@ -755,11 +765,12 @@ func (d *fastRecord) flow(rec *Record) {
 				r.fail()
 			}
 		case keyIPProtocol:
-			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8, seenIPProtocol))
+			d.mark(seenIPProtocol)
+			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
 		case keyIPVersion:
-			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8, seenIPVersion))
+			d.mark(seenIPVersion)
+			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
 		case keyLocalIP:
-			rec.HasMeta = true
 			d.mark(seenLocalIP)
 			if a, ok := d.quotedIPv4(); ok {
 				rec.Meta.LocalIP = a
@@ -767,7 +778,6 @@ func (d *fastRecord) flow(rec *Record) {
 				d.localIP = d.text()
 			}
 		case keyOtherIP:
-			rec.HasMeta = true
 			d.mark(seenOtherIP)
 			if a, ok := d.quotedIPv4(); ok {
 				rec.Meta.OtherIP = a
@@ -775,18 +785,21 @@ func (d *fastRecord) flow(rec *Record) {
 				d.otherIP = d.text()
 			}
 		case keyLocalPort:
-			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
+			d.mark(seenLocalPort)
+			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
 		case keyOtherPort:
-			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16, seenOtherPort))
+			d.mark(seenOtherPort)
+			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16))
 		case keyLocalOrigin:
-			rec.HasMeta, rec.Meta.HasLocalOrigin = true, true
+			rec.Meta.HasLocalOrigin = true
 			rec.Meta.LocalOrigin = d.boolean()
 			d.mark(seenLocalOrigin)
 		case keyOtherType:
 			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
 		case keyVLANID:
 			// 4095 is the largest VLAN id (see wireMeta.fill).
-			rec.Meta.VLANID = uint16(d.countUpTo(4095, seenVLANID))
+			d.mark(seenVLANID)
+			rec.Meta.VLANID = uint16(d.countUpTo(4095))
 		default:
 			r.skip()
 		}
@@ -796,20 +809,19 @@ func (d *fastRecord) flow(rec *Record) {
 	}
 }
 
-// countUpTo reads a metadata count of at most limit, its key marked by bit.
-func (d *fastRecord) countUpTo(limit uint64, bit uint64) uint64 {
-	d.rec.HasMeta = true
+// countUpTo reads a metadata count of at most limit.
+func (d *fastRecord) countUpTo(limit uint64) uint64 {
 	u := d.count()
+	// Over the limit gives up: bad is enough (not fail), as the loop that
+	// asked tests it next; so countUpTo is small enough to be inlined.
 	if u > limit {
-		d.r.fail()
+		d.r.bad = true
 	}
-	d.mark(bit)
 	return u
 }
 
 // name reads a metadata name of at most limit bytes, interned.
 func (d *fastRecord) name(limit int, bit uint64) string {
-	d.rec.HasMeta = true
 	d.mark(bit)
 	v := d.text()
 	if len(v) > limit {
@@ -845,11 +857,14 @@ func (d *fastRecord) category(rec *Record) {
 		prev = key
 		switch key {
 		case keyApplication:
-			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32, seenApplication))
+			d.mark(seenApplication)
+			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
 		case keyProtocol:
-			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32, seenProtocol))
+			d.mark(seenProtocol)
+			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
 		case keyDomain:
-			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32, seenDomain))
+			d.mark(seenDomain)
+			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
 		default:
 			r.skip()
 		}
