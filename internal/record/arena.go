@@ -1,6 +1,6 @@
 package record
 
-import "strings"
+import "unsafe"
 
 // decoderState is what a decoder (a pooled results, a StreamDecoder) keeps
 // from record to record.
@@ -10,6 +10,19 @@ type decoderState struct {
 	// mp reads msgpack bodies: made once, not per body (its closures and
 	// readers would make it escape).
 	mp mpBody
+	// iface is the interface name read last (see internIface); typ the
+	// record type (see fastRecord.repeat).
+	iface, typ string
+}
+
+// internIface is intern for interface names: a stream's records mostly
+// name the one interface read last, which a comparison finds for less
+// than intern's hash.
+func (st *decoderState) internIface(b []byte) string {
+	if string(b) != st.iface {
+		st.iface = intern(b)
+	}
+	return st.iface
 }
 
 // digestArena hands out the digest strings and digest_prev slices of many
@@ -18,8 +31,8 @@ type decoderState struct {
 // steady state, one chunk every few records.
 //
 // Every string and slice handed out stays valid and unchanged forever: the
-// text is appended to a strings.Builder whose earlier bytes are never
-// written again (a full chunk is dropped, not reused), and each slice is a
+// text is appended to a chunk whose earlier bytes are never written
+// again (a full chunk is dropped, not reused), and each slice is a
 // capacity-capped window of a chunk that no later call touches.
 //
 // It also takes host names, and the text of non-IPv4 addresses while
@@ -33,7 +46,10 @@ type decoderState struct {
 // string (0.37, 0.55 and 4.3 allocations per record, map included). A
 // holder that keeps digests for long copies them when it first keeps them.
 type digestArena struct {
-	text strings.Builder
+	// text is the current text chunk: its bytes below len are handed out
+	// (as strings by unsafe.String) and never written again; append writes
+	// past them, and a full chunk is replaced, not reused.
+	text []byte
 	list []string
 }
 
@@ -54,13 +70,12 @@ func (a *digestArena) str(b []byte) string {
 	if a == nil || len(b) > arenaText/4 {
 		return string(b)
 	}
-	if a.text.Cap()-a.text.Len() < len(b) {
-		a.text = strings.Builder{}
-		a.text.Grow(arenaText)
+	if cap(a.text)-len(a.text) < len(b) {
+		a.text = make([]byte, 0, arenaText)
 	}
-	start := a.text.Len()
-	a.text.Write(b)
-	return a.text.String()[start:]
+	start := len(a.text)
+	a.text = append(a.text, b...)
+	return unsafe.String(&a.text[start], len(b))
 }
 
 // strs returns a new slice of n strings, for the caller to fill.

@@ -69,19 +69,17 @@ const (
 	seenDomain
 )
 
-// memberWindow is the input member's fast path reads at once: a comma,
-// the key's opening quote, its pattern's words (name and closing quote),
-// the colon and the byte after it.
-const memberWindow = 2 + 8*maxKeyWords + 2
-
 // maxFastPrev is the most digest_prev entries the direct reader keeps.
 const maxFastPrev = 4
 
 type fastRecord struct {
 	r    jsonReader
 	keys *keyPredictor
+	st   *decoderState
 	rec  *Record
 	seen uint64
+	// keysRead counts the marks: more than seen's bits is a key read twice.
+	keysRead int
 	// Metadata strings not yet copied (see decodeDirect).
 	host, localIP, otherIP []byte
 	digest                 []byte
@@ -96,19 +94,17 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 		return p, false
 	}
 	ar := &st.ar
-	d := fastRecord{r: jsonReader{b: b, i: p}, keys: &st.keys, rec: rec}
-	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil {
+	// Zeroed in place and filled field by field: a composite literal is
+	// built in a temporary and copied, twice the stores.
+	var d fastRecord
+	d.r.b, d.r.i, d.keys, d.st, d.rec = b, p, &st.keys, st, rec
+	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil ||
+		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
-	// hexText took only hex digits: what validDigest checks is the length.
-	if len(d.digest) > MaxDigestLen {
-		return p, false
-	}
-	for _, v := range d.prev[:d.nprev] {
-		if len(v) > MaxDigestLen {
-			return p, false
-		}
-	}
+	// Any metadata member read sets HasMeta (the category object itself
+	// does not, only its members).
+	rec.HasMeta = d.seen&seenMeta != 0
 	if !d.addrs(rec, ar) {
 		return p, false
 	}
@@ -126,25 +122,25 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 // addrs parses the endpoints' addresses as str.addr would; an empty
 // string is absent.
 func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
-	for _, f := range [...]struct {
-		text []byte
-		out  *netip.Addr
-	}{{d.localIP, &rec.Meta.LocalIP}, {d.otherIP, &rec.Meta.OtherIP}} {
-		if len(f.text) == 0 {
-			continue
-		}
-		if a, ok := parseIPv4(f.text); ok {
-			*f.out = a
-			continue
-		}
-		// IPv6 and anything else: netip decides. The text goes to the
-		// arena, not to a new allocation.
-		a, err := netip.ParseAddr(ar.str(f.text))
-		if err != nil {
-			return false
-		}
-		*f.out = a
+	return addr(d.localIP, &rec.Meta.LocalIP, ar) && addr(d.otherIP, &rec.Meta.OtherIP, ar)
+}
+
+// addr parses text into out, unless it is empty.
+func addr(text []byte, out *netip.Addr, ar *digestArena) bool {
+	if len(text) == 0 {
+		return true
 	}
+	if a, ok := parseIPv4(text); ok {
+		*out = a
+		return true
+	}
+	// IPv6 and anything else: netip decides. The text goes to the arena,
+	// not to a new allocation.
+	a, err := netip.ParseAddr(ar.str(text))
+	if err != nil {
+		return false
+	}
+	*out = a
 	return true
 }
 
@@ -152,80 +148,117 @@ func (d *fastRecord) addrs(rec *Record, ar *digestArena) bool {
 // fields of 0-255, no leading zeros); false for anything else, which
 // ParseAddr then reads.
 func parseIPv4(b []byte) (netip.Addr, bool) {
-	var ip [4]byte
-	field, i := 0, 0
-	for {
-		start := i
-		v := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 3 {
-			v = v*10 + int(b[i]-'0')
-			i++
-		}
-		n := i - start
-		if n == 0 || v > 255 || n > 1 && b[start] == '0' {
-			return netip.Addr{}, false
-		}
-		ip[field] = byte(v)
-		field++
-		if field == 4 {
-			if i != len(b) {
-				return netip.Addr{}, false
-			}
-			return netip.AddrFrom4(ip), true
-		}
-		if i >= len(b) || b[i] != '.' {
-			return netip.Addr{}, false
-		}
-		i++
+	if a, n, ok := parseIPv4Prefix(b); ok && n == len(b) {
+		return a, true
 	}
+	return netip.Addr{}, false
 }
 
-// see marks a key read and reports whether it was new.
-func (d *fastRecord) see(bit uint64) bool {
-	if d.seen&bit != 0 {
-		return false
+// parseIPv4Prefix parses the dotted quad b starts with, as parseIPv4 does,
+// and returns its length: what follows it is the caller's to check. A
+// field is one to three digits, each tested once.
+func parseIPv4Prefix(b []byte) (netip.Addr, int, bool) {
+	var ip [4]byte
+	i := 0
+	for field := range ip {
+		if field > 0 {
+			if i >= len(b) || b[i] != '.' {
+				return netip.Addr{}, 0, false
+			}
+			i++
+		}
+		if i >= len(b) || b[i]-'0' > 9 {
+			return netip.Addr{}, 0, false
+		}
+		v := uint(b[i] - '0')
+		i++
+		if i < len(b) && b[i]-'0' <= 9 {
+			if v == 0 { // a leading zero
+				return netip.Addr{}, 0, false
+			}
+			v = v*10 + uint(b[i]-'0')
+			i++
+			if i < len(b) && b[i]-'0' <= 9 {
+				v = v*10 + uint(b[i]-'0')
+				i++
+				if v > 255 {
+					return netip.Addr{}, 0, false
+				}
+			}
+		}
+		ip[field] = byte(v)
 	}
+	return netip.AddrFrom4(ip), i, true
+}
+
+// seenMeta are the bits of the flow metadata members.
+const seenMeta = seenDetectedApplication | seenDetectedApplicationName | seenDetectedProtocol |
+	seenDetectedProtocolName | seenHostServerName | seenIPProtocol | seenIPVersion |
+	seenLocalIP | seenOtherIP | seenLocalPort | seenOtherPort | seenLocalOrigin |
+	seenOtherType | seenVLANID | seenApplication | seenProtocol | seenDomain
+
+// mark notes a key read. A key read twice gives up when the record ends
+// (see decodeDirect): counting the keys read and comparing the count with
+// the marks' costs less than a test per key.
+func (d *fastRecord) mark(bit uint64) {
 	d.seen |= bit
-	return true
+	d.keysRead++
 }
 
 // member reads the next member's key, leaving the reader at its value;
 // false at the object's end or on input it gives up on (then r.bad). prev
 // is the key read before in this object, or the object's keyAt*Start.
+//
+// The usual member, `,"key":` with the key the predictor expects (or
+// `{"key":` for an object's first, whose '{' the caller stepped over), is
+// checked here in one window of the input: one bounds check, the pattern's
+// words compared at once; small enough to be inlined into the loops that
+// read members. The value's first byte is not looked at: a value read from
+// whitespace gives up, as every reader of a value fails on it. Anything
+// else takes memberSlow, which reads the same bytes to the same result.
 func (d *fastRecord) member(prev keyID) (keyID, bool) {
-	r := &d.r
-	// The usual member, `,"key":v` with the key the predictor expects,
-	// checked in one window of the input long enough for any known key:
-	// one bounds check, the key's words compared at once. Anything else
-	// takes the steps below, which read the same bytes to the same result.
-	if b, i := r.b, r.i; prev < keyAtRecordStart && i+memberWindow <= len(b) {
-		w := b[i : i+memberWindow]
-		key := d.keys[prev]
-		p := &keyPatterns[key]
-		if w[0] == ',' && w[1] == '"' && p.words > 0 &&
-			(binary.LittleEndian.Uint64(w[2:])&p.mask[0]^p.w[0])|
-				(binary.LittleEndian.Uint64(w[10:])&p.mask[1]^p.w[1])|
-				(binary.LittleEndian.Uint64(w[18:])&p.mask[2]^p.w[2])|
-				(binary.LittleEndian.Uint64(w[26:])&p.mask[3]^p.w[3]) == 0 {
-			// The key's name and closing quote matched: the colon follows.
-			if j := p.size + 3; w[j] == ':' && w[j+1] > ' ' {
-				r.i = i + j + 1
-				return key, true
-			}
+	first := keyStarts[prev]
+	if i := d.r.i - int(first); i+memberWindow <= len(d.r.b) {
+		key := d.keys.next[prev]
+		if p := &memberPatterns[first][key]; p.at((*[memberWindow]byte)(d.r.b[i:])) {
+			d.r.i = i + p.end
+			return key, true
 		}
+	}
+	return d.memberSlow(prev)
+}
+
+// memberSlow is member's way for every other member: the object's end,
+// whitespace, a key not predicted or near the end of input.
+func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
+	r := &d.r
+	// The object's end, as memberStart reads it.
+	if i := r.i; i < len(r.b) && r.b[i] == '}' {
+		r.i++
+		return keyUnknown, false
 	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' && prev < keyAtRecordStart {
+		// The other key that followed prev lately, in the window member
+		// read the predicted one in; a hit makes it the prediction.
+		if i+memberWindow <= len(r.b) {
+			alt := d.keys.alt[prev]
+			if p := &memberPatterns[0][alt]; p.at((*[memberWindow]byte)(r.b[i:])) {
+				d.keys.learn(prev, alt)
+				r.i = i + p.end
+				return alt, true
+			}
+		}
 		r.i++
 	} else if !d.memberStart(prev >= keyAtRecordStart) {
 		return keyUnknown, false
 	}
-	key := d.keys[prev]
+	key := d.keys.next[prev]
 	if p := &keyPatterns[key]; p.at(r.b, r.i+1) {
 		r.i += p.size + 2
 	} else if id, end := lookupKey(r.b, r.i+1); id != keyUnknown {
 		key, r.i = id, end
-		d.keys[prev] = key
+		d.keys.learn(prev, key)
 	} else {
 		// Not known, or too near the end of input to be read by words.
 		lit, esc := r.str()
@@ -234,7 +267,7 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 			return keyUnknown, false
 		}
 		key = keyNames[string(lit[1:len(lit)-1])]
-		d.keys[prev] = key
+		d.keys.learn(prev, key)
 	}
 	if i := r.i; i+1 < len(r.b) && r.b[i] == ':' && r.b[i+1] > ' ' {
 		r.i++
@@ -280,6 +313,12 @@ func (d *fastRecord) hexText() []byte {
 		return nil
 	}
 	start := r.i + 1
+	// The usual digest, 40 hex digits and the closing quote, in five words
+	// and one test; anything else is scanned a word at a time below.
+	if e := start + 40; e < len(b) && b[e] == '"' && nonHex40((*[40]byte)(b[start:e])) == 0 {
+		r.i = e + 1
+		return b[start:e]
+	}
 	i := start
 	for ; i+8 <= len(b); i += 8 {
 		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
@@ -297,12 +336,28 @@ func (d *fastRecord) hexText() []byte {
 	return b[start:i]
 }
 
-// text reads a string value without escapes, as a view of the input.
+// text reads a string value without escapes, as a view of the input. The
+// first quote, backslash or control byte ends it: a quote is its end, the
+// others give up (an escape, or a byte str fails on). Eight bytes at a
+// time, in place; near the end of input, through str.
 func (d *fastRecord) text() []byte {
 	r := &d.r
-	if r.b[r.i] != '"' {
+	b := r.b
+	if b[r.i] != '"' {
 		r.fail()
 		return nil
+	}
+	start := r.i + 1
+	for i := start; i+8 <= len(b); i += 8 {
+		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] != '"' {
+				r.fail()
+				return nil
+			}
+			r.i = i + 1
+			return b[start:i]
+		}
 	}
 	lit, esc := r.str()
 	if esc || r.bad {
@@ -310,6 +365,36 @@ func (d *fastRecord) text() []byte {
 		return nil
 	}
 	return lit[1 : len(lit)-1]
+}
+
+// quotedIPv4 reads a string value that is a dotted quad, as text then
+// parseIPv4 would, and reports whether it was one; anything else is left
+// to text and addrs.
+func (d *fastRecord) quotedIPv4() (netip.Addr, bool) {
+	r := &d.r
+	if r.b[r.i] != '"' {
+		return netip.Addr{}, false
+	}
+	a, n, ok := parseIPv4Prefix(r.b[r.i+1:])
+	if end := r.i + 1 + n; ok && end < len(r.b) && r.b[end] == '"' {
+		r.i = end + 1
+		return a, true
+	}
+	return netip.Addr{}, false
+}
+
+// repeat reads a string value that is last, a value text read before (so
+// free of quotes, backslashes and control bytes), and reports whether it
+// was: a stream's records name the same type and interface again and
+// again, and one comparison costs less than text's scan.
+func (d *fastRecord) repeat(last string) bool {
+	r := &d.r
+	i, n := r.i+1, len(last)
+	if i+n < len(r.b) && r.b[r.i] == '"' && r.b[i+n] == '"' && string(r.b[i:i+n]) == last {
+		r.i = i + n + 1
+		return true
+	}
+	return false
 }
 
 // digits reads the digits at r.i into u, at most 19 of them; false (and
@@ -348,28 +433,57 @@ done:
 	return u, n, true
 }
 
+// intEnd reports whether c, the byte after an integer's digits, ends the
+// number: not a fraction's point or an exponent's letter. Two compares
+// (c|0x20 folds 'E' onto 'e'), not a table: a load would lengthen the
+// chain from the word read to the branch.
+func intEnd(c byte) bool { return c != '.' && c|0x20 != 'e' }
+
 // count reads a non-negative integer of at most 19 digits.
 func (d *fastRecord) count() uint64 {
 	// The usual count, under eight digits, from one word: its digits, the
 	// byte after them (not a fraction or exponent) and no leading zero.
-	// Anything else takes digits, to the same result.
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
 		if m := nonDigit8(x); m != 0 {
+			// k is 1 to 7 (the shifts below then need no range test), the
+			// byte after the digits is not in a number, the first digit is
+			// not a leading zero.
 			k := bits.TrailingZeros64(m) >> 3
-			if c := byte(x >> (8 * k)); k > 0 && (k == 1 || byte(x) != '0') && c != '.' && c != 'e' && c != 'E' {
+			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) && (k == 1 || byte(x) != '0') {
 				r.i = i + k
-				return eightDigits(x << (64 - 8*k))
+				return eightDigits(x << ((64 - 8*k) & 63))
+			}
+		} else if i+16 <= len(b) && byte(x) != '0' {
+			// Nine to fifteen digits (epoch milliseconds have 13): the
+			// same from two words.
+			y := binary.LittleEndian.Uint64(b[i+8:])
+			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
+			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) {
+				r.i = i + 8 + k
+				return eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63))
 			}
 		}
 	}
-	u, _, ok := d.digits()
-	if ok && d.r.i < len(d.r.b) {
-		if c := d.r.b[d.r.i]; c == '.' || c == 'e' || c == 'E' {
-			d.r.fail()
+	// Anything else a digit at a time, to the same result as digits and
+	// the same test of what follows: written out, so that count calls
+	// nothing and needs no stack frame.
+	b, start := r.b, r.i
+	i := start
+	var u uint64
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
 		}
+		u = u*10 + uint64(c)
 	}
+	if n := i - start; n == 0 || n > 19 || n > 1 && b[start] == '0' || i < len(b) && !intEnd(b[i]) {
+		r.fail()
+		return 0
+	}
+	r.i = i
 	return u
 }
 
@@ -380,10 +494,23 @@ func (d *fastRecord) count() uint64 {
 func (d *fastRecord) rate() float64 {
 	r := &d.r
 	start := r.i
-	m, _, ok := d.digits()
-	if !ok {
+	var m uint64
+	// The integer part, as in count: up to seven digits from one word
+	// (what follows them is looked at below); anything else through
+	// digits.
+	if b, i := r.b, r.i; i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (k == 1 || byte(x) != '0') {
+			m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
+			goto integer
+		}
+	}
+	if u, _, ok := d.digits(); ok {
+		m = u
+	} else {
 		return 0
 	}
+integer:
 	if r.i >= len(r.b) {
 		return float64(m)
 	}
@@ -391,14 +518,31 @@ func (d *fastRecord) rate() float64 {
 	case '.':
 		r.i++
 		fracStart := r.i
+		// The fraction's digits eight at a time, as in digits (leading
+		// zeros allowed); a value of more than 19 digits is not used.
 		var frac uint64
-		for ; r.i < len(r.b); r.i++ {
-			c := r.b[r.i] - '0'
+		b, i := r.b, r.i
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			k := 8
+			if m := nonDigit8(x); m != 0 {
+				k = bits.TrailingZeros64(m) >> 3
+			}
+			frac = frac*pow10u[k] + eightDigits(x<<(64-8*k))
+			i += k
+			if k < 8 {
+				goto fracDone
+			}
+		}
+		for ; i < len(b); i++ {
+			c := b[i] - '0'
 			if c > 9 {
 				break
 			}
 			frac = frac*10 + uint64(c)
 		}
+	fracDone:
+		r.i = i
 		k := r.i - fracStart
 		if k == 0 {
 			r.fail()
@@ -432,7 +576,7 @@ func (d *fastRecord) rate() float64 {
 func (d *fastRecord) millis() int64 {
 	u := d.count()
 	if u > math.MaxInt64 {
-		d.r.fail()
+		d.r.bad = true // as in countUpTo
 	}
 	return int64(u)
 }
@@ -444,29 +588,43 @@ func (d *fastRecord) record(rec *Record) bool {
 	}
 	r.i++
 	for prev := keyAtRecordStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return !r.bad
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
+			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtRecordStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return !r.bad
+			}
 		}
 		prev = key
 		switch key {
 		case keyType:
-			if d.see(seenType) {
-				rec.Type = internType(d.text())
+			d.mark(seenType)
+			if d.repeat(d.st.typ) {
+				rec.Type = d.st.typ
 			} else {
-				r.fail()
+				rec.Type = internType(d.text())
+				d.st.typ = rec.Type
 			}
 		case keyInterface:
-			if v := d.text(); d.see(seenInterface) && len(v) <= MaxInterfaceLen {
-				rec.HasInterface, rec.Interface = true, intern(v)
+			d.mark(seenInterface)
+			if d.repeat(d.st.iface) {
+				rec.HasInterface, rec.Interface = true, d.st.iface
+			} else if v := d.text(); len(v) <= MaxInterfaceLen {
+				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
 			} else {
 				r.fail()
 			}
 		case keyInternal:
-			if !d.see(seenInternal) {
-				r.fail()
-				break
-			}
+			d.mark(seenInternal)
 			rec.HasInternal = true
 			switch r.b[r.i] {
 			case 't':
@@ -478,13 +636,11 @@ func (d *fastRecord) record(rec *Record) bool {
 				r.fail()
 			}
 		case keyReason:
-			if v := d.text(); d.see(seenReason) {
-				rec.Reason = intern(v)
-			} else {
-				r.fail()
-			}
+			d.mark(seenReason)
+			rec.Reason = intern(d.text())
 		case keyFlow:
-			if d.see(seenFlow) && r.b[r.i] == '{' {
+			d.mark(seenFlow)
+			if r.b[r.i] == '{' {
 				d.flow(rec)
 			} else {
 				r.fail()
@@ -503,119 +659,147 @@ func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtFlowStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case, written out: most of a record's members are
+		// the flow's, and member is too large to be inlined.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtFlowStart && r.i+memberWindow <= len(r.b) &&
+			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtFlowStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
 		case keyDigest:
-			if v := d.hexText(); d.see(seenDigest) && len(v) > 0 {
+			d.mark(seenDigest)
+			// hexText took only hex digits: what validDigest checks is
+			// the length.
+			if v := d.hexText(); len(v) > 0 && len(v) <= MaxDigestLen {
 				d.digest = v
 			} else {
 				r.fail()
 			}
 		case keyDigestPrev:
-			if d.see(seenDigestPrev) {
-				d.digestPrev()
-			} else {
-				r.fail()
-			}
+			d.mark(seenDigestPrev)
+			d.digestPrev()
 		case keyLocalBytes:
 			rec.HasStats = true
 			rec.LocalBytes = d.count()
-			d.once(seenLocalBytes)
+			d.mark(seenLocalBytes)
 		case keyLocalPackets:
 			rec.HasStats = true
 			rec.LocalPackets = d.count()
-			d.once(seenLocalPackets)
+			d.mark(seenLocalPackets)
 		case keyOtherBytes:
 			rec.HasStats = true
 			rec.OtherBytes = d.count()
-			d.once(seenOtherBytes)
+			d.mark(seenOtherBytes)
 		case keyOtherPackets:
 			rec.HasStats = true
 			rec.OtherPackets = d.count()
-			d.once(seenOtherPackets)
+			d.mark(seenOtherPackets)
 		case keyLocalRate:
 			rec.HasRates = true
 			rec.LocalRate = d.rate()
-			d.once(seenLocalRate)
+			d.mark(seenLocalRate)
 		case keyOtherRate:
 			rec.HasRates = true
 			rec.OtherRate = d.rate()
-			d.once(seenOtherRate)
+			d.mark(seenOtherRate)
 		case keyTotalBytes:
 			rec.HasTotals = true
 			rec.TotalBytes = d.count()
-			d.once(seenTotalBytes)
+			d.mark(seenTotalBytes)
 		case keyTotalPackets:
 			rec.HasTotals = true
 			rec.TotalPackets = d.count()
-			d.once(seenTotalPackets)
+			d.mark(seenTotalPackets)
 		case keyDetectionPackets:
 			rec.HasDetectionPackets = true
 			rec.DetectionPackets = d.count()
-			d.once(seenDetectionPackets)
+			d.mark(seenDetectionPackets)
 		case keyFirstSeenAt:
 			rec.FirstSeenAtMillis = d.millis()
-			d.once(seenFirstSeenAt)
+			d.mark(seenFirstSeenAt)
 		case keyLastSeenAt:
 			rec.LastSeenAtMillis = d.millis()
-			d.once(seenLastSeenAt)
+			d.mark(seenLastSeenAt)
 		case keyTCP:
-			if d.see(seenTCP) && r.b[r.i] == '{' {
+			d.mark(seenTCP)
+			if r.b[r.i] == '{' {
 				rec.HasTCP = true
 				d.tcp(rec)
 			} else {
 				r.fail()
 			}
 		case keyDetectedApplication:
-			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32, seenDetectedApplication))
+			d.mark(seenDetectedApplication)
+			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedApplicationName:
 			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
 		case keyDetectedProtocol:
-			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32, seenDetectedProtocol))
+			d.mark(seenDetectedProtocol)
+			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedProtocolName:
 			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
 		case keyCategory:
-			if d.see(seenCategory) && r.b[r.i] == '{' {
+			d.mark(seenCategory)
+			if r.b[r.i] == '{' {
 				d.category(rec)
 			} else {
 				r.fail()
 			}
 		case keyHostServerName:
-			rec.HasMeta = true
-			if v := d.text(); d.see(seenHostServerName) && len(v) <= MaxHostNameLen {
+			d.mark(seenHostServerName)
+			if v := d.text(); len(v) <= MaxHostNameLen {
 				d.host = v
 			} else {
 				r.fail()
 			}
 		case keyIPProtocol:
-			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8, seenIPProtocol))
+			d.mark(seenIPProtocol)
+			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
 		case keyIPVersion:
-			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8, seenIPVersion))
+			d.mark(seenIPVersion)
+			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
 		case keyLocalIP:
-			rec.HasMeta = true
-			d.localIP = d.text()
-			d.once(seenLocalIP)
+			d.mark(seenLocalIP)
+			if a, ok := d.quotedIPv4(); ok {
+				rec.Meta.LocalIP = a
+			} else {
+				d.localIP = d.text()
+			}
 		case keyOtherIP:
-			rec.HasMeta = true
-			d.otherIP = d.text()
-			d.once(seenOtherIP)
+			d.mark(seenOtherIP)
+			if a, ok := d.quotedIPv4(); ok {
+				rec.Meta.OtherIP = a
+			} else {
+				d.otherIP = d.text()
+			}
 		case keyLocalPort:
-			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16, seenLocalPort))
+			d.mark(seenLocalPort)
+			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
 		case keyOtherPort:
-			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16, seenOtherPort))
+			d.mark(seenOtherPort)
+			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16))
 		case keyLocalOrigin:
-			rec.HasMeta, rec.Meta.HasLocalOrigin = true, true
+			rec.Meta.HasLocalOrigin = true
 			rec.Meta.LocalOrigin = d.boolean()
-			d.once(seenLocalOrigin)
+			d.mark(seenLocalOrigin)
 		case keyOtherType:
 			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
 		case keyVLANID:
 			// 4095 is the largest VLAN id (see wireMeta.fill).
-			rec.Meta.VLANID = uint16(d.countUpTo(4095, seenVLANID))
+			d.mark(seenVLANID)
+			rec.Meta.VLANID = uint16(d.countUpTo(4095))
 		default:
 			r.skip()
 		}
@@ -625,22 +809,22 @@ func (d *fastRecord) flow(rec *Record) {
 	}
 }
 
-// countUpTo reads a metadata count of at most limit, its key marked by bit.
-func (d *fastRecord) countUpTo(limit uint64, bit uint64) uint64 {
-	d.rec.HasMeta = true
+// countUpTo reads a metadata count of at most limit.
+func (d *fastRecord) countUpTo(limit uint64) uint64 {
 	u := d.count()
+	// Over the limit gives up: bad is enough (not fail), as the loop that
+	// asked tests it next; so countUpTo is small enough to be inlined.
 	if u > limit {
-		d.r.fail()
+		d.r.bad = true
 	}
-	d.once(bit)
 	return u
 }
 
 // name reads a metadata name of at most limit bytes, interned.
 func (d *fastRecord) name(limit int, bit uint64) string {
-	d.rec.HasMeta = true
+	d.mark(bit)
 	v := d.text()
-	if !d.see(bit) || len(v) > limit {
+	if len(v) > limit {
 		d.r.fail()
 		return ""
 	}
@@ -673,24 +857,20 @@ func (d *fastRecord) category(rec *Record) {
 		prev = key
 		switch key {
 		case keyApplication:
-			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32, seenApplication))
+			d.mark(seenApplication)
+			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
 		case keyProtocol:
-			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32, seenProtocol))
+			d.mark(seenProtocol)
+			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
 		case keyDomain:
-			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32, seenDomain))
+			d.mark(seenDomain)
+			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
 		default:
 			r.skip()
 		}
 		if r.bad {
 			return
 		}
-	}
-}
-
-// once gives up when the key read last was read before.
-func (d *fastRecord) once(bit uint64) {
-	if !d.see(bit) {
-		d.r.fail()
 	}
 }
 
@@ -706,13 +886,13 @@ func (d *fastRecord) tcp(rec *Record) {
 		switch key {
 		case keyResets:
 			rec.TCPResets = d.count()
-			d.once(seenResets)
+			d.mark(seenResets)
 		case keyRetrans:
 			rec.TCPRetrans = d.count()
-			d.once(seenRetrans)
+			d.mark(seenRetrans)
 		case keySeqErrors:
 			rec.TCPSeqErrors = d.count()
-			d.once(seenSeqErrors)
+			d.mark(seenSeqErrors)
 		default:
 			r.skip()
 		}
@@ -729,7 +909,12 @@ func (d *fastRecord) digestPrev() {
 		r.fail()
 		return
 	}
-	if !r.openArray() {
+	// Compact JSON: the first element's quote right after the bracket,
+	// then a comma and the next quote, or the closing bracket. Anything
+	// else takes openArray and nextElement, to the same result.
+	if r.i+1 < len(r.b) && r.b[r.i+1] == '"' {
+		r.i++
+	} else if !r.openArray() {
 		return
 	}
 	for !r.bad {
@@ -737,13 +922,23 @@ func (d *fastRecord) digestPrev() {
 			r.fail()
 			return
 		}
+		// hexText took only hex digits: what validDigest checks is the
+		// length.
 		v := d.hexText()
-		if r.bad || len(v) == 0 {
+		if r.bad || len(v) == 0 || len(v) > MaxDigestLen {
 			r.fail()
 			return
 		}
 		d.prev[d.nprev] = v
 		d.nprev++
+		if i := r.i; i+1 < len(r.b) && r.b[i] == ',' && r.b[i+1] == '"' {
+			r.i++
+			continue
+		}
+		if i := r.i; i < len(r.b) && r.b[i] == ']' {
+			r.i++
+			return
+		}
 		if !r.nextElement() {
 			return
 		}

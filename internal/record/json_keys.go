@@ -64,11 +64,34 @@ const (
 )
 
 // keyPredictor remembers, for each key (or object start), the key that
-// followed it last time. Agents write every object's keys in the same
-// order, so that the prediction is a few word compares (keyPattern.at)
-// where a lookup hashes the key and probes a table. Each decoder has its
-// own (see decoderState): it is not shared between goroutines.
-type keyPredictor [numKeyContexts]keyID
+// followed it last time (next) and the one before that if it differed
+// (alt). Agents write every object's keys in the same order, so that the
+// prediction is a few word compares (memberPattern.at) where a lookup
+// hashes the key and probes a table; alt serves the record types that
+// take turns in a stream (a flow_stats record's local_bytes is followed
+// by local_packets, a flow_dpi_update's by local_ip). Each decoder has its
+// own (see decoderState): it is not shared between goroutines. The tables
+// have an entry for every keyID value, so that indexing them needs no
+// bounds check.
+type keyPredictor struct {
+	next, alt [256]keyID
+}
+
+// learn notes that key followed prev.
+func (k *keyPredictor) learn(prev, key keyID) {
+	if k.next[prev] != key {
+		k.alt[prev], k.next[prev] = k.next[prev], key
+	}
+}
+
+// keyStarts is 1 for the keyAt*Start ids, 0 for the others: which of
+// memberPatterns' sets an object's member is read with.
+var keyStarts = func() (t [256]uint8) {
+	for id := keyAtRecordStart; id < numKeyContexts; id++ {
+		t[id] = 1
+	}
+	return t
+}()
 
 // keyPattern is a known key's name and closing quote as little-endian
 // words and masks, for keyPattern.at.
@@ -96,6 +119,63 @@ var keyPatterns = func() (t [numKeyContexts]keyPattern) {
 	}
 	return t
 }()
+
+// memberPattern is a whole member's text up to its value, in the shape
+// compact JSON has, as little-endian words and masks: `,"name":` after
+// another member, `{"name":` for an object's first (see fastRecord.member).
+type memberPattern struct {
+	w, mask [memberWindow / 8]uint64
+	end     int // the value's offset from the pattern's first byte
+}
+
+// memberWindow is what the member fast path reads at once: a comma or
+// brace, the quoted name of the longest known key (25 bytes) and a colon.
+const memberWindow = 32
+
+// memberPatterns holds, by [first member][key], every key's member
+// pattern. keyUnknown's is the empty key's (`,"":`), which lookupKey and
+// keyNames read as keyUnknown too: a prediction of keyUnknown matches only
+// that, to the same result. The entries of ids that are not keys (never
+// predicted) match nothing: a bit of w outside mask.
+var memberPatterns = func() (t [2][256]memberPattern) {
+	set := func(p *memberPattern, lit string) {
+		if len(lit) > memberWindow {
+			panic("record: key " + lit + " is longer than memberWindow")
+		}
+		var buf, mask [memberWindow]byte
+		copy(buf[:], lit)
+		for k := range lit {
+			mask[k] = 0xff
+		}
+		for k := range p.w {
+			p.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
+			p.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+		}
+		p.end = len(lit)
+	}
+	for first := range t {
+		for id := range t[first] {
+			t[first][id].w[0] = 1
+		}
+	}
+	names := map[string]keyID{"": keyUnknown}
+	for name, id := range keyNames {
+		names[name] = id
+	}
+	for name, id := range names {
+		set(&t[0][id], `,"`+name+`":`)
+		set(&t[1][id], `{"`+name+`":`)
+	}
+	return t
+}()
+
+// at reports whether w starts with the pattern.
+func (p *memberPattern) at(w *[memberWindow]byte) bool {
+	return (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
+		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
+		(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
+		(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0
+}
 
 // at reports whether b[i:] starts with the key's name and closing quote
 // (false as well when fewer than the pattern's words remain).

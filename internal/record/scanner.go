@@ -42,6 +42,14 @@ func (s *frameScanner) reset() { *s = frameScanner{} }
 // after reset must be '{' or '['.
 func (s *frameScanner) scan(b []byte) (n int, st scanStatus) {
 	for i := 0; i < len(b); i++ {
+		if s.inStr && !s.esc {
+			// In a string only quotes, backslashes and newlines count:
+			// the bytes before the next of them (or another control
+			// byte, which the switch below passes over) eight at a time.
+			if i = nextSpecial(b, i); i == len(b) {
+				break
+			}
+		}
 		c := b[i]
 		if s.inStr {
 			switch {

@@ -129,20 +129,37 @@ func (d *StreamDecoder) NextInto(rec *Record) error {
 // first; false leaves rec zero, and the next nextJSON does the rest without
 // trying the direct reader again (a read error is kept in d.err).
 func (d *StreamDecoder) direct(rec *Record) bool {
-	c, err := d.skipSpace()
-	if err != nil {
-		d.err = err
+	// The usual case: the record is buffered behind the previous one's
+	// newline. One Peek and one Discard; skipSpace does the rest as before.
+	var b []byte
+	i := 0
+	if n := d.br.Buffered(); n > 0 {
+		b, _ = d.br.Peek(n)
+		i = skipSpace(b, 0)
+	}
+	if i == len(b) {
+		c, err := d.skipSpace()
+		if err != nil {
+			d.err = err
+			return false
+		}
+		if c != '{' {
+			return false
+		}
+		b, _ = d.peek() // buffered: skipSpace found c there
+		i = 0
+	}
+	if b[i] != '{' {
+		d.discard(i)
 		return false
 	}
-	if c != '{' {
-		return false
-	}
-	b, _ := d.peek() // buffered: skipSpace found c there
-	if end, ok := decodeDirect(b, 0, rec, &d.st); ok && end <= d.max {
+	if end, ok := decodeDirect(b, i, rec, &d.st); ok && end-i <= d.max {
 		d.discard(end)
 		d.idx++
 		return true
 	}
+	d.discard(i)
+	b = b[i:]
 	// A record cut by the end of a read (one every few hundred): read on
 	// behind it, once, and try again, rather than have the frame scanner
 	// copy it and the slow path decode it.

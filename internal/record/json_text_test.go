@@ -1,0 +1,76 @@
+package record
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTextEveryShape: the direct reader's text takes a plain string of any
+// length, read in words or (near the end of input) by str, and gives up on
+// an escape or a control byte wherever it falls, as str would have it.
+func TestTextEveryShape(t *testing.T) {
+	plain := strings.Repeat("br-lan.é/x ", 6)
+	read := func(in string) ([]byte, bool, int) {
+		d := fastRecord{r: jsonReader{b: []byte(in)}}
+		v := d.text()
+		return v, !d.r.bad, d.r.i
+	}
+	for n := 0; n <= 50; n++ {
+		for _, tail := range []string{"", ",", ",1,2]}" + strings.Repeat(" ", 20)} {
+			in := `"` + plain[:n] + `"` + tail
+			v, ok, end := read(in)
+			if !ok || string(v) != plain[:n] || end != n+2 {
+				t.Fatalf("text(%q) = %q, %v, end %d; want %q, true, %d", in, v, ok, end, plain[:n], n+2)
+			}
+			if _, ok, _ := read(`"` + plain[:n] + tail); ok {
+				t.Fatalf("text(%q) took a string without its closing quote", `"`+plain[:n]+tail)
+			}
+			for p := range n {
+				for _, c := range []byte{'\\', 0, '\n', 0x1f} {
+					b := []byte(in)
+					b[1+p] = c
+					if v, ok, _ := read(string(b)); ok {
+						t.Fatalf("text(%q) = %q, took byte %#x", b, v, c)
+					}
+				}
+				b := []byte(in)
+				b[1+p] = '"'
+				if v, ok, end := read(string(b)); !ok || string(v) != plain[:p] || end != p+2 {
+					t.Fatalf("text(%q) = %q, %v, end %d; want %q", b, v, ok, end, plain[:p])
+				}
+			}
+		}
+	}
+	if _, ok, _ := read(`x"`); ok {
+		t.Fatal("text took a value that is not a string")
+	}
+}
+
+// TestRepeatTakesOnlyTheSameString: repeat steps over a string value equal
+// to the one given, quotes included, and leaves anything else to text.
+func TestRepeatTakesOnlyTheSameString(t *testing.T) {
+	for _, c := range []struct {
+		in, last string
+		ok       bool
+	}{
+		{`"br-lan",`, "br-lan", true},
+		{`"br-lan"`, "br-lan", true},
+		{`""`, "", true},
+		{`"br-lan0",`, "br-lan", false},
+		{`"br-la",`, "br-lan", false},
+		{`"br-lan`, "br-lan", false},
+		{`"br\u002dlan",`, "br-lan", false},
+		{`br-lan",`, "br-lan", false},
+		{`"eth0",`, "br-lan", false},
+	} {
+		d := fastRecord{r: jsonReader{b: []byte(c.in)}}
+		ok := d.repeat(c.last)
+		want := 0
+		if c.ok {
+			want = len(c.last) + 2
+		}
+		if ok != c.ok || d.r.i != want || d.r.bad {
+			t.Fatalf("repeat(%q, %q) = %v, at %d (bad %v); want %v, at %d", c.in, c.last, ok, d.r.i, d.r.bad, c.ok, want)
+		}
+	}
+}
