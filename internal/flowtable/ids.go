@@ -2,7 +2,7 @@ package flowtable
 
 import (
 	"encoding/binary"
-	"encoding/hex"
+	"slices"
 	"unsafe"
 )
 
@@ -27,12 +27,20 @@ const (
 )
 
 // packedHex reports whether s packs as hex: an even number of lowercase hex
-// digits (uppercase would not come back as sent).
+// digits (uppercase would not come back as sent). Eight digits are checked
+// at a time (lowerHex8), as a new flow or alias packs every digest it gets.
 func packedHex(s string) bool {
 	if len(s) == 0 || len(s)%2 != 0 || len(s)/2 > maxPackedHex {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
+	p := unsafe.Pointer(unsafe.StringData(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !lowerHex8(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])) {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
 			return false
@@ -41,16 +49,69 @@ func packedHex(s string) bool {
 	return true
 }
 
+// lowerHex8 reports whether the eight bytes of w are all lowercase hex
+// digits. Per byte, with its high bit clear (checked first), adding 0x80-lo
+// sets the high bit exactly when it is at least lo, and adding 0x7f-hi
+// exactly when it is above hi; no sum carries into the next byte.
+func lowerHex8(w uint64) bool {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	if w&high != 0 {
+		return false
+	}
+	geDigit := w + (0x80-'0')*ones  // >= '0'
+	gtDigit := w + (0x7f-'9')*ones  // > '9'
+	geLetter := w + (0x80-'a')*ones // >= 'a'
+	gtLetter := w + (0x7f-'f')*ones // > 'f'
+	digit := geDigit &^ gtDigit     // '0'..'9'
+	letter := geLetter &^ gtLetter  // 'a'..'f'
+	return (digit|letter)&high == high
+}
+
 // appendID appends digest d to the packed form in b.
 func appendID(b []byte, d string) []byte {
 	if packedHex(d) {
 		b = append(b, hexTag|byte(len(d)/2))
-		b, _ = hex.AppendDecode(b, []byte(d)) // packedHex checked it
-		return b
+		return appendHexDecoded(b, d)
 	}
 	b = append(b, 0)
 	b = binary.AppendUvarint(b, uint64(len(d)))
 	return append(b, d...)
+}
+
+// appendHexDecoded appends the bytes of d, lowercase hex that packedHex
+// accepted, eight digits to four bytes at a time: a digit's value is its low
+// nibble, plus 9 for a letter (bit 6 set).
+func appendHexDecoded(b []byte, d string) []byte {
+	n := len(b)
+	b = slices.Grow(b, len(d)/2)[:n+len(d)/2]
+	p := unsafe.Pointer(unsafe.StringData(d))
+	out := b[n:]
+	i := 0
+	for ; i+8 <= len(d); i += 8 {
+		binary.LittleEndian.PutUint32(out[i/2:], hexValue8(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])))
+	}
+	for ; i < len(d); i += 2 {
+		out[i/2] = hexValue(d[i])<<4 | hexValue(d[i+1])
+	}
+	return b
+}
+
+// hexValue is the value of a lowercase hex digit.
+func hexValue(c byte) byte { return c&0x0f + c>>6*9 }
+
+// hexValue8 is the four bytes of the eight lowercase hex digits of w (the
+// first digit in the lowest byte, the high nibble of the first byte), the
+// first byte lowest.
+func hexValue8(w uint64) uint32 {
+	const ones = 0x0101010101010101
+	v := w&(0x0f*ones) + (w>>6&ones)*9 // each byte a nibble's value
+	// Pair the nibbles: byte 2k (high nibble) and 2k+1 (low) make byte k.
+	v = v<<4&0x00f000f000f000f0 | v>>8&0x000f000f000f000f // a byte in each 16-bit lane
+	v = v&0x000000ff000000ff | v>>8&0x0000ff000000ff00    // two bytes in each 32-bit lane
+	return uint32(v) | uint32(v>>16)&0xffff0000
 }
 
 // newIDs packs a flow's stable digest.
@@ -149,8 +210,22 @@ func (s ids) at(i int, buf *digestBuf) (d []byte, next int) {
 	if tag&hexTag == 0 {
 		return append(buf[:0], body...), next
 	}
-	n := hex.Encode(buf[:], []byte(body))
-	return buf[:n], next
+	return encodeHex(buf, body), next
+}
+
+// encodeHex writes the lowercase hex of body (at most maxPackedHex bytes)
+// into buf, four bytes at a time (hexDigits4): a flow's digests are all
+// unpacked to be hashed when it leaves the index.
+func encodeHex(buf *digestBuf, body string) []byte {
+	p := unsafe.Pointer(unsafe.StringData(body))
+	j := 0
+	for ; j+4 <= len(body); j += 4 {
+		binary.LittleEndian.PutUint64(buf[2*j:], hexDigits4(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, j))[:])))
+	}
+	for ; j < len(body); j++ {
+		binary.LittleEndian.PutUint16(buf[2*j:], hexPairs[body[j]])
+	}
+	return buf[:2*len(body)]
 }
 
 // firstAlias is where the aliases begin: at the stable digest when it is

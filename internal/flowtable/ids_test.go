@@ -69,3 +69,58 @@ func TestEqualMatchesUnpacking(t *testing.T) {
 		}
 	}
 }
+
+// TestPackedHexWordwise checks lowerHex8, appendHexDecoded and encodeHex
+// against the byte by byte definitions: every byte value in every position
+// of a digest of lowercase hex, and random digests of every packable length.
+func TestPackedHexWordwise(t *testing.T) {
+	isLower := func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
+	check := func(d []byte) {
+		t.Helper()
+		want := len(d) > 0 && len(d)%2 == 0 && len(d)/2 <= maxPackedHex
+		for _, c := range d {
+			want = want && isLower(c)
+		}
+		if got := packedHex(string(d)); got != want {
+			t.Fatalf("packedHex(%q) = %v, want %v", d, got, want)
+		}
+		if !want {
+			return
+		}
+		wantBytes, err := hex.DecodeString(string(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appendHexDecoded([]byte{0xaa}, string(d))
+		if got[0] != 0xaa || string(got[1:]) != string(wantBytes) {
+			t.Fatalf("appendHexDecoded(%q) = % x, want aa % x", d, got, wantBytes)
+		}
+		var buf digestBuf
+		if back := encodeHex(&buf, string(wantBytes)); string(back) != string(d) {
+			t.Fatalf("encodeHex(% x) = %q, want %q", wantBytes, back, d)
+		}
+		if packed := ids(appendID([]byte{0}, string(d))); !packed.isStable(string(d)) || packed[1] != hexTag|byte(len(d)/2) {
+			t.Fatalf("appendID(%q) = % x", d, packed)
+		}
+	}
+	base := []byte("0123456789abcdef0123456789abcdef01234567")
+	for pos := range base {
+		for v := range 256 {
+			d := append([]byte(nil), base...)
+			d[pos] = byte(v)
+			check(d)
+			check(d[:pos+1])
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const digits = "0123456789abcdef"
+	for n := 0; n <= 2*maxPackedHex+2; n++ {
+		for range 20 {
+			d := make([]byte, n)
+			for i := range d {
+				d[i] = digits[rng.IntN(16)]
+			}
+			check(d)
+		}
+	}
+}
