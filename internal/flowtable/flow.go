@@ -62,7 +62,7 @@ type Flow struct {
 	// idBuf[:idLen] holds the flow's packed ids (see Flow.ids): its stable
 	// identity (the first of digest_prev, the tuple digest from agent 5.2
 	// on, or without one the first digest seen) and the digests it is
-	// indexed under; idLen is 0 when they are in more.
+	// indexed under; idLen is 0 when they are in x.far.
 	idBuf [inlineIDs]byte
 	idLen uint8
 
@@ -132,6 +132,10 @@ type extra struct {
 	// downstream as zeros (see Config.ZeroHold); zero until then.
 	announced stamp
 	more      *more
+	// far is the flow's packed ids when they do not fit inline (see
+	// farIDs): here rather than in more, a lookup reaches them from the
+	// flow in two dependent loads instead of three.
+	far *byte
 	// gen counts applied records, so a flush can tell whether the flow
 	// changed between its snapshot and its acknowledgement.
 	gen uint32
@@ -148,8 +152,6 @@ type more struct {
 	// the flow's start: it moves when the agent's total goes down (a new
 	// flow under an old digest, or an agent restart).
 	totalStart stamp
-	// ids are the flow's packed ids when they do not fit inline.
-	ids ids
 	// wide is the flow's sum once it outgrew the flow (see wideSum).
 	wide Counters
 	// totalPackets, detection: see narrow.go.

@@ -1,19 +1,46 @@
 package flowtable
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // inlineIDs is how many bytes of packed ids (see ids) a flow holds inline:
 // a flag byte and three digests of 40 lowercase hex digits, as a classified
-// flow of agent 5.2 has, take 64. Longer ids live in the flow's more.
+// flow of agent 5.2 has, take 64. Longer ids live in the flow's x.far.
 const inlineIDs = 64
 
-// ids are the flow's packed digests: a view of its inline bytes (valid
-// until they change: under the table's lock), or its extra's string.
+// ids are the flow's packed ids: a view of its inline bytes (valid
+// until they change: under the table's lock), or of its far ones.
 func (f *Flow) ids() ids {
 	if f.idLen > 0 {
 		return ids(unsafe.String(&f.idBuf[0], int(f.idLen)))
 	}
-	return f.x.more.ids
+	return farIDs(f.x.far)
+}
+
+// Far ids are one allocation: their length (4 bytes, little endian), then
+// the packed ids. A pointer to it is 8 bytes of extra where a string
+// header would take 16 (extra stays in its 96-byte size class), and the
+// ids are never changed in place (a change makes a new allocation), so a
+// view of them stays valid as a string.
+const farHeader = 4
+
+// farIDs is the view of the far ids at p.
+func farIDs(p *byte) ids {
+	n := binary.LittleEndian.Uint32(unsafe.Slice(p, farHeader))
+	return ids(unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(p), farHeader)), n))
+}
+
+// newFar returns a buffer for far ids of up to n bytes, to append them to
+// and then seal.
+func newFar(n int) []byte { return make([]byte, farHeader, farHeader+n) }
+
+// sealFar writes the length of the ids appended to b (made by newFar) and
+// returns what x.far holds.
+func sealFar(b []byte) *byte {
+	binary.LittleEndian.PutUint32(b, uint32(len(b)-farHeader))
+	return &b[0]
 }
 
 // initIDs packs the flow's stable digest.
@@ -30,7 +57,7 @@ func (f *Flow) keepIDs(b []byte) {
 		return
 	}
 	f.idLen = 0
-	f.more().ids = ids(b)
+	f.extra().far = sealFar(append(newFar(len(b)), b...))
 }
 
 // addID makes d one of the flow's aliases (see ids.with).
@@ -41,7 +68,14 @@ func (f *Flow) addID(d string, isStable bool) {
 	case f.idLen > 0:
 		f.keepIDs(appendID(f.idBuf[:f.idLen], d))
 	default:
-		f.x.more.ids = f.x.more.ids.with(d, isStable)
+		s := f.ids()
+		b := append(newFar(len(s)+2+len(d)), s...)
+		if isStable {
+			b[farHeader] |= stableIndexed
+		} else {
+			b = appendID(b, d)
+		}
+		f.x.far = sealFar(b)
 	}
 }
 
@@ -58,7 +92,7 @@ func (f *Flow) copyIDs(c *idsCopy) {
 		c.buf = f.idBuf
 		return
 	}
-	c.far = f.x.more.ids
+	c.far = farIDs(f.x.far)
 }
 
 func (c *idsCopy) ids() ids {
