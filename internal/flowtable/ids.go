@@ -165,13 +165,24 @@ func hexEqual(body, d string) bool {
 	// bounds check per word, and one load each where the machine allows
 	// unaligned loads (bytes elsewhere).
 	pb, pd := unsafe.Pointer(unsafe.StringData(body)), unsafe.Pointer(unsafe.StringData(d))
+	// Eight bytes a turn (a 40-digit digest takes two, then one of four):
+	// fewer loop tests, loads and branches than four at a time.
 	j := 0
-	for ; j+4 <= len(body); j += 4 {
+	for ; j+8 <= len(body); j += 8 {
+		w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pb, j))[:])
+		x0 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pd, 2*j))[:])
+		x1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pd, 2*j+8))[:])
+		if (hexDigits4(uint32(w))^x0)|(hexDigits4(uint32(w>>32))^x1) != 0 {
+			return false
+		}
+	}
+	if j+4 <= len(body) {
 		w := binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(pb, j))[:])
 		x := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pd, 2*j))[:])
 		if hexDigits4(w) != x {
 			return false
 		}
+		j += 4
 	}
 	for ; j < len(body) && 2*j+2 <= len(d); j++ {
 		if hexPairs[body[j]] != uint16(d[2*j])|uint16(d[2*j+1])<<8 {

@@ -124,3 +124,32 @@ func TestPackedHexWordwise(t *testing.T) {
 		}
 	}
 }
+
+// TestHexEqualEveryPosition checks hexEqual against hex.EncodeToString for
+// bodies of every packable length, with the digest changed at each position
+// (a digit that differs, an uppercase one) and one digit too long or short.
+func TestHexEqualEveryPosition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n <= maxPackedHex; n++ {
+		body := make([]byte, n)
+		for i := range body {
+			body[i] = byte(rng.Uint32())
+		}
+		d := hex.EncodeToString(body)
+		if !hexEqual(string(body), d) {
+			t.Fatalf("hexEqual(% x, %q) = false", body, d)
+		}
+		for i := range d {
+			for _, c := range []byte{d[i] ^ 1, 'A' + d[i]%6, 'g'} {
+				e := []byte(d)
+				e[i] = c
+				if got, want := hexEqual(string(body), string(e)), string(e) == d; got != want {
+					t.Fatalf("hexEqual(% x, %q) = %v, want %v", body, e, got, want)
+				}
+			}
+		}
+		if hexEqual(string(body), d+"0") || n > 0 && hexEqual(string(body), d[:len(d)-1]) {
+			t.Fatalf("hexEqual(% x) took a digest of another length", body)
+		}
+	}
+}
