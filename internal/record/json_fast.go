@@ -1,7 +1,6 @@
 package record
 
 import (
-	"encoding/binary"
 	"math"
 	"math/bits"
 	"net/netip"
@@ -220,7 +219,7 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	first := keyStarts[prev]
 	if i := d.r.i - int(first); i+memberWindow <= len(d.r.b) {
 		key := d.keys.next[prev]
-		if p := &memberPatterns[first][key]; p.at((*[memberWindow]byte)(d.r.b[i:])) {
+		if p := &memberPatterns[first][key]; p.at(window(d.r.b, i)) {
 			d.r.i = i + p.end
 			return key, true
 		}
@@ -243,7 +242,7 @@ func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 		// read the predicted one in; a hit makes it the prediction.
 		if i+memberWindow <= len(r.b) {
 			alt := d.keys.alt[prev]
-			if p := &memberPatterns[0][alt]; p.at((*[memberWindow]byte)(r.b[i:])) {
+			if p := &memberPatterns[0][alt]; p.at(window(r.b, i)) {
 				d.keys.learn(prev, alt)
 				r.i = i + p.end
 				return alt, true
@@ -321,7 +320,7 @@ func (d *fastRecord) hexText() []byte {
 	}
 	i := start
 	for ; i+8 <= len(b); i += 8 {
-		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := nonHex8(load64(b, i)); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			break
 		}
@@ -349,7 +348,7 @@ func (d *fastRecord) text() []byte {
 	}
 	start := r.i + 1
 	for i := start; i+8 <= len(b); i += 8 {
-		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := special8(load64(b, i)); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			if b[i] != '"' {
 				r.fail()
@@ -405,7 +404,7 @@ func (d *fastRecord) digits() (u uint64, n int, ok bool) {
 	// Eight bytes at a time: a number's length varies from member to
 	// member, and a loop per digit mispredicts its exit.
 	for i+8 <= len(b) && i-r.i <= 19 {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := load64(b, i)
 		k := 8
 		if m := nonDigit8(x); m != 0 {
 			k = bits.TrailingZeros64(m) >> 3
@@ -445,7 +444,7 @@ func (d *fastRecord) count() uint64 {
 	// byte after them (not a fraction or exponent) and no leading zero.
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := load64(b, i)
 		if m := nonDigit8(x); m != 0 {
 			// k is 1 to 7 (the shifts below then need no range test), the
 			// byte after the digits is not in a number, the first digit is
@@ -458,7 +457,7 @@ func (d *fastRecord) count() uint64 {
 		} else if i+16 <= len(b) && byte(x) != '0' {
 			// Nine to fifteen digits (epoch milliseconds have 13): the
 			// same from two words.
-			y := binary.LittleEndian.Uint64(b[i+8:])
+			y := load64(b, i+8)
 			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
 			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) {
 				r.i = i + 8 + k
@@ -499,7 +498,7 @@ func (d *fastRecord) rate() float64 {
 	// (what follows them is looked at below); anything else through
 	// digits.
 	if b, i := r.b, r.i; i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := load64(b, i)
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (k == 1 || byte(x) != '0') {
 			m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
 			goto integer
@@ -523,7 +522,7 @@ integer:
 		var frac uint64
 		b, i := r.b, r.i
 		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
+			x := load64(b, i)
 			k := 8
 			if m := nonDigit8(x); m != 0 {
 				k = bits.TrailingZeros64(m) >> 3
@@ -591,7 +590,7 @@ func (d *fastRecord) record(rec *Record) bool {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
-			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			p.at(window(r.b, r.i)) {
 			r.i += p.end
 		} else {
 			var ok bool
@@ -663,7 +662,7 @@ func (d *fastRecord) flow(rec *Record) {
 		// the flow's, and member is too large to be inlined.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtFlowStart && r.i+memberWindow <= len(r.b) &&
-			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			p.at(window(r.b, r.i)) {
 			r.i += p.end
 		} else {
 			var ok bool
