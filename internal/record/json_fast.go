@@ -229,8 +229,17 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 
 // memberSlow is member's way for every other member: the object's end,
 // whitespace, a key not predicted or near the end of input.
+//
+// It is also where the loops that read members learn that a value failed:
+// they do not test r.bad after each value. A value that fails by r.fail
+// leaves the reader at the end of input, where member's window does not
+// fit; one that only sets r.bad (countUpTo, millis) has read on, and at
+// worst the members that follow are read in vain: the record is dropped.
 func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 	r := &d.r
+	if r.bad {
+		return keyUnknown, false
+	}
 	// The object's end, as memberStart reads it.
 	if i := r.i; i < len(r.b) && r.b[i] == '}' {
 		r.i++
@@ -648,9 +657,6 @@ func (d *fastRecord) record(rec *Record) bool {
 			// update_interval and unknown keys: not part of a flow record.
 			r.skip()
 		}
-		if r.bad {
-			return false
-		}
 	}
 }
 
@@ -802,9 +808,6 @@ func (d *fastRecord) flow(rec *Record) {
 		default:
 			r.skip()
 		}
-		if r.bad {
-			return
-		}
 	}
 }
 
@@ -867,9 +870,6 @@ func (d *fastRecord) category(rec *Record) {
 		default:
 			r.skip()
 		}
-		if r.bad {
-			return
-		}
 	}
 }
 
@@ -894,9 +894,6 @@ func (d *fastRecord) tcp(rec *Record) {
 			d.mark(seenSeqErrors)
 		default:
 			r.skip()
-		}
-		if r.bad {
-			return
 		}
 	}
 }
