@@ -11,8 +11,22 @@ type decoderState struct {
 	// readers would make it escape).
 	mp mpBody
 	// iface is the interface name read last (see internIface); typ the
-	// record type (see fastRecord.repeat).
-	iface, typ string
+	// record type (see fastRecord.repeat). Only setIface and setType set
+	// them, which keep their quoted forms' words with them.
+	iface, typ    string
+	ifaceQ, typeQ quotedWords
+}
+
+// setIface makes s the interface name read last.
+func (st *decoderState) setIface(s string) {
+	st.iface = s
+	st.ifaceQ.set(s)
+}
+
+// setType makes s the record type read last.
+func (st *decoderState) setType(s string) {
+	st.typ = s
+	st.typeQ.set(s)
 }
 
 // internIface is intern for interface names: a stream's records mostly
@@ -20,7 +34,7 @@ type decoderState struct {
 // than intern's hash.
 func (st *decoderState) internIface(b []byte) string {
 	if string(b) != st.iface {
-		st.iface = intern(b)
+		st.setIface(intern(b))
 	}
 	return st.iface
 }

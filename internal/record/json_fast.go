@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"net/netip"
@@ -405,6 +406,52 @@ func (d *fastRecord) repeat(last string) bool {
 	return false
 }
 
+// repeatQuoted is repeat with q, last's quoted form in words: a short one
+// is compared by three masked words rather than by a call to the
+// runtime's memequal.
+func (d *fastRecord) repeatQuoted(last string, q *quotedWords) bool {
+	r := &d.r
+	if i := r.i; q.n > 0 && i+quotedWindow <= len(r.b) {
+		if (load64(r.b, i)&q.mask[0]^q.w[0])|(load64(r.b, i+8)&q.mask[1]^q.w[1])|
+			(load64(r.b, i+16)&q.mask[2]^q.w[2]) == 0 {
+			r.i = i + q.n
+			return true
+		}
+		return false
+	}
+	return d.repeat(last)
+}
+
+// quotedWindow is the longest quoted string quotedWords holds.
+const quotedWindow = 24
+
+// quotedWords is a string's quoted form ('"' s '"') as little-endian words
+// and their masks, for repeat; n is its length, 0 when it is longer than
+// quotedWindow (repeat then compares the string).
+type quotedWords struct {
+	w, mask [quotedWindow / 8]uint64
+	n       int
+}
+
+func (q *quotedWords) set(s string) {
+	*q = quotedWords{}
+	if len(s)+2 > quotedWindow {
+		return
+	}
+	var buf, mask [quotedWindow]byte
+	buf[0] = '"'
+	copy(buf[1:], s)
+	buf[len(s)+1] = '"'
+	for k := range len(s) + 2 {
+		mask[k] = 0xff
+	}
+	for k := range q.w {
+		q.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
+		q.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+	}
+	q.n = len(s) + 2
+}
+
 // digits reads the digits at r.i into u, at most 19 of them; false (and
 // r.bad) when there are none, more, or a leading zero.
 func (d *fastRecord) digits() (u uint64, n int, ok bool) {
@@ -616,15 +663,15 @@ func (d *fastRecord) record(rec *Record) bool {
 		switch key {
 		case keyType:
 			d.mark(seenType)
-			if d.repeat(d.st.typ) {
+			if d.repeatQuoted(d.st.typ, &d.st.typeQ) {
 				rec.Type = d.st.typ
 			} else {
 				rec.Type = internType(d.text())
-				d.st.typ = rec.Type
+				d.st.setType(rec.Type)
 			}
 		case keyInterface:
 			d.mark(seenInterface)
-			if d.repeat(d.st.iface) {
+			if d.repeatQuoted(d.st.iface, &d.st.ifaceQ) {
 				rec.HasInterface, rec.Interface = true, d.st.iface
 			} else if v := d.text(); len(v) <= MaxInterfaceLen {
 				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
