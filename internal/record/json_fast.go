@@ -208,6 +208,8 @@ func (d *fastRecord) mark(bit uint64) {
 // member reads the next member's key, leaving the reader at its value;
 // false at the object's end or on input it gives up on (then r.bad). prev
 // is the key read before in this object, or the object's keyAt*Start.
+// An object's end that was predicted is keyEnd (true), '}' consumed: the
+// loops end there too.
 //
 // The usual member, `,"key":` with the key the predictor expects (or
 // `{"key":` for an object's first, whose '{' the caller stepped over), is
@@ -241,9 +243,13 @@ func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 	if r.bad {
 		return keyUnknown, false
 	}
-	// The object's end, as memberStart reads it.
+	// The object's end, as memberStart reads it; after a key, it is
+	// predicted next time (keyEnd).
 	if i := r.i; i < len(r.b) && r.b[i] == '}' {
 		r.i++
+		if prev < keyAtRecordStart {
+			d.keys.learn(prev, keyEnd)
+		}
 		return keyUnknown, false
 	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
@@ -662,6 +668,8 @@ func (d *fastRecord) record(rec *Record) bool {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return !r.bad
 		case keyType:
 			d.mark(seenType)
 			if d.repeatQuoted(d.st.typ, &d.st.typeQ) {
@@ -731,6 +739,8 @@ func (d *fastRecord) flow(rec *Record) {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyDigest:
 			d.mark(seenDigest)
 			// hexText took only hex digits: what validDigest checks is
@@ -906,6 +916,8 @@ func (d *fastRecord) category(rec *Record) {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyApplication:
 			d.mark(seenApplication)
 			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
@@ -931,6 +943,8 @@ func (d *fastRecord) tcp(rec *Record) {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyResets:
 			rec.TCPResets = d.count()
 			d.mark(seenResets)

@@ -54,6 +54,10 @@ const (
 	keyApplication
 	keyProtocol
 	keyDomain
+	// keyEnd is not a key: predicted after a key, it is the object's end,
+	// matched by memberPatterns[0][keyEnd] ('}'), so that the loops that
+	// read members find an object's end without memberSlow.
+	keyEnd
 
 	// Where an object's first key is read, for keyPredictor.
 	keyAtRecordStart
@@ -166,6 +170,7 @@ var memberPatterns = func() (t [2][256]memberPattern) {
 		set(&t[0][id], `,"`+name+`":`)
 		set(&t[1][id], `{"`+name+`":`)
 	}
+	set(&t[0][keyEnd], `}`) // never predicted for an object's first member
 	return t
 }()
 
