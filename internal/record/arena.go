@@ -10,23 +10,17 @@ type decoderState struct {
 	// mp reads msgpack bodies: made once, not per body (its closures and
 	// readers would make it escape).
 	mp mpBody
-	// iface is the interface name read last (see internIface); typ the
-	// record type (see fastRecord.repeat). Only setIface and setType set
-	// them, which keep their quoted forms' words with them.
-	iface, typ    string
-	ifaceQ, typeQ quotedWords
+	// iface is the interface name read last (see internIface), set only
+	// by setIface, which keeps its quoted form's words in ifaceQ (see
+	// fastRecord.repeatQuoted).
+	iface  string
+	ifaceQ quotedWords
 }
 
 // setIface makes s the interface name read last.
 func (st *decoderState) setIface(s string) {
 	st.iface = s
 	st.ifaceQ.set(s)
-}
-
-// setType makes s the record type read last.
-func (st *decoderState) setType(s string) {
-	st.typ = s
-	st.typeQ.set(s)
 }
 
 // internIface is intern for interface names: a stream's records mostly

@@ -428,6 +428,40 @@ func (d *fastRecord) repeatQuoted(last string, q *quotedWords) bool {
 	return d.repeat(last)
 }
 
+// flowTypes are the record types the direct reader takes, the most
+// frequent in a stream first, with their quoted forms for flowType.
+var flowTypes = func() (t [5]struct {
+	name string
+	q    quotedWords
+}) {
+	for k, name := range []string{TypeFlowStats, TypeFlow, TypeFlowDPIComplete, TypeFlowDPIUpdate, TypeFlowPurge} {
+		t[k].name = name
+		t[k].q.set(name)
+	}
+	return t
+}()
+
+// flowType reads a string value that is one of flowTypes by word
+// compares, and reports whether it was: a stream's records take turns
+// among these types, and comparing with each costs less than text's scan
+// and internType's string switch. Anything else is left to them.
+func (d *fastRecord) flowType() (string, bool) {
+	r := &d.r
+	i := r.i
+	if i+quotedWindow > len(r.b) {
+		return "", false
+	}
+	x0, x1, x2 := load64(r.b, i), load64(r.b, i+8), load64(r.b, i+16)
+	for k := range flowTypes {
+		t := &flowTypes[k]
+		if (x0&t.q.mask[0]^t.q.w[0])|(x1&t.q.mask[1]^t.q.w[1])|(x2&t.q.mask[2]^t.q.w[2]) == 0 {
+			r.i = i + t.q.n
+			return t.name, true
+		}
+	}
+	return "", false
+}
+
 // quotedWindow is the longest quoted string quotedWords holds.
 const quotedWindow = 24
 
@@ -672,11 +706,10 @@ func (d *fastRecord) record(rec *Record) bool {
 			return !r.bad
 		case keyType:
 			d.mark(seenType)
-			if d.repeatQuoted(d.st.typ, &d.st.typeQ) {
-				rec.Type = d.st.typ
+			if t, ok := d.flowType(); ok {
+				rec.Type = t
 			} else {
 				rec.Type = internType(d.text())
-				d.st.setType(rec.Type)
 			}
 		case keyInterface:
 			d.mark(seenInterface)

@@ -107,3 +107,42 @@ func TestRepeatQuotedMatchesRepeat(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowTypeTakesOnlyFlowTypes: flowType steps over a quoted flow record
+// type, and over nothing else: other types, a type with a byte changed
+// (the quotes included), cut, or too near the end of input to be read by
+// words, which text and internType then read.
+func TestFlowTypeTakesOnlyFlowTypes(t *testing.T) {
+	tail := `,"interface":"eth0"}`
+	read := func(in string) (string, bool, int) {
+		d := fastRecord{r: jsonReader{b: []byte(in)}}
+		name, ok := d.flowType()
+		return name, ok, d.r.i
+	}
+	for _, typ := range []string{TypeFlow, TypeFlowStats, TypeFlowPurge, TypeFlowDPIUpdate, TypeFlowDPIComplete} {
+		q := `"` + typ + `"`
+		if name, ok, i := read(q + tail); !ok || name != typ || i != len(q) {
+			t.Fatalf("flowType(%q) = %q, %v, at %d", q+tail, name, ok, i)
+		}
+		if _, ok, i := read(q); ok || i != 0 {
+			t.Fatalf("flowType(%q) read within quotedWindow of the end", q)
+		}
+		for k := range q {
+			v := []byte(q)
+			v[k] ^= 0x01
+			if _, ok, i := read(string(v) + tail); ok || i != 0 {
+				t.Fatalf("flowType took %q", v)
+			}
+		}
+		for _, v := range []string{`"` + typ + `x"`, `"` + typ[:len(typ)-1] + `"`, `"` + typ} {
+			if _, ok, _ := read(v + tail); ok {
+				t.Fatalf("flowType took %q", v)
+			}
+		}
+	}
+	for _, v := range []string{`"agent_status"`, `"interface_stats"`, `""`, `"flow\u005fstats"`} {
+		if _, ok, _ := read(v + tail); ok {
+			t.Fatalf("flowType took %q", v)
+		}
+	}
+}
