@@ -534,20 +534,33 @@ done:
 // chain from the word read to the branch.
 func intEnd(c byte) bool { return c != '.' && c|0x20 != 'e' }
 
-// count reads a non-negative integer of at most 19 digits.
+// count reads a non-negative integer of at most 19 digits: countValue,
+// then the test of what follows that countValue leaves to its callers.
 func (d *fastRecord) count() uint64 {
-	// The usual count, under eight digits, from one word: its digits, the
-	// byte after them (not a fraction or exponent) and no leading zero.
+	u := d.countValue()
+	if r := &d.r; r.i < len(r.b) && !intEnd(r.b[r.i]) {
+		r.fail()
+		return 0
+	}
+	return u
+}
+
+// countValue is count for a member's value. Its fast paths do not look at
+// the byte after the digits: the loop that asked reads a member or the
+// object's end there next, and a fraction's point or an exponent's letter
+// is neither (memberSlow fails on it), so that such a number still costs
+// the record, as count would have it, without a test per count.
+func (d *fastRecord) countValue() uint64 {
+	// The usual count, under eight digits, from one word: its digits and
+	// no leading zero.
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := load64(b, i)
 		if m := nonDigit8(x); m != 0 {
 			// k is 1 to 7 (the shifts below then need no range test), the
-			// byte after the digits is not in a number, the first digit is
-			// not a leading zero.
+			// first digit is not a leading zero.
 			k := bits.TrailingZeros64(m) >> 3
-			// The byte after is usually a comma: one compare.
-			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && (c == ',' || intEnd(c)) && (byte(x) != '0' || k == 1) {
+			if uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 				r.i = i + k
 				return eightDigits(x << ((64 - 8*k) & 63))
 			}
@@ -555,8 +568,7 @@ func (d *fastRecord) count() uint64 {
 			// Nine to fifteen digits (epoch milliseconds have 13): the
 			// same from two words.
 			y := load64(b, i+8)
-			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
-			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) {
+			if k := bits.TrailingZeros64(nonDigit8(y)) >> 3; uint(k-1) < 7 {
 				r.i = i + 8 + k
 				return eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63))
 			}
@@ -670,7 +682,7 @@ integer:
 
 // millis reads epoch milliseconds: an integer that fits int64.
 func (d *fastRecord) millis() int64 {
-	u := d.count()
+	u := d.countValue()
 	if u > math.MaxInt64 {
 		d.r.bad = true // as in countUpTo
 	}
@@ -788,19 +800,19 @@ func (d *fastRecord) flow(rec *Record) {
 			d.digestPrev()
 		case keyLocalBytes:
 			rec.HasStats = true
-			rec.LocalBytes = d.count()
+			rec.LocalBytes = d.countValue()
 			d.mark(seenLocalBytes)
 		case keyLocalPackets:
 			rec.HasStats = true
-			rec.LocalPackets = d.count()
+			rec.LocalPackets = d.countValue()
 			d.mark(seenLocalPackets)
 		case keyOtherBytes:
 			rec.HasStats = true
-			rec.OtherBytes = d.count()
+			rec.OtherBytes = d.countValue()
 			d.mark(seenOtherBytes)
 		case keyOtherPackets:
 			rec.HasStats = true
-			rec.OtherPackets = d.count()
+			rec.OtherPackets = d.countValue()
 			d.mark(seenOtherPackets)
 		case keyLocalRate:
 			rec.HasRates = true
@@ -812,15 +824,15 @@ func (d *fastRecord) flow(rec *Record) {
 			d.mark(seenOtherRate)
 		case keyTotalBytes:
 			rec.HasTotals = true
-			rec.TotalBytes = d.count()
+			rec.TotalBytes = d.countValue()
 			d.mark(seenTotalBytes)
 		case keyTotalPackets:
 			rec.HasTotals = true
-			rec.TotalPackets = d.count()
+			rec.TotalPackets = d.countValue()
 			d.mark(seenTotalPackets)
 		case keyDetectionPackets:
 			rec.HasDetectionPackets = true
-			rec.DetectionPackets = d.count()
+			rec.DetectionPackets = d.countValue()
 			d.mark(seenDetectionPackets)
 		case keyFirstSeenAt:
 			rec.FirstSeenAtMillis = d.millis()
@@ -904,7 +916,7 @@ func (d *fastRecord) flow(rec *Record) {
 
 // countUpTo reads a metadata count of at most limit.
 func (d *fastRecord) countUpTo(limit uint64) uint64 {
-	u := d.count()
+	u := d.countValue()
 	// Over the limit gives up: bad is enough (not fail), as the loop that
 	// asked tests it next; so countUpTo is small enough to be inlined.
 	if u > limit {
@@ -979,13 +991,13 @@ func (d *fastRecord) tcp(rec *Record) {
 		case keyEnd:
 			return
 		case keyResets:
-			rec.TCPResets = d.count()
+			rec.TCPResets = d.countValue()
 			d.mark(seenResets)
 		case keyRetrans:
-			rec.TCPRetrans = d.count()
+			rec.TCPRetrans = d.countValue()
 			d.mark(seenRetrans)
 		case keySeqErrors:
-			rec.TCPSeqErrors = d.count()
+			rec.TCPSeqErrors = d.countValue()
 			d.mark(seenSeqErrors)
 		default:
 			r.skip()
