@@ -85,6 +85,9 @@ type fastRecord struct {
 	digest                 []byte
 	prev                   [maxFastPrev][]byte
 	nprev                  int
+	// isFlow: the record's type is a flow record's (as rec.IsFlow), known
+	// from how it was read.
+	isFlow bool
 }
 
 // decodeDirect decodes the object at b[p] into rec (which must be zero) and
@@ -98,7 +101,7 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 	// built in a temporary and copied, twice the stores.
 	var d fastRecord
 	d.r.b, d.r.i, d.keys, d.st, d.rec = b, p, &st.keys, st, rec
-	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil ||
+	if !d.record(rec) || !d.isFlow || d.seen&seenFlow == 0 || d.digest == nil ||
 		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
@@ -719,9 +722,10 @@ func (d *fastRecord) record(rec *Record) bool {
 		case keyType:
 			d.mark(seenType)
 			if t, ok := d.flowType(); ok {
-				rec.Type = t
+				rec.Type, d.isFlow = t, true
 			} else {
 				rec.Type = internType(d.text())
+				d.isFlow = rec.IsFlow()
 			}
 		case keyInterface:
 			d.mark(seenInterface)
