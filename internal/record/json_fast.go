@@ -560,10 +560,11 @@ func (d *fastRecord) countValue() uint64 {
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := load64(b, i)
 		if m := nonDigit8(x); m != 0 {
-			// k is 1 to 7 (the shifts below then need no range test), the
-			// first digit is not a leading zero.
+			// k is at most 7 (the shifts below then need no range test).
+			// A first digit of 1 to 9 (one test) means k is at least 1
+			// and no leading zero; a '0' must be the only digit.
 			k := bits.TrailingZeros64(m) >> 3
-			if uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			if c := byte(x) - '1'; c < 9 || c == 0xff && k == 1 { // 0xff: '0'
 				r.i = i + k
 				return eightDigits(x << ((64 - 8*k) & 63))
 			}
