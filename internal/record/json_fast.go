@@ -612,9 +612,12 @@ func (d *fastRecord) rate() float64 {
 	// digits.
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := load64(b, i)
-		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (k == 1 || byte(x) != '0') {
-			m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
-			goto integer
+		// As in countValue: a first digit of 1 to 9 in one test.
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; k < 8 {
+			if c := byte(x) - '1'; c < 9 || c == 0xff && k == 1 { // 0xff: '0'
+				m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
+				goto integer
+			}
 		}
 	}
 	if u, _, ok := d.digits(); ok {
