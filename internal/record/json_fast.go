@@ -963,9 +963,21 @@ func (d *fastRecord) category(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtCategoryStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtCategoryStart && r.i+memberWindow <= len(r.b) &&
+			p.at(window(r.b, r.i)) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtCategoryStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
@@ -990,9 +1002,21 @@ func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtTCPStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtTCPStart && r.i+memberWindow <= len(r.b) &&
+			p.at(window(r.b, r.i)) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtTCPStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
