@@ -175,11 +175,17 @@ var memberPatterns = func() (t [2][256]memberPattern) {
 }()
 
 // at reports whether w starts with the pattern.
+//
+// A pattern of at most 16 bytes (most of a flow_stats record's members)
+// is two words: the others' masks and words are zero.
 func (p *memberPattern) at(w *[memberWindow]byte) bool {
-	return (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
-		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
-		(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
-		(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0
+	diff := (binary.LittleEndian.Uint64(w[0:8])&p.mask[0] ^ p.w[0]) |
+		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1] ^ p.w[1])
+	if p.end > 16 {
+		diff |= (binary.LittleEndian.Uint64(w[16:24])&p.mask[2] ^ p.w[2]) |
+			(binary.LittleEndian.Uint64(w[24:32])&p.mask[3] ^ p.w[3])
+	}
+	return diff == 0
 }
 
 // at reports whether b[i:] starts with the key's name and closing quote
