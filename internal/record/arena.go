@@ -10,9 +10,17 @@ type decoderState struct {
 	// mp reads msgpack bodies: made once, not per body (its closures and
 	// readers would make it escape).
 	mp mpBody
-	// iface is the interface name read last (see internIface); typ the
-	// record type (see fastRecord.repeat).
-	iface, typ string
+	// iface is the interface name read last (see internIface), set only
+	// by setIface, which keeps its quoted form's words in ifaceQ (see
+	// fastRecord.repeatQuoted).
+	iface  string
+	ifaceQ quotedWords
+}
+
+// setIface makes s the interface name read last.
+func (st *decoderState) setIface(s string) {
+	st.iface = s
+	st.ifaceQ.set(s)
 }
 
 // internIface is intern for interface names: a stream's records mostly
@@ -20,7 +28,7 @@ type decoderState struct {
 // than intern's hash.
 func (st *decoderState) internIface(b []byte) string {
 	if string(b) != st.iface {
-		st.iface = intern(b)
+		st.setIface(intern(b))
 	}
 	return st.iface
 }

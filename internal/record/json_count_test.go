@@ -1,6 +1,7 @@
 package record
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,5 +31,43 @@ func TestCountEveryLength(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDirectGivesUpOnNonIntegerCounts: countValue leaves the byte after
+// the digits to the member loop that called it; a fraction or an exponent
+// after any integer member (in the flow, its tcp and category objects, the
+// timestamps and the metadata counts), the last of its object or not,
+// still makes the direct reader give up, with the record read with one
+// state again and again (its keys and its end predicted).
+func TestDirectGivesUpOnNonIntegerCounts(t *testing.T) {
+	bodies := []string{directStats, directFlow, string(readTestdata(t, "flow.json")), string(readTestdata(t, "flow_stats.json"))}
+	// Every integer member but the rates, which take fractions.
+	integer := regexp.MustCompile(`"([a-z_]+)":([0-9]+)[,}]`)
+	n := 0
+	for _, body := range bodies {
+		for _, m := range integer.FindAllStringSubmatchIndex(body, -1) {
+			if strings.HasSuffix(body[m[2]:m[3]], "_rate") {
+				continue
+			}
+			for _, bad := range []string{".5", "e3", "E3", ".0"} {
+				in := body[:m[5]] + bad + body[m[5]:]
+				var st decoderState
+				for round := 0; round < 3; round++ {
+					var rec Record
+					if _, ok := decodeDirect([]byte(body), 0, &rec, &st); !ok {
+						t.Fatalf("direct reader gave up on %s", body)
+					}
+					rec = Record{}
+					if _, ok := decodeDirect([]byte(in), 0, &rec, &st); ok {
+						t.Fatalf("direct reader took %s", in)
+					}
+				}
+				n++
+			}
+		}
+	}
+	if n < 4*30 {
+		t.Fatalf("only %d integer members changed", n/4)
 	}
 }

@@ -85,6 +85,9 @@ type fastRecord struct {
 	digest                 []byte
 	prev                   [maxFastPrev][]byte
 	nprev                  int
+	// isFlow: the record's type is a flow record's (as rec.IsFlow), known
+	// from how it was read.
+	isFlow bool
 }
 
 // decodeDirect decodes the object at b[p] into rec (which must be zero) and
@@ -98,7 +101,7 @@ func decodeDirect(b []byte, p int, rec *Record, st *decoderState) (end int, ok b
 	// built in a temporary and copied, twice the stores.
 	var d fastRecord
 	d.r.b, d.r.i, d.keys, d.st, d.rec = b, p, &st.keys, st, rec
-	if !d.record(rec) || !rec.IsFlow() || d.seen&seenFlow == 0 || d.digest == nil ||
+	if !d.record(rec) || !d.isFlow || d.seen&seenFlow == 0 || d.digest == nil ||
 		bits.OnesCount64(d.seen) != d.keysRead {
 		return p, false
 	}
@@ -208,6 +211,8 @@ func (d *fastRecord) mark(bit uint64) {
 // member reads the next member's key, leaving the reader at its value;
 // false at the object's end or on input it gives up on (then r.bad). prev
 // is the key read before in this object, or the object's keyAt*Start.
+// An object's end that was predicted is keyEnd (true), '}' consumed: the
+// loops end there too.
 //
 // The usual member, `,"key":` with the key the predictor expects (or
 // `{"key":` for an object's first, whose '{' the caller stepped over), is
@@ -220,7 +225,7 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 	first := keyStarts[prev]
 	if i := d.r.i - int(first); i+memberWindow <= len(d.r.b) {
 		key := d.keys.next[prev]
-		if p := &memberPatterns[first][key]; p.at((*[memberWindow]byte)(d.r.b[i:])) {
+		if p := &memberPatterns[first][key]; p.at(window(d.r.b, i)) {
 			d.r.i = i + p.end
 			return key, true
 		}
@@ -230,11 +235,24 @@ func (d *fastRecord) member(prev keyID) (keyID, bool) {
 
 // memberSlow is member's way for every other member: the object's end,
 // whitespace, a key not predicted or near the end of input.
+//
+// It is also where the loops that read members learn that a value failed:
+// they do not test r.bad after each value. A value that fails by r.fail
+// leaves the reader at the end of input, where member's window does not
+// fit; one that only sets r.bad (countUpTo, millis) has read on, and at
+// worst the members that follow are read in vain: the record is dropped.
 func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 	r := &d.r
-	// The object's end, as memberStart reads it.
+	if r.bad {
+		return keyUnknown, false
+	}
+	// The object's end, as memberStart reads it; after a key, it is
+	// predicted next time (keyEnd).
 	if i := r.i; i < len(r.b) && r.b[i] == '}' {
 		r.i++
+		if prev < keyAtRecordStart {
+			d.keys.learn(prev, keyEnd)
+		}
 		return keyUnknown, false
 	}
 	// Compact JSON first: `,"key":value`, no whitespace to skip.
@@ -243,7 +261,7 @@ func (d *fastRecord) memberSlow(prev keyID) (keyID, bool) {
 		// read the predicted one in; a hit makes it the prediction.
 		if i+memberWindow <= len(r.b) {
 			alt := d.keys.alt[prev]
-			if p := &memberPatterns[0][alt]; p.at((*[memberWindow]byte)(r.b[i:])) {
+			if p := &memberPatterns[0][alt]; p.at(window(r.b, i)) {
 				d.keys.learn(prev, alt)
 				r.i = i + p.end
 				return alt, true
@@ -321,7 +339,7 @@ func (d *fastRecord) hexText() []byte {
 	}
 	i := start
 	for ; i+8 <= len(b); i += 8 {
-		if m := nonHex8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := nonHex8(load64(b, i)); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			break
 		}
@@ -349,7 +367,7 @@ func (d *fastRecord) text() []byte {
 	}
 	start := r.i + 1
 	for i := start; i+8 <= len(b); i += 8 {
-		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := special8(load64(b, i)); m != 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			if b[i] != '"' {
 				r.fail()
@@ -397,6 +415,86 @@ func (d *fastRecord) repeat(last string) bool {
 	return false
 }
 
+// repeatQuoted is repeat with q, last's quoted form in words: a short one
+// is compared by three masked words rather than by a call to the
+// runtime's memequal.
+func (d *fastRecord) repeatQuoted(last string, q *quotedWords) bool {
+	r := &d.r
+	if i := r.i; q.n > 0 && i+quotedWindow <= len(r.b) {
+		if (load64(r.b, i)&q.mask[0]^q.w[0])|(load64(r.b, i+8)&q.mask[1]^q.w[1])|
+			(load64(r.b, i+16)&q.mask[2]^q.w[2]) == 0 {
+			r.i = i + q.n
+			return true
+		}
+		return false
+	}
+	return d.repeat(last)
+}
+
+// flowTypes are the record types the direct reader takes, the most
+// frequent in a stream first, with their quoted forms for flowType.
+var flowTypes = func() (t [5]struct {
+	name string
+	q    quotedWords
+}) {
+	for k, name := range []string{TypeFlowStats, TypeFlow, TypeFlowDPIComplete, TypeFlowDPIUpdate, TypeFlowPurge} {
+		t[k].name = name
+		t[k].q.set(name)
+	}
+	return t
+}()
+
+// flowType reads a string value that is one of flowTypes by word
+// compares, and reports whether it was: a stream's records take turns
+// among these types, and comparing with each costs less than text's scan
+// and internType's string switch. Anything else is left to them.
+func (d *fastRecord) flowType() (string, bool) {
+	r := &d.r
+	i := r.i
+	if i+quotedWindow > len(r.b) {
+		return "", false
+	}
+	x0, x1, x2 := load64(r.b, i), load64(r.b, i+8), load64(r.b, i+16)
+	for k := range flowTypes {
+		t := &flowTypes[k]
+		if (x0&t.q.mask[0]^t.q.w[0])|(x1&t.q.mask[1]^t.q.w[1])|(x2&t.q.mask[2]^t.q.w[2]) == 0 {
+			r.i = i + t.q.n
+			return t.name, true
+		}
+	}
+	return "", false
+}
+
+// quotedWindow is the longest quoted string quotedWords holds.
+const quotedWindow = 24
+
+// quotedWords is a string's quoted form ('"' s '"') as little-endian words
+// and their masks, for repeat; n is its length, 0 when it is longer than
+// quotedWindow (repeat then compares the string).
+type quotedWords struct {
+	w, mask [quotedWindow / 8]uint64
+	n       int
+}
+
+func (q *quotedWords) set(s string) {
+	*q = quotedWords{}
+	if len(s)+2 > quotedWindow {
+		return
+	}
+	var buf, mask [quotedWindow]byte
+	buf[0] = '"'
+	copy(buf[1:], s)
+	buf[len(s)+1] = '"'
+	for k := range len(s) + 2 {
+		mask[k] = 0xff
+	}
+	for k := range q.w {
+		q.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
+		q.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+	}
+	q.n = len(s) + 2
+}
+
 // digits reads the digits at r.i into u, at most 19 of them; false (and
 // r.bad) when there are none, more, or a leading zero.
 func (d *fastRecord) digits() (u uint64, n int, ok bool) {
@@ -405,7 +503,7 @@ func (d *fastRecord) digits() (u uint64, n int, ok bool) {
 	// Eight bytes at a time: a number's length varies from member to
 	// member, and a loop per digit mispredicts its exit.
 	for i+8 <= len(b) && i-r.i <= 19 {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := load64(b, i)
 		k := 8
 		if m := nonDigit8(x); m != 0 {
 			k = bits.TrailingZeros64(m) >> 3
@@ -439,28 +537,42 @@ done:
 // chain from the word read to the branch.
 func intEnd(c byte) bool { return c != '.' && c|0x20 != 'e' }
 
-// count reads a non-negative integer of at most 19 digits.
+// count reads a non-negative integer of at most 19 digits: countValue,
+// then the test of what follows that countValue leaves to its callers.
 func (d *fastRecord) count() uint64 {
-	// The usual count, under eight digits, from one word: its digits, the
-	// byte after them (not a fraction or exponent) and no leading zero.
+	u := d.countValue()
+	if r := &d.r; r.i < len(r.b) && !intEnd(r.b[r.i]) {
+		r.fail()
+		return 0
+	}
+	return u
+}
+
+// countValue is count for a member's value. Its fast paths do not look at
+// the byte after the digits: the loop that asked reads a member or the
+// object's end there next, and a fraction's point or an exponent's letter
+// is neither (memberSlow fails on it), so that such a number still costs
+// the record, as count would have it, without a test per count.
+func (d *fastRecord) countValue() uint64 {
+	// The usual count, under eight digits, from one word: its digits and
+	// no leading zero.
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
+		x := load64(b, i)
 		if m := nonDigit8(x); m != 0 {
-			// k is 1 to 7 (the shifts below then need no range test), the
-			// byte after the digits is not in a number, the first digit is
-			// not a leading zero.
+			// k is at most 7 (the shifts below then need no range test).
+			// A first digit of 1 to 9 (one test) means k is at least 1
+			// and no leading zero; a '0' must be the only digit.
 			k := bits.TrailingZeros64(m) >> 3
-			if c := byte(x >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) && (k == 1 || byte(x) != '0') {
+			if c := byte(x) - '1'; c < 9 || c == 0xff && k == 1 { // 0xff: '0'
 				r.i = i + k
 				return eightDigits(x << ((64 - 8*k) & 63))
 			}
 		} else if i+16 <= len(b) && byte(x) != '0' {
 			// Nine to fifteen digits (epoch milliseconds have 13): the
 			// same from two words.
-			y := binary.LittleEndian.Uint64(b[i+8:])
-			k := bits.TrailingZeros64(nonDigit8(y)) >> 3
-			if c := byte(y >> (8 * k & 63)); uint(k-1) < 7 && intEnd(c) {
+			y := load64(b, i+8)
+			if k := bits.TrailingZeros64(nonDigit8(y)) >> 3; uint(k-1) < 7 {
 				r.i = i + 8 + k
 				return eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63))
 			}
@@ -499,10 +611,13 @@ func (d *fastRecord) rate() float64 {
 	// (what follows them is looked at below); anything else through
 	// digits.
 	if b, i := r.b, r.i; i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (k == 1 || byte(x) != '0') {
-			m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
-			goto integer
+		x := load64(b, i)
+		// As in countValue: a first digit of 1 to 9 in one test.
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; k < 8 {
+			if c := byte(x) - '1'; c < 9 || c == 0xff && k == 1 { // 0xff: '0'
+				m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
+				goto integer
+			}
 		}
 	}
 	if u, _, ok := d.digits(); ok {
@@ -523,7 +638,7 @@ integer:
 		var frac uint64
 		b, i := r.b, r.i
 		for i+8 <= len(b) {
-			x := binary.LittleEndian.Uint64(b[i:])
+			x := load64(b, i)
 			k := 8
 			if m := nonDigit8(x); m != 0 {
 				k = bits.TrailingZeros64(m) >> 3
@@ -574,7 +689,7 @@ integer:
 
 // millis reads epoch milliseconds: an integer that fits int64.
 func (d *fastRecord) millis() int64 {
-	u := d.count()
+	u := d.countValue()
 	if u > math.MaxInt64 {
 		d.r.bad = true // as in countUpTo
 	}
@@ -591,7 +706,7 @@ func (d *fastRecord) record(rec *Record) bool {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
-			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			p.at(window(r.b, r.i)) {
 			r.i += p.end
 		} else {
 			var ok bool
@@ -606,17 +721,19 @@ func (d *fastRecord) record(rec *Record) bool {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return !r.bad
 		case keyType:
 			d.mark(seenType)
-			if d.repeat(d.st.typ) {
-				rec.Type = d.st.typ
+			if t, ok := d.flowType(); ok {
+				rec.Type, d.isFlow = t, true
 			} else {
 				rec.Type = internType(d.text())
-				d.st.typ = rec.Type
+				d.isFlow = rec.IsFlow()
 			}
 		case keyInterface:
 			d.mark(seenInterface)
-			if d.repeat(d.st.iface) {
+			if d.repeatQuoted(d.st.iface, &d.st.ifaceQ) {
 				rec.HasInterface, rec.Interface = true, d.st.iface
 			} else if v := d.text(); len(v) <= MaxInterfaceLen {
 				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
@@ -649,9 +766,6 @@ func (d *fastRecord) record(rec *Record) bool {
 			// update_interval and unknown keys: not part of a flow record.
 			r.skip()
 		}
-		if r.bad {
-			return false
-		}
 	}
 }
 
@@ -663,7 +777,7 @@ func (d *fastRecord) flow(rec *Record) {
 		// the flow's, and member is too large to be inlined.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtFlowStart && r.i+memberWindow <= len(r.b) &&
-			p.at((*[memberWindow]byte)(r.b[r.i:])) {
+			p.at(window(r.b, r.i)) {
 			r.i += p.end
 		} else {
 			var ok bool
@@ -678,6 +792,8 @@ func (d *fastRecord) flow(rec *Record) {
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyDigest:
 			d.mark(seenDigest)
 			// hexText took only hex digits: what validDigest checks is
@@ -692,19 +808,19 @@ func (d *fastRecord) flow(rec *Record) {
 			d.digestPrev()
 		case keyLocalBytes:
 			rec.HasStats = true
-			rec.LocalBytes = d.count()
+			rec.LocalBytes = d.countValue()
 			d.mark(seenLocalBytes)
 		case keyLocalPackets:
 			rec.HasStats = true
-			rec.LocalPackets = d.count()
+			rec.LocalPackets = d.countValue()
 			d.mark(seenLocalPackets)
 		case keyOtherBytes:
 			rec.HasStats = true
-			rec.OtherBytes = d.count()
+			rec.OtherBytes = d.countValue()
 			d.mark(seenOtherBytes)
 		case keyOtherPackets:
 			rec.HasStats = true
-			rec.OtherPackets = d.count()
+			rec.OtherPackets = d.countValue()
 			d.mark(seenOtherPackets)
 		case keyLocalRate:
 			rec.HasRates = true
@@ -716,15 +832,15 @@ func (d *fastRecord) flow(rec *Record) {
 			d.mark(seenOtherRate)
 		case keyTotalBytes:
 			rec.HasTotals = true
-			rec.TotalBytes = d.count()
+			rec.TotalBytes = d.countValue()
 			d.mark(seenTotalBytes)
 		case keyTotalPackets:
 			rec.HasTotals = true
-			rec.TotalPackets = d.count()
+			rec.TotalPackets = d.countValue()
 			d.mark(seenTotalPackets)
 		case keyDetectionPackets:
 			rec.HasDetectionPackets = true
-			rec.DetectionPackets = d.count()
+			rec.DetectionPackets = d.countValue()
 			d.mark(seenDetectionPackets)
 		case keyFirstSeenAt:
 			rec.FirstSeenAtMillis = d.millis()
@@ -803,15 +919,12 @@ func (d *fastRecord) flow(rec *Record) {
 		default:
 			r.skip()
 		}
-		if r.bad {
-			return
-		}
 	}
 }
 
 // countUpTo reads a metadata count of at most limit.
 func (d *fastRecord) countUpTo(limit uint64) uint64 {
-	u := d.count()
+	u := d.countValue()
 	// Over the limit gives up: bad is enough (not fail), as the loop that
 	// asked tests it next; so countUpTo is small enough to be inlined.
 	if u > limit {
@@ -850,12 +963,26 @@ func (d *fastRecord) category(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtCategoryStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtCategoryStart && r.i+memberWindow <= len(r.b) &&
+			p.at(window(r.b, r.i)) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtCategoryStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyApplication:
 			d.mark(seenApplication)
 			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
@@ -868,9 +995,6 @@ func (d *fastRecord) category(rec *Record) {
 		default:
 			r.skip()
 		}
-		if r.bad {
-			return
-		}
 	}
 }
 
@@ -878,26 +1002,37 @@ func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
 	for prev := keyAtTCPStart; ; {
-		key, ok := d.member(prev)
-		if !ok {
-			return
+		// member's usual case written out, as in flow.
+		key := d.keys.next[prev]
+		if p := &memberPatterns[0][key]; prev != keyAtTCPStart && r.i+memberWindow <= len(r.b) &&
+			p.at(window(r.b, r.i)) {
+			r.i += p.end
+		} else {
+			var ok bool
+			if prev == keyAtTCPStart {
+				key, ok = d.member(prev)
+			} else {
+				key, ok = d.memberSlow(prev)
+			}
+			if !ok {
+				return
+			}
 		}
 		prev = key
 		switch key {
+		case keyEnd:
+			return
 		case keyResets:
-			rec.TCPResets = d.count()
+			rec.TCPResets = d.countValue()
 			d.mark(seenResets)
 		case keyRetrans:
-			rec.TCPRetrans = d.count()
+			rec.TCPRetrans = d.countValue()
 			d.mark(seenRetrans)
 		case keySeqErrors:
-			rec.TCPSeqErrors = d.count()
+			rec.TCPSeqErrors = d.countValue()
 			d.mark(seenSeqErrors)
 		default:
 			r.skip()
-		}
-		if r.bad {
-			return
 		}
 	}
 }

@@ -54,6 +54,10 @@ const (
 	keyApplication
 	keyProtocol
 	keyDomain
+	// keyEnd is not a key: predicted after a key, it is the object's end,
+	// matched by memberPatterns[0][keyEnd] ('}'), so that the loops that
+	// read members find an object's end without memberSlow.
+	keyEnd
 
 	// Where an object's first key is read, for keyPredictor.
 	keyAtRecordStart
@@ -166,15 +170,22 @@ var memberPatterns = func() (t [2][256]memberPattern) {
 		set(&t[0][id], `,"`+name+`":`)
 		set(&t[1][id], `{"`+name+`":`)
 	}
+	set(&t[0][keyEnd], `}`) // never predicted for an object's first member
 	return t
 }()
 
 // at reports whether w starts with the pattern.
+//
+// A pattern of at most 16 bytes (most of a flow_stats record's members)
+// is two words: the others' masks and words are zero.
 func (p *memberPattern) at(w *[memberWindow]byte) bool {
-	return (binary.LittleEndian.Uint64(w[0:8])&p.mask[0]^p.w[0])|
-		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1]^p.w[1])|
-		(binary.LittleEndian.Uint64(w[16:24])&p.mask[2]^p.w[2])|
-		(binary.LittleEndian.Uint64(w[24:32])&p.mask[3]^p.w[3]) == 0
+	diff := (binary.LittleEndian.Uint64(w[0:8])&p.mask[0] ^ p.w[0]) |
+		(binary.LittleEndian.Uint64(w[8:16])&p.mask[1] ^ p.w[1])
+	if p.end > 16 {
+		diff |= (binary.LittleEndian.Uint64(w[16:24])&p.mask[2] ^ p.w[2]) |
+			(binary.LittleEndian.Uint64(w[24:32])&p.mask[3] ^ p.w[3])
+	}
+	return diff == 0
 }
 
 // at reports whether b[i:] starts with the key's name and closing quote

@@ -74,3 +74,75 @@ func TestRepeatTakesOnlyTheSameString(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatQuotedMatchesRepeat: repeatQuoted, which compares words when
+// at least quotedWindow bytes remain, takes what repeat takes and nothing
+// else, for names of every length around the window and values that
+// differ from them in each byte, the closing quote included.
+func TestRepeatQuotedMatchesRepeat(t *testing.T) {
+	tails := []string{``, `,`, `,"internal":false,"type":"flow_stats"}`}
+	for n := 0; n <= quotedWindow+2; n++ {
+		last := strings.Repeat("a", n)
+		var q quotedWords
+		q.set(last)
+		if want := n + 2; n+2 <= quotedWindow && q.n != want || n+2 > quotedWindow && q.n != 0 {
+			t.Fatalf("set(%q): n = %d", last, q.n)
+		}
+		values := []string{`"` + last + `"`, `"` + last + `a"`, `"` + last, last + `"`}
+		for k := 0; k < n+2; k++ {
+			v := []byte(`"` + last + `"`)
+			v[k] ^= 0x01
+			values = append(values, string(v))
+		}
+		for _, v := range values {
+			for _, tail := range tails {
+				in := v + tail
+				a := fastRecord{r: jsonReader{b: []byte(in)}}
+				b := fastRecord{r: jsonReader{b: []byte(in)}}
+				okA, okB := a.repeat(last), b.repeatQuoted(last, &q)
+				if okA != okB || a.r.i != b.r.i || a.r.bad != b.r.bad {
+					t.Fatalf("%q after %q: repeat %v at %d, repeatQuoted %v at %d", in, last, okA, a.r.i, okB, b.r.i)
+				}
+			}
+		}
+	}
+}
+
+// TestFlowTypeTakesOnlyFlowTypes: flowType steps over a quoted flow record
+// type, and over nothing else: other types, a type with a byte changed
+// (the quotes included), cut, or too near the end of input to be read by
+// words, which text and internType then read.
+func TestFlowTypeTakesOnlyFlowTypes(t *testing.T) {
+	tail := `,"interface":"eth0"}`
+	read := func(in string) (string, bool, int) {
+		d := fastRecord{r: jsonReader{b: []byte(in)}}
+		name, ok := d.flowType()
+		return name, ok, d.r.i
+	}
+	for _, typ := range []string{TypeFlow, TypeFlowStats, TypeFlowPurge, TypeFlowDPIUpdate, TypeFlowDPIComplete} {
+		q := `"` + typ + `"`
+		if name, ok, i := read(q + tail); !ok || name != typ || i != len(q) {
+			t.Fatalf("flowType(%q) = %q, %v, at %d", q+tail, name, ok, i)
+		}
+		if _, ok, i := read(q); ok || i != 0 {
+			t.Fatalf("flowType(%q) read within quotedWindow of the end", q)
+		}
+		for k := range q {
+			v := []byte(q)
+			v[k] ^= 0x01
+			if _, ok, i := read(string(v) + tail); ok || i != 0 {
+				t.Fatalf("flowType took %q", v)
+			}
+		}
+		for _, v := range []string{`"` + typ + `x"`, `"` + typ[:len(typ)-1] + `"`, `"` + typ} {
+			if _, ok, _ := read(v + tail); ok {
+				t.Fatalf("flowType took %q", v)
+			}
+		}
+	}
+	for _, v := range []string{`"agent_status"`, `"interface_stats"`, `""`, `"flow\u005fstats"`} {
+		if _, ok, _ := read(v + tail); ok {
+			t.Fatalf("flowType took %q", v)
+		}
+	}
+}

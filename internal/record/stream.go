@@ -59,6 +59,13 @@ type StreamDecoder struct {
 	readErr error
 	// mpDec decodes msgpack records (with st.mp, see mpBody.decode).
 	mpDec *msgpack.Decoder
+	// win is the buffered input as direct last peeked it, of which the
+	// first used bytes are consumed (counted in off) but not yet
+	// discarded from br: records read back to back from one read cost no
+	// Peek and Discard each. Valid while nothing else reads br: every
+	// other way to the input first calls sync.
+	win  []byte
+	used int
 }
 
 type queued struct {
@@ -100,6 +107,7 @@ func (d *StreamDecoder) NextInto(rec *Record) error {
 	if d.qhead == len(d.queue) && d.err == nil && d.format == FormatJSON && !d.skipLine && d.direct(rec) {
 		return nil
 	}
+	d.sync()
 	for {
 		if d.qhead < len(d.queue) {
 			q := &d.queue[d.qhead]
@@ -129,15 +137,12 @@ func (d *StreamDecoder) NextInto(rec *Record) error {
 // first; false leaves rec zero, and the next nextJSON does the rest without
 // trying the direct reader again (a read error is kept in d.err).
 func (d *StreamDecoder) direct(rec *Record) bool {
-	// The usual case: the record is buffered behind the previous one's
-	// newline. One Peek and one Discard; skipSpace does the rest as before.
-	var b []byte
-	i := 0
-	if n := d.br.Buffered(); n > 0 {
-		b, _ = d.br.Peek(n)
-		i = skipSpace(b, 0)
-	}
+	// The usual case: the record is in the window, behind the previous
+	// one's newline.
+	b, i := d.win, skipSpace(d.win, d.used)
 	if i == len(b) {
+		d.consumeTo(i)
+		d.sync()
 		c, err := d.skipSpace()
 		if err != nil {
 			d.err = err
@@ -147,18 +152,20 @@ func (d *StreamDecoder) direct(rec *Record) bool {
 			return false
 		}
 		b, _ = d.peek() // buffered: skipSpace found c there
-		i = 0
+		d.win, i = b, 0
 	}
 	if b[i] != '{' {
-		d.discard(i)
+		d.consumeTo(i)
+		d.sync()
 		return false
 	}
 	if end, ok := decodeDirect(b, i, rec, &d.st); ok && end-i <= d.max {
-		d.discard(end)
+		d.consumeTo(end)
 		d.idx++
 		return true
 	}
-	d.discard(i)
+	d.consumeTo(i)
+	d.sync()
 	b = b[i:]
 	// A record cut by the end of a read (one every few hundred): read on
 	// behind it, once, and try again, rather than have the frame scanner
@@ -246,6 +253,22 @@ func (d *StreamDecoder) peek() ([]byte, error) {
 	}
 	b, _ := d.br.Peek(d.br.Buffered())
 	return b, nil
+}
+
+// consumeTo consumes the window up to win[k].
+func (d *StreamDecoder) consumeTo(k int) {
+	d.off += int64(k - d.used)
+	d.used = k
+}
+
+// sync discards from br what the window consumed and drops the window,
+// before anything else reads br.
+func (d *StreamDecoder) sync() {
+	if d.win == nil {
+		return
+	}
+	_, _ = d.br.Discard(d.used) // never more than is buffered
+	d.win, d.used = nil, 0
 }
 
 func (d *StreamDecoder) discard(n int) {
