@@ -22,6 +22,9 @@ type Health struct {
 	mu sync.Mutex
 	// down holds the current error of each part in recoverable error.
 	down map[string]error
+	// pending holds the parts expected to report (see Expect) that have
+	// not yet.
+	pending map[string]bool
 	// last is what was last reported, so that an event that changes
 	// nothing (a part's OK while another is still down) is not repeated.
 	last string
@@ -30,7 +33,18 @@ type Health struct {
 // NewHealth reports to host; a host that is not a componentstatus.Reporter
 // (or nil) makes every report a no-op.
 func NewHealth(host component.Host) *Health {
-	return &Health{host: host, down: map[string]error{}}
+	return &Health{host: host, down: map[string]error{}, pending: map[string]bool{}}
+}
+
+// Expect names a part that will report, before it starts trying: until
+// every expected part has reported once, Up or Down, no OK is reported.
+// Without it, a part that connects quickly (an MQTT broker) could report
+// the receiver OK before another (a socket agent that is down) has made
+// its first attempt.
+func (h *Health) Expect(part string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pending[part] = true
 }
 
 // Down marks part as in recoverable error because of err. Reports made
@@ -45,6 +59,7 @@ func (h *Health) Down(ctx context.Context, part string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.down[part] = err
+	delete(h.pending, part)
 	h.publish()
 }
 
@@ -56,6 +71,7 @@ func (h *Health) Up(ctx context.Context, part string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.down, part)
+	delete(h.pending, part)
 	h.publish()
 }
 
@@ -68,6 +84,9 @@ func (h *Health) Fatal(err error) {
 }
 
 func (h *Health) publish() {
+	if len(h.down) == 0 && len(h.pending) > 0 {
+		return // OK only once every expected part has reported
+	}
 	ev := h.aggregate()
 	key := ev.Status().String()
 	if ev.Err() != nil {

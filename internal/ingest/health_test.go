@@ -81,3 +81,34 @@ func TestHealthFoldsParts(t *testing.T) {
 	assert.Equal(t, componentstatus.StatusFatalError, last.Status())
 	assert.EqualError(t, last.Err(), "boom")
 }
+
+// TestHealthWaitsForExpectedParts: a part that connects first does not
+// report the receiver OK while another expected part has not tried yet
+// (the order a loaded machine can give a fast broker and a socket agent
+// that is down); OK comes once every expected part is up.
+func TestHealthWaitsForExpectedParts(t *testing.T) {
+	host := ingesttest.NewStatusHost()
+	h := ingest.NewHealth(host)
+	ctx := context.Background()
+	h.Expect("mqtt broker")
+	h.Expect("socket endpoint a")
+
+	h.Up(ctx, "mqtt broker")
+	assert.Empty(t, host.Events(), "OK reported before the socket endpoint tried")
+
+	h.Down(ctx, "socket endpoint a", errors.New("dial: refused"))
+	require.Len(t, host.Events(), 1)
+	assert.Equal(t, componentstatus.StatusRecoverableError, host.Events()[0].Status())
+
+	h.Up(ctx, "socket endpoint a")
+	require.Len(t, host.Events(), 2)
+	assert.Equal(t, componentstatus.StatusOK, host.Events()[1].Status())
+
+	// An expected part that comes up first, alone, is OK at once.
+	host2 := ingesttest.NewStatusHost()
+	h2 := ingest.NewHealth(host2)
+	h2.Expect("socket endpoint a")
+	h2.Up(ctx, "socket endpoint a")
+	require.Len(t, host2.Events(), 1)
+	assert.Equal(t, componentstatus.StatusOK, host2.Events()[0].Status())
+}

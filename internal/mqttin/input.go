@@ -77,6 +77,7 @@ func (in *Input) Start(ctx context.Context, host component.Host) error {
 	if in.health == nil {
 		in.health = ingest.NewHealth(host)
 	}
+	in.health.Expect(part)
 	in.queue = make(chan mqtt.Message, queueSize)
 	// The run context outlives Start's ctx on purpose: the client lives
 	// until Shutdown.

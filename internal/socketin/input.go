@@ -63,6 +63,9 @@ func (in *Input) Start(_ context.Context, host component.Host) error {
 		}
 		eps = append(eps, ep)
 	}
+	for _, ep := range eps {
+		health.Expect(ep.part())
+	}
 	// The run context outlives Start's ctx on purpose: Start's ctx only
 	// bounds start-up, the connections live until Shutdown.
 	runCtx, cancel := context.WithCancel(context.Background())
