@@ -3,8 +3,13 @@ package flowtable
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestHexDigits4IsHexEncoding(t *testing.T) {
@@ -151,5 +156,38 @@ func TestHexEqualEveryPosition(t *testing.T) {
 		if hexEqual(string(body), d+"0") || n > 0 && hexEqual(string(body), d[:len(d)-1]) {
 			t.Fatalf("hexEqual(% x) took a digest of another length", body)
 		}
+	}
+}
+
+// TestFarAliasIsSizedByItsPackedLength: adding a 40-digit alias to ids held
+// out of line allocates the packed size (20 bytes and a tag), not the
+// digest's text length: 112 bytes a flow here instead of 144.
+func TestFarAliasIsSizedByItsPackedLength(t *testing.T) {
+	const n = 1000
+	digest := func(i, k int) string { return fmt.Sprintf("%08x%032x", i, k) }
+	flows := make([]Flow, n)
+	for i := range flows {
+		f := &flows[i]
+		f.initIDs(digest(i, 0))
+		for k := 1; k <= 3; k++ {
+			f.addID(digest(i, k), false)
+		}
+		require.Zero(t, f.idLen, "four digests are held out of line")
+	}
+	fifth := make([]string, n)
+	for i := range fifth {
+		fifth[i] = digest(i, 4)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range flows {
+		flows[i].addID(fifth[i], false)
+	}
+	runtime.ReadMemStats(&after)
+	perFlow := float64(after.TotalAlloc-before.TotalAlloc) / n
+	assert.LessOrEqual(t, perFlow, 112.0, "bytes allocated per alias added")
+	for i := range flows {
+		assert.True(t, flows[i].ids().holds(fifth[i]))
 	}
 }

@@ -69,7 +69,7 @@ func (f *Flow) addID(d string, isStable bool) {
 		f.keepIDs(appendID(f.idBuf[:f.idLen], d))
 	default:
 		s := f.ids()
-		b := append(newFar(len(s)+2+len(d)), s...)
+		b := append(newFar(len(s)+packedLen(d)), s...)
 		if isStable {
 			b[farHeader] |= stableIndexed
 		} else {
@@ -77,6 +77,16 @@ func (f *Flow) addID(d string, isStable bool) {
 		}
 		f.x.far = sealFar(b)
 	}
+}
+
+// packedLen bounds what appendID adds for d: exactly its packed size for
+// a hex digest (a far flow's allocation is sized by it), a varint's
+// longest length for the rest.
+func packedLen(d string) int {
+	if packedHex(d) {
+		return 1 + len(d)/2
+	}
+	return 1 + binary.MaxVarintLen64 + len(d)
 }
 
 // idsCopy is a copy of a flow's packed ids, read under the table's lock and
