@@ -104,24 +104,18 @@ func (c *batchCounts) at(i int) *recordsRun {
 }
 
 func (c *batchCounts) add(typ, outcome string) {
-	total := c.n + len(c.more)
 	// The last pair first, before typ is named: a pair's type is a known
 	// type or "other", which countedType gives back as they are, so a typ
 	// equal to it is counted under it. The decoders share one copy of
 	// each type name, which compares equal at its pointer.
-	if c.last < total {
-		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
-			l.n++
-			return
-		}
+	if c.addToLast(typ, outcome) {
+		return
 	}
 	typ = countedType(typ)
-	if c.last < total {
-		if l := c.at(c.last); l.typ == typ && l.outcome == outcome {
-			l.n++
-			return
-		}
+	if c.addToLast(typ, outcome) {
+		return
 	}
+	total := c.n + len(c.more)
 	for i := range total {
 		if l := c.at(i); l.typ == typ && l.outcome == outcome {
 			l.n++
@@ -137,6 +131,20 @@ func (c *batchCounts) add(typ, outcome string) {
 		return
 	}
 	c.more = append(c.more, run)
+}
+
+// addToLast counts the record under the pair found last, if it is that
+// pair.
+func (c *batchCounts) addToLast(typ, outcome string) bool {
+	if c.last >= c.n+len(c.more) {
+		return false
+	}
+	l := c.at(c.last)
+	if l.typ != typ || l.outcome != outcome {
+		return false
+	}
+	l.n++
+	return true
 }
 
 // each calls f for every pair, in the order they first appeared.
