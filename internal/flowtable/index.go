@@ -96,7 +96,11 @@ func (t *Table) find(agent agentID, d string) *Flow {
 	if agent == noAgent || t.index.used == 0 {
 		return nil
 	}
-	tag := tagOf(hashString(agent, d))
+	return t.findTagged(agent, tagOf(hashString(agent, d)), d)
+}
+
+// findTagged is find of a digest whose tag is known.
+func (t *Table) findTagged(agent agentID, tag uint32, d string) *Flow {
 	for i, mask := t.index.home(tag), t.index.mask(); ; i = (i + 1) & mask {
 		e := t.index.entries[i]
 		if e == 0 {

@@ -60,6 +60,9 @@ type Table struct {
 	// looked up (nil when none): apply uses it instead of looking again.
 	// Cleared after each batch, so it holds no flow.
 	found []*Flow
+	// tags holds, per record of the batch being applied, its digest's
+	// index tag (see warm); empty when the index is.
+	tags []uint32
 
 	agents agents
 	// intervals holds each agent's update_interval from its agent_status
@@ -153,6 +156,7 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 	var planned map[string]bool
 	needed := 0
 	t.found = slices.Grow(t.found[:0], len(recs))[:len(recs)]
+	t.warm(agent, recs)
 	for i := range recs {
 		r := &recs[i]
 		if !r.IsFlow() {
@@ -163,7 +167,11 @@ func (t *Table) reserve(agent agentID, recs []record.Record) (keep map[*Flow]boo
 		// claim wins, and a found flow is not removed). Found through
 		// digest_prev, an earlier record of the batch may yet make a flow
 		// of the digest itself, which apply must then find.
-		if t.found[i] = t.find(agent, r.Digest); t.found[i] != nil || t.lookupPrev(agent, r) != nil {
+		var f *Flow
+		if len(t.tags) > 0 {
+			f = t.findTagged(agent, t.tags[i], r.Digest)
+		}
+		if t.found[i] = f; f != nil || t.lookupPrev(agent, r) != nil {
 			continue
 		}
 		key := stableDigest(r)
