@@ -119,7 +119,7 @@ func TestPropertyViewsAddUpToThePerFlowSumsAndTheTruth(t *testing.T) {
 				perAgent := map[string]int{}
 				for _, s := range v.series {
 					if s != nil {
-						sum.Add(s.cum.c)
+						sum.Add(s.lifeTally().c)
 						perAgent[s.agent]++
 					}
 				}

@@ -79,7 +79,7 @@ func (vs *Views) Snapshot(c *ViewCursor, limit int, now time.Time, zeroHold time
 				v: v, s: s,
 				zero:  zeroHold > 0 && (s.announced.IsZero() || now.Sub(s.announced) < zeroHold),
 				start: s.start, pstart: s.pendingStart,
-				cum: s.cum.clone(), pend: s.pending.clone(),
+				cum: s.lifeTally(), pend: s.pending.clone(),
 				active: s.active, lrate: s.localRate, orate: s.otherRate, hasTCP: s.hasTCP,
 			})
 		}
@@ -104,6 +104,7 @@ func (vs *Views) Commit(b *ViewBatch) {
 			continue
 		}
 		s.pending.sub(&it.pend)
+		s.cum.c.Add(it.pend.c) // handed downstream: see series.cum
 		s.pendingStart = b.now
 	}
 }

@@ -75,6 +75,13 @@ func (t *tally) sub(o *tally) {
 	t.size.sub(&o.size)
 }
 
+// lifeTally is what the series added up over its life.
+func (s *series) lifeTally() tally {
+	t := s.cum.clone()
+	t.c.Add(s.pending.c)
+	return t
+}
+
 func (t *tally) clone() tally {
 	c := *t
 	c.duration = t.duration.clone()
@@ -89,7 +96,11 @@ type series struct {
 	overflow bool
 	key      string
 
-	start        time.Time
+	start time.Time
+	// cum is what the series added up over its life, but for its
+	// counters: cum.c holds those handed downstream, and the life's sum
+	// is cum.c plus pending.c (see lifeTally). A record's delta is then
+	// one sum to add, not two.
 	cum          tally
 	pending      tally
 	pendingStart time.Time
@@ -295,7 +306,7 @@ func changeOf(c *change, u *flowtable.Update, f *flowtable.Flow) {
 // count adds c to the series' tallies, over its life and pending.
 func (s *series) count(c *change) {
 	if c.addDelta {
-		s.cum.c.AddBoth(&s.pending.c, c.delta)
+		s.pending.c.Add(*c.delta)
 	}
 	s.cum.started += c.started
 	s.pending.started += c.started

@@ -282,6 +282,23 @@ func TestDeltaTemporalityEmitsWhatIsNewAndMergesAfterAFailure(t *testing.T) {
 	assert.Zero(t, fx.flush(at(40)).DataPointCount(), "nothing new, nothing sent")
 }
 
+func TestCumulativeSumsCarryOverFlushesAndFailures(t *testing.T) {
+	fx := newFixture(t, []ViewConfig{{Name: "iface", GroupBy: []string{"interface"}, Measures: []string{MeasureIO}}}, 100)
+	tx := map[string]any{"network.interface.name": "lan", "network.io.direction": "transmit"}
+	fx.apply("a", at(0), statsRec("d1", 100, 0))
+	assert.EqualValues(t, 100, value(t, fx.flush(at(10)), "a", "netify.view.iface.io", tx))
+	fx.apply("a", at(11), statsRec("d1", 5, 0))
+	var c ViewCursor
+	failed := fx.views.Snapshot(&c, 10, at(20), 0) // not committed: the consumer failed
+	md, _ := fx.e.BuildViews(failed)
+	assert.EqualValues(t, 105, value(t, md, "a", "netify.view.iface.io", tx))
+	fx.apply("a", at(21), statsRec("d1", 7, 0))
+	assert.EqualValues(t, 112, value(t, fx.flush(at(30)), "a", "netify.view.iface.io", tx))
+	assert.EqualValues(t, 112, value(t, fx.flush(at(40)), "a", "netify.view.iface.io", tx), "nothing new: the same sum")
+	fx.apply("a", at(41), statsRec("d2", 1, 0))
+	assert.EqualValues(t, 113, value(t, fx.flush(at(50)), "a", "netify.view.iface.io", tx), "a second flow adds to it")
+}
+
 func TestIdleSeriesAreDroppedAndStartAgain(t *testing.T) {
 	fx := newFixture(t, []ViewConfig{{Name: "iface", GroupBy: []string{"interface"}, Measures: []string{MeasureIO}, IdleTimeout: time.Hour}}, 100)
 	fx.apply("a", at(0), purgeRec("d1", "closed", 9))

@@ -44,19 +44,6 @@ func (c *Counters) Add(o Counters) {
 	c.TCPSeqErrors = addSat(c.TCPSeqErrors, o.TCPSeqErrors)
 }
 
-// AddBoth adds o to c and to d, as c.Add(o) and d.Add(o) do: a view adds
-// each delta to a series' sum and to what it has pending, and one call for
-// both costs half as much.
-func (c *Counters) AddBoth(d *Counters, o *Counters) {
-	c.LocalBytes, d.LocalBytes = addSat(c.LocalBytes, o.LocalBytes), addSat(d.LocalBytes, o.LocalBytes)
-	c.LocalPackets, d.LocalPackets = addSat(c.LocalPackets, o.LocalPackets), addSat(d.LocalPackets, o.LocalPackets)
-	c.OtherBytes, d.OtherBytes = addSat(c.OtherBytes, o.OtherBytes), addSat(d.OtherBytes, o.OtherBytes)
-	c.OtherPackets, d.OtherPackets = addSat(c.OtherPackets, o.OtherPackets), addSat(d.OtherPackets, o.OtherPackets)
-	c.TCPResets, d.TCPResets = addSat(c.TCPResets, o.TCPResets), addSat(d.TCPResets, o.TCPResets)
-	c.TCPRetrans, d.TCPRetrans = addSat(c.TCPRetrans, o.TCPRetrans), addSat(d.TCPRetrans, o.TCPRetrans)
-	c.TCPSeqErrors, d.TCPSeqErrors = addSat(c.TCPSeqErrors, o.TCPSeqErrors), addSat(d.TCPSeqErrors, o.TCPSeqErrors)
-}
-
 func addSat(a, b uint64) uint64 {
 	// Without a branch: a carry (1) makes the mask all ones, the largest
 	// uint64.
