@@ -702,7 +702,11 @@ func (d *fastRecord) record(rec *Record) bool {
 		return false
 	}
 	r.i++
-	for prev := keyAtRecordStart; ; {
+	prev := d.recordSorted(rec)
+	if prev == keyEnd {
+		return !r.bad
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
@@ -725,43 +729,20 @@ func (d *fastRecord) record(rec *Record) bool {
 			return !r.bad
 		case keyType:
 			d.mark(seenType)
-			if t, ok := d.flowType(); ok {
-				rec.Type, d.isFlow = t, true
-			} else {
-				rec.Type = internType(d.text())
-				d.isFlow = rec.IsFlow()
-			}
+			d.recordType(rec)
 		case keyInterface:
 			d.mark(seenInterface)
-			if d.repeatQuoted(d.st.iface, &d.st.ifaceQ) {
-				rec.HasInterface, rec.Interface = true, d.st.iface
-			} else if v := d.text(); len(v) <= MaxInterfaceLen {
-				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
-			} else {
-				r.fail()
-			}
+			d.iface(rec)
 		case keyInternal:
 			d.mark(seenInternal)
 			rec.HasInternal = true
-			switch r.b[r.i] {
-			case 't':
-				rec.Internal = true
-				r.literal("true")
-			case 'f':
-				r.literal("false")
-			default:
-				r.fail()
-			}
+			rec.Internal = d.boolean()
 		case keyReason:
 			d.mark(seenReason)
 			rec.Reason = intern(d.text())
 		case keyFlow:
 			d.mark(seenFlow)
-			if r.b[r.i] == '{' {
-				d.flow(rec)
-			} else {
-				r.fail()
-			}
+			d.flowObject(rec)
 		default:
 			// update_interval and unknown keys: not part of a flow record.
 			r.skip()
@@ -772,7 +753,11 @@ func (d *fastRecord) record(rec *Record) bool {
 func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtFlowStart; ; {
+	prev := d.flowSorted(rec)
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case, written out: most of a record's members are
 		// the flow's, and member is too large to be inlined.
 		key := d.keys.next[prev]
@@ -796,13 +781,7 @@ func (d *fastRecord) flow(rec *Record) {
 			return
 		case keyDigest:
 			d.mark(seenDigest)
-			// hexText took only hex digits: what validDigest checks is
-			// the length.
-			if v := d.hexText(); len(v) > 0 && len(v) <= MaxDigestLen {
-				d.digest = v
-			} else {
-				r.fail()
-			}
+			d.digestValue()
 		case keyDigestPrev:
 			d.mark(seenDigestPrev)
 			d.digestPrev()
@@ -850,12 +829,7 @@ func (d *fastRecord) flow(rec *Record) {
 			d.mark(seenLastSeenAt)
 		case keyTCP:
 			d.mark(seenTCP)
-			if r.b[r.i] == '{' {
-				rec.HasTCP = true
-				d.tcp(rec)
-			} else {
-				r.fail()
-			}
+			d.tcpObject(rec)
 		case keyDetectedApplication:
 			d.mark(seenDetectedApplication)
 			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
@@ -868,18 +842,10 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
 		case keyCategory:
 			d.mark(seenCategory)
-			if r.b[r.i] == '{' {
-				d.category(rec)
-			} else {
-				r.fail()
-			}
+			d.categoryObject(rec)
 		case keyHostServerName:
 			d.mark(seenHostServerName)
-			if v := d.text(); len(v) <= MaxHostNameLen {
-				d.host = v
-			} else {
-				r.fail()
-			}
+			d.hostValue()
 		case keyIPProtocol:
 			d.mark(seenIPProtocol)
 			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
@@ -888,18 +854,10 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
 		case keyLocalIP:
 			d.mark(seenLocalIP)
-			if a, ok := d.quotedIPv4(); ok {
-				rec.Meta.LocalIP = a
-			} else {
-				d.localIP = d.text()
-			}
+			d.ipValue(&rec.Meta.LocalIP, &d.localIP)
 		case keyOtherIP:
 			d.mark(seenOtherIP)
-			if a, ok := d.quotedIPv4(); ok {
-				rec.Meta.OtherIP = a
-			} else {
-				d.otherIP = d.text()
-			}
+			d.ipValue(&rec.Meta.OtherIP, &d.otherIP)
 		case keyLocalPort:
 			d.mark(seenLocalPort)
 			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
@@ -936,6 +894,11 @@ func (d *fastRecord) countUpTo(limit uint64) uint64 {
 // name reads a metadata name of at most limit bytes, interned.
 func (d *fastRecord) name(limit int, bit uint64) string {
 	d.mark(bit)
+	return d.nameValue(limit)
+}
+
+// nameValue is name without the mark.
+func (d *fastRecord) nameValue(limit int) string {
 	v := d.text()
 	if len(v) > limit {
 		d.r.fail()
@@ -962,7 +925,11 @@ func (d *fastRecord) boolean() bool {
 func (d *fastRecord) category(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtCategoryStart; ; {
+	prev := d.categorySorted(rec)
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtCategoryStart && r.i+memberWindow <= len(r.b) &&
@@ -1001,7 +968,11 @@ func (d *fastRecord) category(rec *Record) {
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtTCPStart; ; {
+	prev := d.tcpSorted(rec)
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtTCPStart && r.i+memberWindow <= len(r.b) &&

@@ -1,0 +1,559 @@
+package record
+
+import (
+	"math"
+)
+
+// The sorted readers read an object's members in the order an agent
+// writes them: sorted by key (the agent's JSON objects are ordered maps).
+// Each known key is tested in that order, straight-line, against the word
+// at the reader: a member that is there is one compare of its first word
+// and one of the rest, then its value; a key that is absent costs the
+// compare of the first word only (a few instructions). No prediction
+// table, no jump table, no mark per member: the loops of json_fast.go
+// spend more on finding what to do with a member than on its value.
+//
+// A sorted reader reads members as long as they come in that order and
+// are the usual compact `,"key":value`; at the first member it does not
+// expect (an unknown key, one out of order, whitespace, the end of input,
+// a value that failed) it returns the last key it read, and the object's
+// member loop reads on from there, to the same result: the two read the
+// same bytes with the same value readers (json_members.go) and the same
+// member patterns, and mark the same keys (a key repeated later is still
+// found). The readers are written out one block per key, in key order.
+
+// sortedStart returns the first word of an object's first member, the
+// object's '{' (at r.i-1) read as a ',' so that the first member has the
+// pattern of the others, and moves the reader to that '{'; false when the
+// window does not fit. sortedEnd undoes the move when nothing was read.
+func (d *fastRecord) sortedStart() (uint64, bool) {
+	i := d.r.i - 1
+	if i+memberWindow > len(d.r.b) {
+		return 0, false
+	}
+	d.r.i = i
+	return load64(d.r.b, i)&^0xff | ',', true
+}
+
+// sortedEnd ends a sorted read: the object's end if x (the word at r.i)
+// starts with '}' after a member, consumed (keyEnd); otherwise prev, the
+// last key read (start, the object's keyAt*Start, when none was read: the
+// reader goes back past the '{').
+func (d *fastRecord) sortedEnd(x uint64, prev, start keyID) keyID {
+	if prev == start {
+		d.r.i++
+		return start
+	}
+	if byte(x) == '}' {
+		d.r.i++
+		return keyEnd
+	}
+	return prev
+}
+
+// recordSorted reads a record's members in key order from its first (the
+// reader past the '{'); see the comment at the top of the file.
+func (d *fastRecord) recordSorted(rec *Record) keyID {
+	r := &d.r
+	prev := keyAtRecordStart
+	x, ok := d.sortedStart()
+	if !ok {
+		return prev
+	}
+	if p := &memberPatterns[0][keyFlow]; x == p.w[0] {
+		r.i += p.end
+		d.mark(seenFlow)
+		d.flowObject(rec)
+		prev = keyFlow
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyInterface]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenInterface)
+		d.iface(rec)
+		prev = keyInterface
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyInternal]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenInternal)
+		rec.HasInternal = true
+		rec.Internal = d.boolean()
+		prev = keyInternal
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyReason]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenReason)
+		rec.Reason = intern(d.text())
+		prev = keyReason
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyType]; x == p.w[0] {
+		r.i += p.end
+		d.mark(seenType)
+		d.recordType(rec)
+		prev = keyType
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	return d.sortedEnd(x, prev, keyAtRecordStart)
+}
+
+// flowSorted reads a flow object's members in key order from its first
+// (the reader past the '{').
+func (d *fastRecord) flowSorted(rec *Record) keyID {
+	r := &d.r
+	prev := keyAtFlowStart
+	x, ok := d.sortedStart()
+	if !ok {
+		return prev
+	}
+	if p := &memberPatterns[0][keyCategory]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenCategory)
+		d.categoryObject(rec)
+		prev = keyCategory
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDetectedApplication]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16) == p.w[2] {
+		r.i += p.end
+		d.mark(seenDetectedApplication)
+		rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
+		prev = keyDetectedApplication
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDetectedApplicationName]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16) == p.w[2] &&
+		load64(r.b, r.i+24)&p.mask[3] == p.w[3] {
+		r.i += p.end
+		d.mark(seenDetectedApplicationName)
+		rec.Meta.ApplicationName = d.nameValue(MaxNameLen)
+		prev = keyDetectedApplicationName
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDetectedProtocol]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenDetectedProtocol)
+		rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
+		prev = keyDetectedProtocol
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDetectedProtocolName]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16) == p.w[2] &&
+		load64(r.b, r.i+24)&p.mask[3] == p.w[3] {
+		r.i += p.end
+		d.mark(seenDetectedProtocolName)
+		rec.Meta.ProtocolName = d.nameValue(MaxNameLen)
+		prev = keyDetectedProtocolName
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDetectionPackets]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenDetectionPackets)
+		rec.HasDetectionPackets = true
+		rec.DetectionPackets = d.countValue()
+		prev = keyDetectionPackets
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDigest]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenDigest)
+		d.digestValue()
+		prev = keyDigest
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDigestPrev]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenDigestPrev)
+		d.digestPrev()
+		prev = keyDigestPrev
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyFirstSeenAt]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenFirstSeenAt)
+		rec.FirstSeenAtMillis = d.millis()
+		prev = keyFirstSeenAt
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyHostServerName]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenHostServerName)
+		d.hostValue()
+		prev = keyHostServerName
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyIPProtocol]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenIPProtocol)
+		rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
+		prev = keyIPProtocol
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyIPVersion]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenIPVersion)
+		rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
+		prev = keyIPVersion
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLastSeenAt]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] {
+		r.i += p.end
+		d.mark(seenLastSeenAt)
+		rec.LastSeenAtMillis = d.millis()
+		prev = keyLastSeenAt
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalBytes]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenLocalBytes)
+		rec.HasStats = true
+		rec.LocalBytes = d.countValue()
+		prev = keyLocalBytes
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalIP]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenLocalIP)
+		d.ipValue(&rec.Meta.LocalIP, &d.localIP)
+		prev = keyLocalIP
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalOrigin]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] {
+		r.i += p.end
+		d.mark(seenLocalOrigin)
+		rec.Meta.HasLocalOrigin = true
+		rec.Meta.LocalOrigin = d.boolean()
+		prev = keyLocalOrigin
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalPackets]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenLocalPackets)
+		rec.HasStats = true
+		rec.LocalPackets = d.countValue()
+		prev = keyLocalPackets
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalPort]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenLocalPort)
+		rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
+		prev = keyLocalPort
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyLocalRate]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenLocalRate)
+		rec.HasRates = true
+		rec.LocalRate = d.rate()
+		prev = keyLocalRate
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherBytes]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenOtherBytes)
+		rec.HasStats = true
+		rec.OtherBytes = d.countValue()
+		prev = keyOtherBytes
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherIP]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenOtherIP)
+		d.ipValue(&rec.Meta.OtherIP, &d.otherIP)
+		prev = keyOtherIP
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherPackets]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenOtherPackets)
+		rec.HasStats = true
+		rec.OtherPackets = d.countValue()
+		prev = keyOtherPackets
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherPort]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenOtherPort)
+		rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16))
+		prev = keyOtherPort
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherRate]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenOtherRate)
+		rec.HasRates = true
+		rec.OtherRate = d.rate()
+		prev = keyOtherRate
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyOtherType]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenOtherType)
+		rec.Meta.OtherType = d.nameValue(MaxNameLen)
+		prev = keyOtherType
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyTCP]; x&p.mask[0] == p.w[0] {
+		r.i += p.end
+		d.mark(seenTCP)
+		d.tcpObject(rec)
+		prev = keyTCP
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyTotalBytes]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenTotalBytes)
+		rec.HasTotals = true
+		rec.TotalBytes = d.countValue()
+		prev = keyTotalBytes
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyTotalPackets]; x == p.w[0] &&
+		load64(r.b, r.i+8) == p.w[1] &&
+		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
+		r.i += p.end
+		d.mark(seenTotalPackets)
+		rec.HasTotals = true
+		rec.TotalPackets = d.countValue()
+		prev = keyTotalPackets
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyVLANID]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenVLANID)
+		// 4095 is the largest VLAN id (see wireMeta.fill).
+		rec.Meta.VLANID = uint16(d.countUpTo(4095))
+		prev = keyVLANID
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	return d.sortedEnd(x, prev, keyAtFlowStart)
+}
+
+// tcpSorted is flowSorted for the tcp object.
+func (d *fastRecord) tcpSorted(rec *Record) keyID {
+	r := &d.r
+	prev := keyAtTCPStart
+	x, ok := d.sortedStart()
+	if !ok {
+		return prev
+	}
+	if p := &memberPatterns[0][keyResets]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenResets)
+		rec.TCPResets = d.countValue()
+		prev = keyResets
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyRetrans]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenRetrans)
+		rec.TCPRetrans = d.countValue()
+		prev = keyRetrans
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keySeqErrors]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenSeqErrors)
+		rec.TCPSeqErrors = d.countValue()
+		prev = keySeqErrors
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	return d.sortedEnd(x, prev, keyAtTCPStart)
+}
+
+// categorySorted is flowSorted for the category object.
+func (d *fastRecord) categorySorted(rec *Record) keyID {
+	r := &d.r
+	prev := keyAtCategoryStart
+	x, ok := d.sortedStart()
+	if !ok {
+		return prev
+	}
+	if p := &memberPatterns[0][keyApplication]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenApplication)
+		rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
+		prev = keyApplication
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyDomain]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenDomain)
+		rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
+		prev = keyDomain
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	if p := &memberPatterns[0][keyProtocol]; x == p.w[0] &&
+		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
+		r.i += p.end
+		d.mark(seenProtocol)
+		rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
+		prev = keyProtocol
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+	}
+	return d.sortedEnd(x, prev, keyAtCategoryStart)
+}
