@@ -600,13 +600,15 @@ func (d *fastRecord) countValue() uint64 {
 }
 
 // rate reads a non-negative number as setText would: an integer of at
-// most 19 digits; a decimal of at most 19 digits that exactDecimal converts
-// exactly; anything else (float32 values printed in their shortest form,
-// exponents) through strconv.ParseFloat.
+// most 19 digits; a decimal of at most 19 digits, correctly rounded as
+// exactDecimal and strconv.ParseFloat convert it (float32 values printed
+// in their shortest form need quotient); anything else (exponents, more
+// digits) through strconv.ParseFloat.
 func (d *fastRecord) rate() float64 {
 	r := &d.r
 	start := r.i
 	var m uint64
+	var n int // m's digits
 	// The integer part, as in count: up to seven digits from one word
 	// (what follows them is looked at below); anything else through
 	// digits.
@@ -615,13 +617,13 @@ func (d *fastRecord) rate() float64 {
 		// As in countValue: a first digit of 1 to 9 in one test.
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; k < 8 {
 			if c := byte(x) - '1'; c < 9 || c == 0xff && k == 1 { // 0xff: '0'
-				m, r.i = eightDigits(x<<((64-8*k)&63)), i+k
+				m, n, r.i = eightDigits(x<<((64-8*k)&63)), k, i+k
 				goto integer
 			}
 		}
 	}
-	if u, _, ok := d.digits(); ok {
-		m = u
+	if u, nd, ok := d.digits(); ok {
+		m, n = u, nd
 	} else {
 		return 0
 	}
@@ -664,10 +666,14 @@ integer:
 			return 0
 		}
 		exp := r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E')
-		if !exp && digitCount(m)+k <= 19 {
-			if f, ok := decimalValue(m*pow10u[k]+frac, k); ok {
-				return f
+		if !exp && n+k <= 19 {
+			// At most 19 digits: exact (both operands of the division
+			// are), or quotient's correctly rounded conversion.
+			v := m*pow10u[k] + frac
+			if v < 1<<53 {
+				return float64(v) / pow10[k]
 			}
+			return quotient(v, k)
 		}
 	case 'e', 'E':
 	default:
