@@ -559,6 +559,14 @@ func (d *fastRecord) countValue() uint64 {
 	r := &d.r
 	if b, i := r.b, r.i; i+8 <= len(b) {
 		x := load64(b, i)
+		// A single digit (a third of a stream's counts: ports, versions,
+		// flags, zero counters) by two byte tests.
+		if byte(x>>8)-'0' > 9 {
+			if c := byte(x) - '0'; c <= 9 {
+				r.i = i + 1
+				return uint64(c)
+			}
+		}
 		if m := nonDigit8(x); m != 0 {
 			// k is at most 7 (the shifts below then need no range test).
 			// A first digit of 1 to 9 (one test) means k is at least 1
