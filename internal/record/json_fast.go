@@ -753,7 +753,7 @@ func (d *fastRecord) record(rec *Record) bool {
 			rec.Internal = d.boolean()
 		case keyReason:
 			d.mark(seenReason)
-			rec.Reason = intern(d.text())
+			rec.Reason = d.name(&d.keys.names[nameReason], math.MaxInt)
 		case keyFlow:
 			d.mark(seenFlow)
 			d.flowObject(rec)
@@ -848,12 +848,14 @@ func (d *fastRecord) flow(rec *Record) {
 			d.mark(seenDetectedApplication)
 			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedApplicationName:
-			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
+			d.mark(seenDetectedApplicationName)
+			rec.Meta.ApplicationName = d.name(&d.keys.names[nameApplication], MaxNameLen)
 		case keyDetectedProtocol:
 			d.mark(seenDetectedProtocol)
 			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedProtocolName:
-			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
+			d.mark(seenDetectedProtocolName)
+			rec.Meta.ProtocolName = d.name(&d.keys.names[nameProtocol], MaxNameLen)
 		case keyCategory:
 			d.mark(seenCategory)
 			d.categoryObject(rec)
@@ -883,7 +885,8 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.LocalOrigin = d.boolean()
 			d.mark(seenLocalOrigin)
 		case keyOtherType:
-			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
+			d.mark(seenOtherType)
+			rec.Meta.OtherType = d.name(&d.keys.names[nameOtherType], MaxNameLen)
 		case keyVLANID:
 			// 4095 is the largest VLAN id (see wireMeta.fill).
 			d.mark(seenVLANID)
@@ -903,22 +906,6 @@ func (d *fastRecord) countUpTo(limit uint64) uint64 {
 		d.r.bad = true
 	}
 	return u
-}
-
-// name reads a metadata name of at most limit bytes, interned.
-func (d *fastRecord) name(limit int, bit uint64) string {
-	d.mark(bit)
-	return d.nameValue(limit)
-}
-
-// nameValue is name without the mark.
-func (d *fastRecord) nameValue(limit int) string {
-	v := d.text()
-	if len(v) > limit {
-		d.r.fail()
-		return ""
-	}
-	return intern(v)
 }
 
 // boolean reads true or false.

@@ -97,7 +97,7 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenReason)
-		rec.Reason = intern(d.text())
+		rec.Reason = d.name(&d.keys.names[nameReason], math.MaxInt)
 		prev = keyReason
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -155,7 +155,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		load64(r.b, r.i+24)&p.mask[3] == p.w[3] {
 		r.i += p.end
 		d.mark(seenDetectedApplicationName)
-		rec.Meta.ApplicationName = d.nameValue(MaxNameLen)
+		rec.Meta.ApplicationName = d.name(&d.keys.names[nameApplication], MaxNameLen)
 		prev = keyDetectedApplicationName
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -180,7 +180,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		load64(r.b, r.i+24)&p.mask[3] == p.w[3] {
 		r.i += p.end
 		d.mark(seenDetectedProtocolName)
-		rec.Meta.ProtocolName = d.nameValue(MaxNameLen)
+		rec.Meta.ProtocolName = d.name(&d.keys.names[nameProtocol], MaxNameLen)
 		prev = keyDetectedProtocolName
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -413,7 +413,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenOtherType)
-		rec.Meta.OtherType = d.nameValue(MaxNameLen)
+		rec.Meta.OtherType = d.name(&d.keys.names[nameOtherType], MaxNameLen)
 		prev = keyOtherType
 		if r.i+memberWindow > len(r.b) {
 			return prev

@@ -143,3 +143,32 @@ func TestSortedVariantsMatchGeneral(t *testing.T) {
 		}
 	}
 }
+
+// A name member's value is taken from the last one read for it only when
+// it repeats it exactly: records with one decoder state, each name
+// repeated, changed, shortened, lengthened, escaped, too long for the
+// words, decode as the general reader decodes them.
+func TestNameRepeatsMatchGeneral(t *testing.T) {
+	values := []string{"remote", "remote", "remotex", "remot", "remote", "", "", "remote",
+		`re\u006dote`, "remote", "netify.unknown.longer.x", "netify.unknown.longer.x", "netify.unknown.longer.xy",
+		"netify.unknown.longer.xy", "netify.unknown", "netify.unknown", "Remote", "remote",
+		"application.name.aa", "application.name.ab", "application.name.ab", "application.name.a"}
+	var st decoderState
+	for round := 0; round < 2; round++ {
+		for k, v := range values {
+			body := `{"flow":{"detected_application_name":"` + v + `","detected_protocol_name":"` + values[(k+3)%len(values)] +
+				`","digest":"ab","other_type":"` + values[(k+7)%len(values)] + `"},"interface":"eth0","internal":false,` +
+				`"reason":"` + values[(k+1)%len(values)] + `","type":"flow_purge"}`
+			want, errs := Decode([]byte(body), "application/json")
+			var rec Record
+			end, ok := decodeDirect([]byte(body), 0, &rec, &st)
+			escaped := strings.Contains(body, `\u`)
+			if ok == escaped {
+				t.Fatalf("%s: direct reader took it: %v", body, ok)
+			}
+			if ok && (end != len(body) || len(errs) != 0 || !reflect.DeepEqual(want, []Record{rec})) {
+				t.Fatalf("%s\ndirect  %+v\ngeneral %+v (%v)", body, rec, want, errs)
+			}
+		}
+	}
+}
