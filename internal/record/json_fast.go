@@ -716,7 +716,13 @@ func (d *fastRecord) record(rec *Record) bool {
 		return false
 	}
 	r.i++
-	prev := d.recordSorted(rec)
+	prev := d.recordSorted(rec, keyAtRecordStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtRecordStart {
+		last = keyUnknown
+	}
 	if prev == keyEnd {
 		return !r.bad
 	}
@@ -758,16 +764,28 @@ func (d *fastRecord) record(rec *Record) bool {
 			d.mark(seenFlow)
 			d.flowObject(rec)
 		default:
-			// update_interval and unknown keys: not part of a flow record.
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.recordSorted(rec, last); prev == keyEnd {
+				return !r.bad
+			}
+			continue
 		}
+		last = key
 	}
 }
 
 func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	prev := d.flowSorted(rec)
+	prev := d.flowSorted(rec, keyAtFlowStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtFlowStart {
+		last = keyUnknown
+	}
 	if prev == keyEnd {
 		return
 	}
@@ -893,7 +911,14 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.VLANID = uint16(d.countUpTo(4095))
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.flowSorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 
@@ -926,7 +951,13 @@ func (d *fastRecord) boolean() bool {
 func (d *fastRecord) category(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	prev := d.categorySorted(rec)
+	prev := d.categorySorted(rec, keyAtCategoryStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtCategoryStart {
+		last = keyUnknown
+	}
 	if prev == keyEnd {
 		return
 	}
@@ -962,14 +993,27 @@ func (d *fastRecord) category(rec *Record) {
 			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.categorySorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	prev := d.tcpSorted(rec)
+	prev := d.tcpSorted(rec, keyAtTCPStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtTCPStart {
+		last = keyUnknown
+	}
 	if prev == keyEnd {
 		return
 	}
@@ -1005,7 +1049,14 @@ func (d *fastRecord) tcp(rec *Record) {
 			d.mark(seenSeqErrors)
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.tcpSorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 

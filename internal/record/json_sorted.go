@@ -37,8 +37,9 @@ func (d *fastRecord) sortedStart() (uint64, bool) {
 
 // sortedEnd ends a sorted read: the object's end if x (the word at r.i)
 // starts with '}' after a member, consumed (keyEnd); otherwise prev, the
-// last key read (start, the object's keyAt*Start, when none was read: the
-// reader goes back past the '{').
+// last key read (start, the object's keyAt*Start, when the read began at
+// the object's first member and read none: the reader goes back past the
+// '{').
 func (d *fastRecord) sortedEnd(x uint64, prev, start keyID) keyID {
 	if prev == start {
 		d.r.i++
@@ -52,13 +53,34 @@ func (d *fastRecord) sortedEnd(x uint64, prev, start keyID) keyID {
 }
 
 // recordSorted reads a record's members in key order from its first (the
-// reader past the '{'); see the comment at the top of the file.
-func (d *fastRecord) recordSorted(rec *Record) keyID {
+// reader past the '{'), or from after the key from (see the comment at
+// the top of the file).
+func (d *fastRecord) recordSorted(rec *Record, from keyID) keyID {
 	r := &d.r
-	prev := keyAtRecordStart
-	x, ok := d.sortedStart()
-	if !ok {
-		return prev
+	prev := from
+	var x uint64
+	if from == keyAtRecordStart {
+		var ok bool
+		if x, ok = d.sortedStart(); !ok {
+			return prev
+		}
+	} else {
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+		switch from {
+		case keyFlow:
+			goto afterFlow
+		case keyInterface:
+			goto afterInterface
+		case keyInternal:
+			goto afterInternal
+		case keyReason:
+			goto afterReason
+		case keyType:
+			goto end
+		}
 	}
 	if p := &memberPatterns[0][keyFlow]; x == p.w[0] {
 		r.i += p.end
@@ -70,6 +92,7 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterFlow:
 	if p := &memberPatterns[0][keyInterface]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -81,6 +104,7 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterInterface:
 	if p := &memberPatterns[0][keyInternal]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -93,6 +117,7 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterInternal:
 	if p := &memberPatterns[0][keyReason]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -104,6 +129,7 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterReason:
 	if p := &memberPatterns[0][keyType]; x == p.w[0] {
 		r.i += p.end
 		d.mark(seenType)
@@ -114,17 +140,85 @@ func (d *fastRecord) recordSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+end:
 	return d.sortedEnd(x, prev, keyAtRecordStart)
 }
 
-// flowSorted reads a flow object's members in key order from its first
-// (the reader past the '{').
-func (d *fastRecord) flowSorted(rec *Record) keyID {
+// flowSorted is recordSorted for the flow object.
+func (d *fastRecord) flowSorted(rec *Record, from keyID) keyID {
 	r := &d.r
-	prev := keyAtFlowStart
-	x, ok := d.sortedStart()
-	if !ok {
-		return prev
+	prev := from
+	var x uint64
+	if from == keyAtFlowStart {
+		var ok bool
+		if x, ok = d.sortedStart(); !ok {
+			return prev
+		}
+	} else {
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+		switch from {
+		case keyCategory:
+			goto afterCategory
+		case keyDetectedApplication:
+			goto afterDetectedApplication
+		case keyDetectedApplicationName:
+			goto afterDetectedApplicationName
+		case keyDetectedProtocol:
+			goto afterDetectedProtocol
+		case keyDetectedProtocolName:
+			goto afterDetectedProtocolName
+		case keyDetectionPackets:
+			goto afterDetectionPackets
+		case keyDigest:
+			goto afterDigest
+		case keyDigestPrev:
+			goto afterDigestPrev
+		case keyFirstSeenAt:
+			goto afterFirstSeenAt
+		case keyHostServerName:
+			goto afterHostServerName
+		case keyIPProtocol:
+			goto afterIPProtocol
+		case keyIPVersion:
+			goto afterIPVersion
+		case keyLastSeenAt:
+			goto afterLastSeenAt
+		case keyLocalBytes:
+			goto afterLocalBytes
+		case keyLocalIP:
+			goto afterLocalIP
+		case keyLocalOrigin:
+			goto afterLocalOrigin
+		case keyLocalPackets:
+			goto afterLocalPackets
+		case keyLocalPort:
+			goto afterLocalPort
+		case keyLocalRate:
+			goto afterLocalRate
+		case keyOtherBytes:
+			goto afterOtherBytes
+		case keyOtherIP:
+			goto afterOtherIP
+		case keyOtherPackets:
+			goto afterOtherPackets
+		case keyOtherPort:
+			goto afterOtherPort
+		case keyOtherRate:
+			goto afterOtherRate
+		case keyOtherType:
+			goto afterOtherType
+		case keyTCP:
+			goto afterTCP
+		case keyTotalBytes:
+			goto afterTotalBytes
+		case keyTotalPackets:
+			goto afterTotalPackets
+		case keyVLANID:
+			goto end
+		}
 	}
 	if p := &memberPatterns[0][keyCategory]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
@@ -137,6 +231,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterCategory:
 	if p := &memberPatterns[0][keyDetectedApplication]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16) == p.w[2] {
@@ -149,6 +244,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDetectedApplication:
 	if p := &memberPatterns[0][keyDetectedApplicationName]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16) == p.w[2] &&
@@ -162,6 +258,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDetectedApplicationName:
 	if p := &memberPatterns[0][keyDetectedProtocol]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -174,6 +271,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDetectedProtocol:
 	if p := &memberPatterns[0][keyDetectedProtocolName]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16) == p.w[2] &&
@@ -187,6 +285,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDetectedProtocolName:
 	if p := &memberPatterns[0][keyDetectionPackets]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -200,6 +299,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDetectionPackets:
 	if p := &memberPatterns[0][keyDigest]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -211,6 +311,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDigest:
 	if p := &memberPatterns[0][keyDigestPrev]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -222,6 +323,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDigestPrev:
 	if p := &memberPatterns[0][keyFirstSeenAt]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -234,6 +336,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterFirstSeenAt:
 	if p := &memberPatterns[0][keyHostServerName]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -246,6 +349,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterHostServerName:
 	if p := &memberPatterns[0][keyIPProtocol]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -257,6 +361,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterIPProtocol:
 	if p := &memberPatterns[0][keyIPVersion]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -268,6 +373,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterIPVersion:
 	if p := &memberPatterns[0][keyLastSeenAt]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] {
 		r.i += p.end
@@ -279,6 +385,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLastSeenAt:
 	if p := &memberPatterns[0][keyLocalBytes]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -291,6 +398,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalBytes:
 	if p := &memberPatterns[0][keyLocalIP]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -302,6 +410,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalIP:
 	if p := &memberPatterns[0][keyLocalOrigin]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] {
 		r.i += p.end
@@ -314,6 +423,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalOrigin:
 	if p := &memberPatterns[0][keyLocalPackets]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -327,6 +437,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalPackets:
 	if p := &memberPatterns[0][keyLocalPort]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -338,6 +449,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalPort:
 	if p := &memberPatterns[0][keyLocalRate]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -350,6 +462,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterLocalRate:
 	if p := &memberPatterns[0][keyOtherBytes]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -362,6 +475,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherBytes:
 	if p := &memberPatterns[0][keyOtherIP]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -373,6 +487,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherIP:
 	if p := &memberPatterns[0][keyOtherPackets]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -386,6 +501,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherPackets:
 	if p := &memberPatterns[0][keyOtherPort]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -397,6 +513,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherPort:
 	if p := &memberPatterns[0][keyOtherRate]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -409,6 +526,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherRate:
 	if p := &memberPatterns[0][keyOtherType]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -420,6 +538,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterOtherType:
 	if p := &memberPatterns[0][keyTCP]; x&p.mask[0] == p.w[0] {
 		r.i += p.end
 		d.mark(seenTCP)
@@ -430,6 +549,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterTCP:
 	if p := &memberPatterns[0][keyTotalBytes]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -442,6 +562,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterTotalBytes:
 	if p := &memberPatterns[0][keyTotalPackets]; x == p.w[0] &&
 		load64(r.b, r.i+8) == p.w[1] &&
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
@@ -455,6 +576,7 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterTotalPackets:
 	if p := &memberPatterns[0][keyVLANID]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -467,16 +589,33 @@ func (d *fastRecord) flowSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+end:
 	return d.sortedEnd(x, prev, keyAtFlowStart)
 }
 
 // tcpSorted is flowSorted for the tcp object.
-func (d *fastRecord) tcpSorted(rec *Record) keyID {
+func (d *fastRecord) tcpSorted(rec *Record, from keyID) keyID {
 	r := &d.r
-	prev := keyAtTCPStart
-	x, ok := d.sortedStart()
-	if !ok {
-		return prev
+	prev := from
+	var x uint64
+	if from == keyAtTCPStart {
+		var ok bool
+		if x, ok = d.sortedStart(); !ok {
+			return prev
+		}
+	} else {
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+		switch from {
+		case keyResets:
+			goto afterResets
+		case keyRetrans:
+			goto afterRetrans
+		case keySeqErrors:
+			goto end
+		}
 	}
 	if p := &memberPatterns[0][keyResets]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
@@ -489,6 +628,7 @@ func (d *fastRecord) tcpSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterResets:
 	if p := &memberPatterns[0][keyRetrans]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -500,6 +640,7 @@ func (d *fastRecord) tcpSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterRetrans:
 	if p := &memberPatterns[0][keySeqErrors]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -511,16 +652,33 @@ func (d *fastRecord) tcpSorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+end:
 	return d.sortedEnd(x, prev, keyAtTCPStart)
 }
 
 // categorySorted is flowSorted for the category object.
-func (d *fastRecord) categorySorted(rec *Record) keyID {
+func (d *fastRecord) categorySorted(rec *Record, from keyID) keyID {
 	r := &d.r
-	prev := keyAtCategoryStart
-	x, ok := d.sortedStart()
-	if !ok {
-		return prev
+	prev := from
+	var x uint64
+	if from == keyAtCategoryStart {
+		var ok bool
+		if x, ok = d.sortedStart(); !ok {
+			return prev
+		}
+	} else {
+		if r.i+memberWindow > len(r.b) {
+			return prev
+		}
+		x = load64(r.b, r.i)
+		switch from {
+		case keyApplication:
+			goto afterApplication
+		case keyDomain:
+			goto afterDomain
+		case keyProtocol:
+			goto end
+		}
 	}
 	if p := &memberPatterns[0][keyApplication]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
@@ -533,6 +691,7 @@ func (d *fastRecord) categorySorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterApplication:
 	if p := &memberPatterns[0][keyDomain]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -544,6 +703,7 @@ func (d *fastRecord) categorySorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+afterDomain:
 	if p := &memberPatterns[0][keyProtocol]; x == p.w[0] &&
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
@@ -555,5 +715,6 @@ func (d *fastRecord) categorySorted(rec *Record) keyID {
 		}
 		x = load64(r.b, r.i)
 	}
+end:
 	return d.sortedEnd(x, prev, keyAtCategoryStart)
 }

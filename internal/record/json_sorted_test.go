@@ -23,14 +23,15 @@ const sortedAll = `{"flow":{"category":{"application":28,"domain":3,"protocol":2
 // sortedObjects are sortedAll's objects, each read whole by its sorted
 // reader.
 var sortedObjects = []struct {
-	name string
-	read func(d *fastRecord, rec *Record) keyID
-	body string
+	name  string
+	read  func(d *fastRecord, rec *Record, from keyID) keyID
+	start keyID
+	body  string
 }{
-	{"record", (*fastRecord).recordSorted, sortedAll},
-	{"flow", (*fastRecord).flowSorted, sortedAll[len(`{"flow":`):strings.Index(sortedAll, `,"interface"`)]},
-	{"tcp", (*fastRecord).tcpSorted, `{"resets":1,"retrans":16,"seq_errors":2}`},
-	{"category", (*fastRecord).categorySorted, `{"application":28,"domain":3,"protocol":22}`},
+	{"record", (*fastRecord).recordSorted, keyAtRecordStart, sortedAll},
+	{"flow", (*fastRecord).flowSorted, keyAtFlowStart, sortedAll[len(`{"flow":`):strings.Index(sortedAll, `,"interface"`)]},
+	{"tcp", (*fastRecord).tcpSorted, keyAtTCPStart, `{"resets":1,"retrans":16,"seq_errors":2}`},
+	{"category", (*fastRecord).categorySorted, keyAtCategoryStart, `{"application":28,"domain":3,"protocol":22}`},
 }
 
 // The sorted readers read a sorted object to its end by themselves (the
@@ -45,7 +46,7 @@ func TestSortedReadsSortedObjectsWhole(t *testing.T) {
 		var st decoderState
 		d := fastRecord{keys: &st.keys, st: &st, rec: &rec}
 		d.r.b, d.r.i = b, 1
-		if got := tc.read(&d, &rec); got != keyEnd || d.r.i != len(tc.body) || d.r.bad {
+		if got := tc.read(&d, &rec, tc.start); got != keyEnd || d.r.i != len(tc.body) || d.r.bad {
 			t.Fatalf("%s: returned %d at %d (bad %v), want keyEnd at %d", tc.name, got, d.r.i, d.r.bad, len(tc.body))
 		}
 		want := strings.Count(tc.body, `":`) // keys of nested objects are marked by their readers
@@ -170,5 +171,32 @@ func TestNameRepeatsMatchGeneral(t *testing.T) {
 				t.Fatalf("%s\ndirect  %+v\ngeneral %+v (%v)", body, rec, want, errs)
 			}
 		}
+	}
+}
+
+// The sorted readers resume after any key (the member loops call them
+// again after an unknown key): from after each member of sortedAll's flow
+// object, and from keyUnknown (all keys), they read the rest to the end.
+func TestSortedResumesAfterEachKey(t *testing.T) {
+	_, members, _ := sortedMembers()
+	body := "{" + strings.Join(members, ",") + "}"
+	pad := []byte(body + strings.Repeat(" ", memberWindow))
+	at := 1
+	for k, m := range members {
+		key := keyNames[m[1:strings.Index(m[1:], `"`)+1]]
+		at += len(m) // the ',' after member k, or the '}'
+		for _, from := range []keyID{key, keyUnknown} {
+			var rec Record
+			var st decoderState
+			d := fastRecord{keys: &st.keys, st: &st, rec: &rec}
+			d.r.b, d.r.i = pad, at
+			got := d.flowSorted(&rec, from)
+			rest := strings.Join(members[k+1:], ",")
+			if got != keyEnd || d.r.i != len(body) || d.r.bad || d.keysRead != strings.Count(rest, `":`) {
+				t.Fatalf("from %d after %s: returned %d at %d (bad %v, %d keys), want keyEnd at %d (%d keys)",
+					from, m, got, d.r.i, d.r.bad, d.keysRead, len(body), strings.Count(rest, `":`))
+			}
+		}
+		at++
 	}
 }
