@@ -2,6 +2,7 @@ package record
 
 import (
 	"math"
+	"math/bits"
 )
 
 // The sorted readers read an object's members in the order an agent
@@ -264,7 +265,17 @@ afterDetectedApplicationName:
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
 		r.i += p.end
 		d.mark(seenDetectedProtocol)
-		rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint32 {
+				r.bad = true
+			}
+			rec.Meta.ProtocolID = uint32(u)
+		} else {
+			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
+		}
 		prev = keyDetectedProtocol
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -292,7 +303,13 @@ afterDetectedProtocolName:
 		r.i += p.end
 		d.mark(seenDetectionPackets)
 		rec.HasDetectionPackets = true
-		rec.DetectionPackets = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.DetectionPackets = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.DetectionPackets = d.countValue()
+		}
 		prev = keyDetectionPackets
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -354,7 +371,17 @@ afterHostServerName:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenIPProtocol)
-		rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint8 {
+				r.bad = true
+			}
+			rec.Meta.IPProtocol = uint8(u)
+		} else {
+			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
+		}
 		prev = keyIPProtocol
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -366,7 +393,17 @@ afterIPProtocol:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenIPVersion)
-		rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint8 {
+				r.bad = true
+			}
+			rec.Meta.IPVersion = uint8(u)
+		} else {
+			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
+		}
 		prev = keyIPVersion
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -391,7 +428,13 @@ afterLastSeenAt:
 		r.i += p.end
 		d.mark(seenLocalBytes)
 		rec.HasStats = true
-		rec.LocalBytes = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.LocalBytes = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.LocalBytes = d.countValue()
+		}
 		prev = keyLocalBytes
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -430,7 +473,13 @@ afterLocalOrigin:
 		r.i += p.end
 		d.mark(seenLocalPackets)
 		rec.HasStats = true
-		rec.LocalPackets = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.LocalPackets = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.LocalPackets = d.countValue()
+		}
 		prev = keyLocalPackets
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -442,7 +491,17 @@ afterLocalPackets:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenLocalPort)
-		rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint16 {
+				r.bad = true
+			}
+			rec.Meta.LocalPort = uint16(u)
+		} else {
+			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
+		}
 		prev = keyLocalPort
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -468,7 +527,13 @@ afterLocalRate:
 		r.i += p.end
 		d.mark(seenOtherBytes)
 		rec.HasStats = true
-		rec.OtherBytes = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.OtherBytes = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.OtherBytes = d.countValue()
+		}
 		prev = keyOtherBytes
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -494,7 +559,13 @@ afterOtherIP:
 		r.i += p.end
 		d.mark(seenOtherPackets)
 		rec.HasStats = true
-		rec.OtherPackets = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.OtherPackets = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.OtherPackets = d.countValue()
+		}
 		prev = keyOtherPackets
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -506,7 +577,17 @@ afterOtherPackets:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenOtherPort)
-		rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint16 {
+				r.bad = true
+			}
+			rec.Meta.OtherPort = uint16(u)
+		} else {
+			rec.Meta.OtherPort = uint16(d.countUpTo(math.MaxUint16))
+		}
 		prev = keyOtherPort
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -555,7 +636,13 @@ afterTCP:
 		r.i += p.end
 		d.mark(seenTotalBytes)
 		rec.HasTotals = true
-		rec.TotalBytes = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.TotalBytes = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.TotalBytes = d.countValue()
+		}
 		prev = keyTotalBytes
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -569,7 +656,13 @@ afterTotalBytes:
 		r.i += p.end
 		d.mark(seenTotalPackets)
 		rec.HasTotals = true
-		rec.TotalPackets = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.TotalPackets = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.TotalPackets = d.countValue()
+		}
 		prev = keyTotalPackets
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -582,7 +675,17 @@ afterTotalPackets:
 		r.i += p.end
 		d.mark(seenVLANID)
 		// 4095 is the largest VLAN id (see wireMeta.fill).
-		rec.Meta.VLANID = uint16(d.countUpTo(4095))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > 4095 {
+				r.bad = true
+			}
+			rec.Meta.VLANID = uint16(u)
+		} else {
+			rec.Meta.VLANID = uint16(d.countUpTo(4095))
+		}
 		prev = keyVLANID
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -621,7 +724,13 @@ func (d *fastRecord) tcpSorted(rec *Record, from keyID) keyID {
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenResets)
-		rec.TCPResets = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.TCPResets = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.TCPResets = d.countValue()
+		}
 		prev = keyResets
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -633,7 +742,13 @@ afterResets:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenRetrans)
-		rec.TCPRetrans = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.TCPRetrans = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.TCPRetrans = d.countValue()
+		}
 		prev = keyRetrans
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -645,7 +760,13 @@ afterRetrans:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenSeqErrors)
-		rec.TCPSeqErrors = d.countValue()
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			rec.TCPSeqErrors = eightDigits(x << ((64 - 8*k) & 63))
+		} else {
+			rec.TCPSeqErrors = d.countValue()
+		}
 		prev = keySeqErrors
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -684,7 +805,17 @@ func (d *fastRecord) categorySorted(rec *Record, from keyID) keyID {
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenApplication)
-		rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint32 {
+				r.bad = true
+			}
+			rec.Meta.CategoryApplication = uint32(u)
+		} else {
+			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
+		}
 		prev = keyApplication
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -696,7 +827,17 @@ afterApplication:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenDomain)
-		rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint32 {
+				r.bad = true
+			}
+			rec.Meta.CategoryDomain = uint32(u)
+		} else {
+			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
+		}
 		prev = keyDomain
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -708,7 +849,17 @@ afterDomain:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenProtocol)
-		rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
+		x = load64(r.b, r.i)
+		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
+			r.i += k
+			u := eightDigits(x << ((64 - 8*k) & 63))
+			if u > math.MaxUint32 {
+				r.bad = true
+			}
+			rec.Meta.CategoryProtocol = uint32(u)
+		} else {
+			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
+		}
 		prev = keyProtocol
 		if r.i+memberWindow > len(r.b) {
 			return prev
