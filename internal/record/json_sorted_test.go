@@ -200,3 +200,36 @@ func TestSortedResumesAfterEachKey(t *testing.T) {
 		at++
 	}
 }
+
+// Every count of a sorted record, read in place by the sorted readers or
+// through countValue, with values of every length and shape (leading
+// zeros, over the member's limit, fractions, exponents, signs, strings),
+// decodes as the general reader decodes it.
+func TestSortedCountsMatchGeneral(t *testing.T) {
+	values := []string{"0", "00", "01", "7", "42", "255", "256", "4095", "4096", "65535", "65536", "1234567",
+		"12345678", "123456789", "4294967295", "4294967296", "123456789012345", "9223372036854775807",
+		"9223372036854775808", "18446744073709551615", "18446744073709551616", "1.5", "1e3", "7E1", "-1",
+		`"1"`, "null", "true", "1 ", " 1"}
+	var counts []int // sortedAll's byte offsets of count values
+	for i := 0; i+2 < len(sortedAll); i++ {
+		if sortedAll[i] == ':' && sortedAll[i+1] >= '0' && sortedAll[i+1] <= '9' && sortedAll[i-1] == '"' {
+			counts = append(counts, i+1)
+		}
+	}
+	if len(counts) < 20 {
+		t.Fatalf("found %d counts in sortedAll", len(counts))
+	}
+	for _, at := range counts {
+		end := at
+		for end < len(sortedAll) && (sortedAll[end] >= '0' && sortedAll[end] <= '9' || sortedAll[end] == '.') {
+			end++
+		}
+		for _, v := range values {
+			body := sortedAll[:at] + v + sortedAll[end:]
+			direct, general := decodeDirectAndGeneral([]byte(body))
+			if !reflect.DeepEqual(direct, general) {
+				t.Fatalf("%s\ndirect:\n%s\ngeneral:\n%s", body, strings.Join(direct, "\n"), strings.Join(general, "\n"))
+			}
+		}
+	}
+}
