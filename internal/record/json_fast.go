@@ -647,6 +647,23 @@ integer:
 		// zeros allowed); a value of more than 19 digits is not used.
 		var frac uint64
 		b, i := r.b, r.i
+		// Up to fifteen digits (agents' float32 rates have up to 14) from
+		// two words, without the loop.
+		if i+16 <= len(b) {
+			x := load64(b, i)
+			if m := nonDigit8(x); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3 // 0 fails below
+				frac, i = eightDigits(x<<((64-8*k)&63)), i+k
+				goto fracDone
+			}
+			y := load64(b, i+8)
+			if m := nonDigit8(y); m != 0 {
+				// k 0 shifts y out: eight digits in all.
+				k := bits.TrailingZeros64(m) >> 3
+				frac, i = eightDigits(x)*pow10u[k]+eightDigits(y<<(64-8*k)), i+8+k
+				goto fracDone
+			}
+		}
 		for i+8 <= len(b) {
 			x := load64(b, i)
 			k := 8
@@ -673,7 +690,7 @@ integer:
 			r.fail()
 			return 0
 		}
-		exp := r.i < len(r.b) && (r.b[r.i] == 'e' || r.b[r.i] == 'E')
+		exp := r.i < len(r.b) && r.b[r.i]|0x20 == 'e' // 'e' or 'E'
 		if !exp && n+k <= 19 {
 			// At most 19 digits: exact (both operands of the division
 			// are), or quotient's correctly rounded conversion.
