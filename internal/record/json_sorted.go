@@ -53,6 +53,12 @@ func (d *fastRecord) sortedEnd(x uint64, prev, start keyID) keyID {
 	return prev
 }
 
+// falseWord and trueWord are the literals' bytes as little-endian words.
+const (
+	falseWord = uint64('f') | uint64('a')<<8 | uint64('l')<<16 | uint64('s')<<24 | uint64('e')<<32
+	trueWord  = uint64('t') | uint64('r')<<8 | uint64('u')<<16 | uint64('e')<<24
+)
+
 // recordSorted reads a record's members in key order from its first (the
 // reader past the '{'), or from after the key from (see the comment at
 // the top of the file).
@@ -111,7 +117,14 @@ afterInterface:
 		r.i += p.end
 		d.mark(seenInternal)
 		rec.HasInternal = true
-		rec.Internal = d.boolean()
+		if x = load64(r.b, r.i); x&(1<<40-1) == falseWord {
+			r.i += 5
+		} else if x&(1<<32-1) == trueWord {
+			rec.Internal = true
+			r.i += 4
+		} else {
+			rec.Internal = d.boolean()
+		}
 		prev = keyInternal
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -134,7 +147,14 @@ afterReason:
 	if p := &memberPatterns[0][keyType]; x == p.w[0] {
 		r.i += p.end
 		d.mark(seenType)
-		d.recordType(rec)
+		// The most frequent type, flow_stats, by three word compares in place.
+		if q := &flowTypes[0].q; (load64(r.b, r.i)&q.mask[0]^q.w[0])|(load64(r.b, r.i+8)&q.mask[1]^q.w[1])|
+			(load64(r.b, r.i+16)&q.mask[2]^q.w[2]) == 0 {
+			r.i += q.n
+			rec.Type, d.isFlow = flowTypes[0].name, true
+		} else {
+			d.recordType(rec)
+		}
 		prev = keyType
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -459,7 +479,14 @@ afterLocalIP:
 		r.i += p.end
 		d.mark(seenLocalOrigin)
 		rec.Meta.HasLocalOrigin = true
-		rec.Meta.LocalOrigin = d.boolean()
+		if x = load64(r.b, r.i); x&(1<<40-1) == falseWord {
+			r.i += 5
+		} else if x&(1<<32-1) == trueWord {
+			rec.Meta.LocalOrigin = true
+			r.i += 4
+		} else {
+			rec.Meta.LocalOrigin = d.boolean()
+		}
 		prev = keyLocalOrigin
 		if r.i+memberWindow > len(r.b) {
 			return prev

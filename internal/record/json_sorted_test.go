@@ -233,3 +233,27 @@ func TestSortedCountsMatchGeneral(t *testing.T) {
 		}
 	}
 }
+
+// The values the sorted readers compare in place (booleans, the record's
+// type) decode as the general reader decodes them, whatever they are.
+func TestSortedLiteralsMatchGeneral(t *testing.T) {
+	subst := map[string][]string{
+		`"internal":false`:    {"true", "false", "tru", "fals", "falsey", "falsx", "trux", "fxlse", "truex", "t", "f", "null", `"true"`, "True", "FALSE", "1", "true ", " false"},
+		`"local_origin":true`: {"true", "false", "tru", "falsee", "null", `"false"`, "0"},
+		`"type":"flow_purge"`: {`"flow_stats"`, `"flow_stats "`, `"flow_stat"`, `"flow_statsx"`, `"Flow_stats"`, `"flow"`, `"flow_dpi_update"`,
+			`"flow_dpi_complete"`, `"flow_purge"`, `"agent_status"`, `"flow_st\u0061ts"`, `"flow_stats`, "null", "7", `""`},
+	}
+	for member, values := range subst {
+		key := member[:strings.Index(member, ":")+1]
+		if !strings.Contains(sortedAll, member) {
+			t.Fatalf("sortedAll has no %s", member)
+		}
+		for _, v := range values {
+			body := strings.Replace(sortedAll, member, key+v, 1)
+			direct, general := decodeDirectAndGeneral([]byte(body))
+			if !reflect.DeepEqual(direct, general) {
+				t.Fatalf("%s\ndirect:\n%s\ngeneral:\n%s", body, strings.Join(direct, "\n"), strings.Join(general, "\n"))
+			}
+		}
+	}
+}
