@@ -104,7 +104,15 @@ afterFlow:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenInterface)
-		d.iface(rec)
+		// The interface read last, by three word compares in place (see iface).
+		if q := &d.st.ifaceQ; q.n > 0 && r.i+quotedWindow <= len(r.b) &&
+			(load64(r.b, r.i)&q.mask[0]^q.w[0])|(load64(r.b, r.i+8)&q.mask[1]^q.w[1])|
+				(load64(r.b, r.i+16)&q.mask[2]^q.w[2]) == 0 {
+			r.i += q.n
+			rec.HasInterface, rec.Interface = true, d.st.iface
+		} else {
+			d.iface(rec)
+		}
 		prev = keyInterface
 		if r.i+memberWindow > len(r.b) {
 			return prev

@@ -145,10 +145,10 @@ func TestSortedVariantsMatchGeneral(t *testing.T) {
 	}
 }
 
-// A name member's value is taken from the last one read for it only when
-// it repeats it exactly: records with one decoder state, each name
-// repeated, changed, shortened, lengthened, escaped, too long for the
-// words, decode as the general reader decodes them.
+// A name member's value (and the interface) is taken from the last one
+// read for it only when it repeats it exactly: records with one decoder
+// state, each name repeated, changed, shortened, lengthened, escaped, too
+// long for the words, decode as the general reader decodes them.
 func TestNameRepeatsMatchGeneral(t *testing.T) {
 	values := []string{"remote", "remote", "remotex", "remot", "remote", "", "", "remote",
 		`re\u006dote`, "remote", "netify.unknown.longer.x", "netify.unknown.longer.x", "netify.unknown.longer.xy",
@@ -158,7 +158,8 @@ func TestNameRepeatsMatchGeneral(t *testing.T) {
 	for round := 0; round < 2; round++ {
 		for k, v := range values {
 			body := `{"flow":{"detected_application_name":"` + v + `","detected_protocol_name":"` + values[(k+3)%len(values)] +
-				`","digest":"ab","other_type":"` + values[(k+7)%len(values)] + `"},"interface":"eth0","internal":false,` +
+				`","digest":"ab","other_type":"` + values[(k+7)%len(values)] + `"},"interface":"` + values[(k+5)%len(values)] +
+				`","internal":false,` +
 				`"reason":"` + values[(k+1)%len(values)] + `","type":"flow_purge"}`
 			want, errs := Decode([]byte(body), "application/json")
 			var rec Record
