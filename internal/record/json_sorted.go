@@ -9,19 +9,27 @@ import (
 // writes them: sorted by key (the agent's JSON objects are ordered maps).
 // Each known key is tested in that order, straight-line, against the word
 // at the reader: a member that is there is one compare of its first word
-// and one of the rest, then its value; a key that is absent costs the
-// compare of the first word only (a few instructions). No prediction
-// table, no jump table, no mark per member: the loops of json_fast.go
-// spend more on finding what to do with a member than on its value.
+// and one to three of the rest, then its value; a key that is absent
+// costs the compare of the first word only (a few instructions). No
+// prediction table and no jump table: the loops of json_fast.go spend
+// more on finding what to do with a member than on its value. The usual
+// counts, booleans, the flow_stats type and a repeated interface are read
+// in place; every other value by the loops' own readers (json_members.go).
 //
 // A sorted reader reads members as long as they come in that order and
 // are the usual compact `,"key":value`; at the first member it does not
 // expect (an unknown key, one out of order, whitespace, the end of input,
 // a value that failed) it returns the last key it read, and the object's
 // member loop reads on from there, to the same result: the two read the
-// same bytes with the same value readers (json_members.go) and the same
-// member patterns, and mark the same keys (a key repeated later is still
-// found). The readers are written out one block per key, in key order.
+// same bytes to the same values with the same member patterns, and mark
+// the same keys (a key repeated later is still found). After an unknown
+// key the loop calls the sorted reader again, with the last known key:
+// the entry switch resumes after it.
+//
+// The readers are written out one block per key, in key order, each on
+// one template (the member's pattern, its mark, its value, prev, the
+// window for the next): a key added to the direct reader goes into its
+// object's sorted reader, in order, and into its member loop.
 
 // sortedStart returns the first word of an object's first member, the
 // object's '{' (at r.i-1) read as a ',' so that the first member has the
