@@ -100,7 +100,12 @@ func (d *fastRecord) recordSorted(rec *Record, from keyID) keyID {
 	if p := &memberPatterns[0][keyFlow]; x == p.w[0] {
 		r.i += p.end
 		d.mark(seenFlow)
-		d.flowObject(rec)
+		// flowObject, inline.
+		if r.b[r.i] == '{' {
+			d.flow(rec)
+		} else {
+			r.fail()
+		}
 		prev = keyFlow
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -357,7 +362,12 @@ afterDetectionPackets:
 		load64(r.b, r.i+8)&p.mask[1] == p.w[1] {
 		r.i += p.end
 		d.mark(seenDigest)
-		d.digestValue()
+		// digestValue, inline.
+		if v := d.hexText(); len(v) > 0 && len(v) <= MaxDigestLen {
+			d.digest = v
+		} else {
+			r.fail()
+		}
 		prev = keyDigest
 		if r.i+memberWindow > len(r.b) {
 			return prev
