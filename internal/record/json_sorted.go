@@ -392,7 +392,18 @@ afterDigestPrev:
 		load64(r.b, r.i+16)&p.mask[2] == p.w[2] {
 		r.i += p.end
 		d.mark(seenFirstSeenAt)
-		rec.FirstSeenAtMillis = d.millis()
+		// Epoch milliseconds (13 digits) from two words, as countValue.
+		if x = load64(r.b, r.i); r.i+16 <= len(r.b) && nonDigit8(x) == 0 && byte(x) != '0' {
+			y := load64(r.b, r.i+8)
+			if k := bits.TrailingZeros64(nonDigit8(y)) >> 3; uint(k-1) < 7 {
+				r.i += 8 + k
+				rec.FirstSeenAtMillis = int64(eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63)))
+			} else {
+				rec.FirstSeenAtMillis = d.millis()
+			}
+		} else {
+			rec.FirstSeenAtMillis = d.millis()
+		}
 		prev = keyFirstSeenAt
 		if r.i+memberWindow > len(r.b) {
 			return prev
@@ -461,7 +472,18 @@ afterIPVersion:
 		load64(r.b, r.i+8) == p.w[1] {
 		r.i += p.end
 		d.mark(seenLastSeenAt)
-		rec.LastSeenAtMillis = d.millis()
+		// Epoch milliseconds (13 digits) from two words, as countValue.
+		if x = load64(r.b, r.i); r.i+16 <= len(r.b) && nonDigit8(x) == 0 && byte(x) != '0' {
+			y := load64(r.b, r.i+8)
+			if k := bits.TrailingZeros64(nonDigit8(y)) >> 3; uint(k-1) < 7 {
+				r.i += 8 + k
+				rec.LastSeenAtMillis = int64(eightDigits(x)*pow10u[k] + eightDigits(y<<((64-8*k)&63)))
+			} else {
+				rec.LastSeenAtMillis = d.millis()
+			}
+		} else {
+			rec.LastSeenAtMillis = d.millis()
+		}
 		prev = keyLastSeenAt
 		if r.i+memberWindow > len(r.b) {
 			return prev
