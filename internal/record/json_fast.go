@@ -733,7 +733,17 @@ func (d *fastRecord) record(rec *Record) bool {
 		return false
 	}
 	r.i++
-	for prev := keyAtRecordStart; ; {
+	prev := d.recordSorted(rec, keyAtRecordStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtRecordStart {
+		last = keyUnknown
+	}
+	if prev == keyEnd {
+		return !r.bad
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtRecordStart && r.i+memberWindow <= len(r.b) &&
@@ -756,54 +766,47 @@ func (d *fastRecord) record(rec *Record) bool {
 			return !r.bad
 		case keyType:
 			d.mark(seenType)
-			if t, ok := d.flowType(); ok {
-				rec.Type, d.isFlow = t, true
-			} else {
-				rec.Type = internType(d.text())
-				d.isFlow = rec.IsFlow()
-			}
+			d.recordType(rec)
 		case keyInterface:
 			d.mark(seenInterface)
-			if d.repeatQuoted(d.st.iface, &d.st.ifaceQ) {
-				rec.HasInterface, rec.Interface = true, d.st.iface
-			} else if v := d.text(); len(v) <= MaxInterfaceLen {
-				rec.HasInterface, rec.Interface = true, d.st.internIface(v)
-			} else {
-				r.fail()
-			}
+			d.iface(rec)
 		case keyInternal:
 			d.mark(seenInternal)
 			rec.HasInternal = true
-			switch r.b[r.i] {
-			case 't':
-				rec.Internal = true
-				r.literal("true")
-			case 'f':
-				r.literal("false")
-			default:
-				r.fail()
-			}
+			rec.Internal = d.boolean()
 		case keyReason:
 			d.mark(seenReason)
-			rec.Reason = intern(d.text())
+			rec.Reason = d.name(&d.keys.names[nameReason], math.MaxInt)
 		case keyFlow:
 			d.mark(seenFlow)
-			if r.b[r.i] == '{' {
-				d.flow(rec)
-			} else {
-				r.fail()
-			}
+			d.flowObject(rec)
 		default:
-			// update_interval and unknown keys: not part of a flow record.
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.recordSorted(rec, last); prev == keyEnd {
+				return !r.bad
+			}
+			continue
 		}
+		last = key
 	}
 }
 
 func (d *fastRecord) flow(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtFlowStart; ; {
+	prev := d.flowSorted(rec, keyAtFlowStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtFlowStart {
+		last = keyUnknown
+	}
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case, written out: most of a record's members are
 		// the flow's, and member is too large to be inlined.
 		key := d.keys.next[prev]
@@ -827,13 +830,7 @@ func (d *fastRecord) flow(rec *Record) {
 			return
 		case keyDigest:
 			d.mark(seenDigest)
-			// hexText took only hex digits: what validDigest checks is
-			// the length.
-			if v := d.hexText(); len(v) > 0 && len(v) <= MaxDigestLen {
-				d.digest = v
-			} else {
-				r.fail()
-			}
+			d.digestValue()
 		case keyDigestPrev:
 			d.mark(seenDigestPrev)
 			d.digestPrev()
@@ -881,36 +878,25 @@ func (d *fastRecord) flow(rec *Record) {
 			d.mark(seenLastSeenAt)
 		case keyTCP:
 			d.mark(seenTCP)
-			if r.b[r.i] == '{' {
-				rec.HasTCP = true
-				d.tcp(rec)
-			} else {
-				r.fail()
-			}
+			d.tcpObject(rec)
 		case keyDetectedApplication:
 			d.mark(seenDetectedApplication)
 			rec.Meta.ApplicationID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedApplicationName:
-			rec.Meta.ApplicationName = d.name(MaxNameLen, seenDetectedApplicationName)
+			d.mark(seenDetectedApplicationName)
+			rec.Meta.ApplicationName = d.name(&d.keys.names[nameApplication], MaxNameLen)
 		case keyDetectedProtocol:
 			d.mark(seenDetectedProtocol)
 			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
 		case keyDetectedProtocolName:
-			rec.Meta.ProtocolName = d.name(MaxNameLen, seenDetectedProtocolName)
+			d.mark(seenDetectedProtocolName)
+			rec.Meta.ProtocolName = d.name(&d.keys.names[nameProtocol], MaxNameLen)
 		case keyCategory:
 			d.mark(seenCategory)
-			if r.b[r.i] == '{' {
-				d.category(rec)
-			} else {
-				r.fail()
-			}
+			d.categoryObject(rec)
 		case keyHostServerName:
 			d.mark(seenHostServerName)
-			if v := d.text(); len(v) <= MaxHostNameLen {
-				d.host = v
-			} else {
-				r.fail()
-			}
+			d.hostValue()
 		case keyIPProtocol:
 			d.mark(seenIPProtocol)
 			rec.Meta.IPProtocol = uint8(d.countUpTo(math.MaxUint8))
@@ -919,18 +905,10 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.IPVersion = uint8(d.countUpTo(math.MaxUint8))
 		case keyLocalIP:
 			d.mark(seenLocalIP)
-			if a, ok := d.quotedIPv4(); ok {
-				rec.Meta.LocalIP = a
-			} else {
-				d.localIP = d.text()
-			}
+			d.ipValue(&rec.Meta.LocalIP, &d.localIP)
 		case keyOtherIP:
 			d.mark(seenOtherIP)
-			if a, ok := d.quotedIPv4(); ok {
-				rec.Meta.OtherIP = a
-			} else {
-				d.otherIP = d.text()
-			}
+			d.ipValue(&rec.Meta.OtherIP, &d.otherIP)
 		case keyLocalPort:
 			d.mark(seenLocalPort)
 			rec.Meta.LocalPort = uint16(d.countUpTo(math.MaxUint16))
@@ -942,14 +920,22 @@ func (d *fastRecord) flow(rec *Record) {
 			rec.Meta.LocalOrigin = d.boolean()
 			d.mark(seenLocalOrigin)
 		case keyOtherType:
-			rec.Meta.OtherType = d.name(MaxNameLen, seenOtherType)
+			d.mark(seenOtherType)
+			rec.Meta.OtherType = d.name(&d.keys.names[nameOtherType], MaxNameLen)
 		case keyVLANID:
 			// 4095 is the largest VLAN id (see wireMeta.fill).
 			d.mark(seenVLANID)
 			rec.Meta.VLANID = uint16(d.countUpTo(4095))
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.flowSorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 
@@ -962,17 +948,6 @@ func (d *fastRecord) countUpTo(limit uint64) uint64 {
 		d.r.bad = true
 	}
 	return u
-}
-
-// name reads a metadata name of at most limit bytes, interned.
-func (d *fastRecord) name(limit int, bit uint64) string {
-	d.mark(bit)
-	v := d.text()
-	if len(v) > limit {
-		d.r.fail()
-		return ""
-	}
-	return intern(v)
 }
 
 // boolean reads true or false.
@@ -993,7 +968,17 @@ func (d *fastRecord) boolean() bool {
 func (d *fastRecord) category(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtCategoryStart; ; {
+	prev := d.categorySorted(rec, keyAtCategoryStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtCategoryStart {
+		last = keyUnknown
+	}
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtCategoryStart && r.i+memberWindow <= len(r.b) &&
@@ -1025,14 +1010,31 @@ func (d *fastRecord) category(rec *Record) {
 			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.categorySorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 
 func (d *fastRecord) tcp(rec *Record) {
 	r := &d.r
 	r.i++ // '{'
-	for prev := keyAtTCPStart; ; {
+	prev := d.tcpSorted(rec, keyAtTCPStart)
+	// last is the last known key read, where the sorted reader resumes
+	// after an unknown key (keyUnknown: from the first key).
+	last := prev
+	if prev == keyAtTCPStart {
+		last = keyUnknown
+	}
+	if prev == keyEnd {
+		return
+	}
+	for {
 		// member's usual case written out, as in flow.
 		key := d.keys.next[prev]
 		if p := &memberPatterns[0][key]; prev != keyAtTCPStart && r.i+memberWindow <= len(r.b) &&
@@ -1064,7 +1066,14 @@ func (d *fastRecord) tcp(rec *Record) {
 			d.mark(seenSeqErrors)
 		default:
 			r.skip()
+			// An unknown key (agents write more than this reader
+			// knows): the sorted reader resumes after the last known key.
+			if prev = d.tcpSorted(rec, last); prev == keyEnd {
+				return
+			}
+			continue
 		}
+		last = key
 	}
 }
 

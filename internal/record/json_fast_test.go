@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -253,6 +254,9 @@ func FuzzDirectMatchesGeneral(f *testing.F) {
 	}
 	for _, tc := range testdataRecords {
 		f.Add(readTestdata(f, tc.file))
+	}
+	for _, s := range sortedVariants(rand.New(rand.NewPCG(9, 5)), 16) {
+		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		direct, general := decodeDirectAndGeneral(body)

@@ -79,6 +79,10 @@ const (
 // bounds check.
 type keyPredictor struct {
 	next, alt [256]keyID
+	// names keeps the last value of the members that name something
+	// (see fastRecord.name): the predictor is the direct reader's memory
+	// of a stream's shape, and values repeat as keys do.
+	names [numNameKeys]lastName
 }
 
 // learn notes that key followed prev.
