@@ -74,13 +74,10 @@ func (d *fastRecord) hostValue() {
 	}
 }
 
-// ipValue reads an endpoint's address: a dotted quad or the usual IPv6
-// forms into out, anything else into text, which addrs parses at the
-// record's end (through netip).
+// ipValue reads an endpoint's address: a dotted quad into out, anything
+// else into text, which addrs parses at the record's end.
 func (d *fastRecord) ipValue(out *netip.Addr, text *[]byte) {
 	if a, ok := d.quotedIPv4(); ok {
-		*out = a
-	} else if a, ok := d.quotedIPv6(); ok {
 		*out = a
 	} else {
 		*text = d.text()
