@@ -31,7 +31,7 @@ func benchRecord(i int) record.Record {
 		HasTCP: true, TCPRetrans: 1,
 		HasRates: true, LocalRate: 100.5, OtherRate: 4266.7,
 		HasTotals: true, TotalBytes: uint64(i) * 1000, TotalPackets: uint64(i),
-		LastSeenAtMillis: int64(1772665318561 + i),
+		LastSeenAtMillis: 1772665318561 + int64(i),
 	}
 }
 

@@ -58,7 +58,7 @@ func randomStream(rng *rand.Rand, n int) (agents []string, recs []record.Record,
 				LocalPackets: rng.Uint64N(40), OtherPackets: rng.Uint64N(90),
 				HasTCP: true, TCPRetrans: rng.Uint64N(3), TCPResets: rng.Uint64N(2), TCPSeqErrors: rng.Uint64N(2),
 				HasRates: true, LocalRate: rng.Float64() * 1000, OtherRate: rng.Float64() * 9000,
-				LastSeenAtMillis: int64(1_772_000_000_000 + i),
+				LastSeenAtMillis: 1_772_000_000_000 + int64(i),
 			}
 			f.ended = rng.IntN(8) == 0
 			if f.ended {

@@ -27,7 +27,7 @@ func BenchmarkApplyBatch(b *testing.B) {
 		}
 		digests := make([]string, n)
 		for i := range digests {
-			digests[i] = fmt.Sprintf("%040x", i+2<<40)
+			digests[i] = fmt.Sprintf("%040x", uint64(i)+2<<40)
 		}
 		b.ResetTimer()
 		next := 0
@@ -47,7 +47,7 @@ func BenchmarkApplyBatch(b *testing.B) {
 		recs := make([]record.Record, 100)
 		out := make([]Outcome, len(recs))
 		digests := func(i int) (string, []string) {
-			return fmt.Sprintf("%040x", i+3<<40), []string{fmt.Sprintf("%040x", i), fmt.Sprintf("%040x", i+1<<40), fmt.Sprintf("%040x", i+2<<40)}
+			return fmt.Sprintf("%040x", uint64(i)+3<<40), []string{fmt.Sprintf("%040x", i), fmt.Sprintf("%040x", uint64(i)+1<<40), fmt.Sprintf("%040x", uint64(i)+2<<40)}
 		}
 		all := make([]record.Record, n)
 		for i := range all {
@@ -73,7 +73,7 @@ func BenchmarkApplyBatch(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			// The digest is made here: its cost is the same for any table.
-			recs[0] = *stats(fmt.Sprintf("%040x", i+3<<40), nil, 100, 1000)
+			recs[0] = *stats(fmt.Sprintf("%040x", uint64(i)+3<<40), nil, 100, 1000)
 			_ = tb.ApplyBatch(agent, recs, t0.Add(time.Duration(i)), false, out)
 		}
 	})

@@ -66,7 +66,7 @@ func runIndexScenario(t *testing.T) (string, *Table) {
 		for i := 0; i < 12; i++ {
 			for _, agent := range []string{"a", "b"} {
 				tuple := fmt.Sprintf("%040x", i)
-				r := stats(fmt.Sprintf("%040x", i+1<<40), []string{tuple, fmt.Sprintf("D%d", i)}, uint64(i+1), 1)
+				r := stats(fmt.Sprintf("%040x", uint64(i)+1<<40), []string{tuple, fmt.Sprintf("D%d", i)}, uint64(i+1), 1)
 				r.LastSeenAtMillis = int64(round*100 + i + 1)
 				err := tb.ApplyBatch(agent, []record.Record{*r}, at(round*10+i/4), true, out)
 				fmt.Fprintln(&log, agent, i, out[0], err)

@@ -63,8 +63,8 @@ func fillTable(tb *Table, n int, dedup bool) {
 	recs := make([]record.Record, 3)
 	for i := 0; i < n; i++ {
 		tuple := fmt.Sprintf("%040x", i)
-		d1 := fmt.Sprintf("%040x", i+1<<40)
-		d2 := fmt.Sprintf("%040x", i+2<<40)
+		d1 := fmt.Sprintf("%040x", uint64(i)+1<<40)
+		d2 := fmt.Sprintf("%040x", uint64(i)+2<<40)
 		recs[0] = record.Record{Type: record.TypeFlow, HasInterface: true, Interface: "eth0", Digest: d1, DigestPrev: []string{tuple},
 			HasMeta: true, Meta: record.Meta{ApplicationID: 10, ApplicationName: "netify.youtube", ProtocolID: 196, ProtocolName: "HTTP/S",
 				HostServerName: "www.youtube.com", IPProtocol: 6, IPVersion: 4, LocalPort: uint16(i), OtherPort: 443,

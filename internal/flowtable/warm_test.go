@@ -19,9 +19,9 @@ func TestWarmedLookupsFindWhatFindFinds(t *testing.T) {
 	var recs []record.Record
 	for i := 0; i < 500; i += 7 {
 		for k := range 3 {
-			recs = append(recs, *stats(fmt.Sprintf("%040x", i+k<<40), nil, 1, 1))
+			recs = append(recs, *stats(fmt.Sprintf("%040x", uint64(i)+uint64(k)<<40), nil, 1, 1))
 		}
-		recs = append(recs, *stats(fmt.Sprintf("%040x", i+5<<40), nil, 1, 1)) // unknown
+		recs = append(recs, *stats(fmt.Sprintf("%040x", uint64(i)+5<<40), nil, 1, 1)) // unknown
 		recs = append(recs, record.Record{Type: record.TypeAgentStatus})
 	}
 	id := tb.agents.id(agent)

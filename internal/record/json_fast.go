@@ -787,6 +787,7 @@ func (d *fastRecord) record(rec *Record) bool {
 			if prev = d.recordSorted(rec, last); prev == keyEnd {
 				return !r.bad
 			}
+			last = prev
 			continue
 		}
 		last = key
@@ -933,6 +934,7 @@ func (d *fastRecord) flow(rec *Record) {
 			if prev = d.flowSorted(rec, last); prev == keyEnd {
 				return
 			}
+			last = prev
 			continue
 		}
 		last = key
@@ -1015,6 +1017,7 @@ func (d *fastRecord) category(rec *Record) {
 			if prev = d.categorySorted(rec, last); prev == keyEnd {
 				return
 			}
+			last = prev
 			continue
 		}
 		last = key
@@ -1071,6 +1074,7 @@ func (d *fastRecord) tcp(rec *Record) {
 			if prev = d.tcpSorted(rec, last); prev == keyEnd {
 				return
 			}
+			last = prev
 			continue
 		}
 		last = key
