@@ -3,6 +3,7 @@ package record
 import (
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,6 +65,43 @@ func TestSortedReadsSortedObjectsWhole(t *testing.T) {
 	want, errs := Decode([]byte(sortedAll), "application/json")
 	if len(errs) != 0 || len(want) != 1 || !reflect.DeepEqual(want[0], rec) {
 		t.Fatalf("direct  %+v\ngeneral %+v (%v)", rec, want, errs)
+	}
+}
+
+// TestSortedAllHasEveryKnownKeyInOrder keeps sortedAll what its comment
+// says: every key of keyNames, each object's keys sorted. A key added to
+// the direct reader must then be added here, and
+// TestSortedReadsSortedObjectsWhole fails until the object's sorted reader
+// reads it too (a key missing there would cost every record a hand-over
+// to the member loop, silently).
+func TestSortedAllHasEveryKnownKeyInOrder(t *testing.T) {
+	for name := range keyNames {
+		if !strings.Contains(sortedAll, `"`+name+`":`) {
+			t.Errorf("sortedAll has no %q", name)
+		}
+	}
+	// Keys per open object; a key is a string followed by ':' (sortedAll's
+	// strings hold no quote, brace or escape).
+	var keys [][]string
+	for i := 0; i < len(sortedAll); i++ {
+		switch sortedAll[i] {
+		case '{':
+			keys = append(keys, nil)
+		case '}':
+			if k := keys[len(keys)-1]; !slices.IsSorted(k) {
+				t.Errorf("keys out of order: %v", k)
+			}
+			keys = keys[:len(keys)-1]
+		case '"':
+			end := i + 1 + strings.IndexByte(sortedAll[i+1:], '"')
+			if end+1 < len(sortedAll) && sortedAll[end+1] == ':' {
+				keys[len(keys)-1] = append(keys[len(keys)-1], sortedAll[i+1:end])
+			}
+			i = end
+		}
+	}
+	if len(keys) != 0 {
+		t.Errorf("%d objects left open", len(keys))
 	}
 }
 
