@@ -478,21 +478,25 @@ type quotedWords struct {
 
 func (q *quotedWords) set(s string) {
 	*q = quotedWords{}
-	if len(s)+2 > quotedWindow {
+	n := len(s) + 2
+	if n > quotedWindow {
 		return
 	}
-	var buf, mask [quotedWindow]byte
+	var buf [quotedWindow]byte // zero past the closing quote
 	buf[0] = '"'
 	copy(buf[1:], s)
-	buf[len(s)+1] = '"'
-	for k := range len(s) + 2 {
-		mask[k] = 0xff
-	}
+	buf[n-1] = '"'
 	for k := range q.w {
 		q.w[k] = binary.LittleEndian.Uint64(buf[8*k:])
-		q.mask[k] = binary.LittleEndian.Uint64(mask[8*k:])
+		// The mask of the quoted form's bytes in word k.
+		switch rest := n - 8*k; {
+		case rest >= 8:
+			q.mask[k] = ^uint64(0)
+		case rest > 0:
+			q.mask[k] = 1<<(8*rest) - 1
+		}
 	}
-	q.n = len(s) + 2
+	q.n = n
 }
 
 // digits reads the digits at r.i into u, at most 19 of them; false (and

@@ -98,43 +98,28 @@ const (
 )
 
 // lastName is the value read last for a naming member: the string intern
-// returned, and its quoted form's words (q.n 0: none, or too long).
+// returned, and its quoted form in words (see quotedWords).
 type lastName struct {
 	s string
 	q quotedWords
 }
 
 // name reads a name of at most limit bytes, interned: last's string when
-// the value repeats it, else text and intern, and then the value becomes
-// last.
+// the value repeats it (repeatQuoted, as the interface), else text and
+// intern, and then the value becomes last.
 func (d *fastRecord) name(last *lastName, limit int) string {
-	r := &d.r
-	i := r.i
-	if q := &last.q; q.n > 0 && i+quotedWindow <= len(r.b) &&
-		(load64(r.b, i)&q.mask[0]^q.w[0])|(load64(r.b, i+8)&q.mask[1]^q.w[1])|
-			(load64(r.b, i+16)&q.mask[2]^q.w[2]) == 0 {
-		r.i = i + q.n
+	if d.repeatQuoted(last.s, &last.q) {
 		return last.s
 	}
 	v := d.text()
 	if len(v) > limit {
-		r.fail()
+		d.r.fail()
 		return ""
 	}
+	// v is what text read whole (nil when it failed: s is then "", the
+	// text of ""), as repeat requires of last.
 	s := intern(v)
-	// The quoted form is the input's bytes from i to the closing quote.
-	last.s, last.q.n = s, 0
-	if n := r.i - i; n <= quotedWindow && i+quotedWindow <= len(r.b) && !r.bad {
-		for k := range last.q.w {
-			mask := ^uint64(0)
-			if rest := n - 8*k; rest <= 0 {
-				mask = 0
-			} else if rest < 8 {
-				mask = 1<<(8*rest) - 1
-			}
-			last.q.w[k], last.q.mask[k] = load64(r.b, i+8*k)&mask, mask
-		}
-		last.q.n = n
-	}
+	last.s = s
+	last.q.set(s)
 	return s
 }
