@@ -309,11 +309,7 @@ afterDetectedApplicationName:
 		x = load64(r.b, r.i)
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 			r.i += k
-			u := eightDigits(x << ((64 - 8*k) & 63))
-			if u > math.MaxUint32 {
-				r.bad = true
-			}
-			rec.Meta.ProtocolID = uint32(u)
+			rec.Meta.ProtocolID = uint32(eightDigits(x << ((64 - 8*k) & 63))) // below 10^7: no limit to test
 		} else {
 			rec.Meta.ProtocolID = uint32(d.countUpTo(math.MaxUint32))
 		}
@@ -883,11 +879,7 @@ func (d *fastRecord) categorySorted(rec *Record, from keyID) keyID {
 		x = load64(r.b, r.i)
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 			r.i += k
-			u := eightDigits(x << ((64 - 8*k) & 63))
-			if u > math.MaxUint32 {
-				r.bad = true
-			}
-			rec.Meta.CategoryApplication = uint32(u)
+			rec.Meta.CategoryApplication = uint32(eightDigits(x << ((64 - 8*k) & 63))) // below 10^7: no limit to test
 		} else {
 			rec.Meta.CategoryApplication = uint32(d.countUpTo(math.MaxUint32))
 		}
@@ -905,11 +897,7 @@ afterApplication:
 		x = load64(r.b, r.i)
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 			r.i += k
-			u := eightDigits(x << ((64 - 8*k) & 63))
-			if u > math.MaxUint32 {
-				r.bad = true
-			}
-			rec.Meta.CategoryDomain = uint32(u)
+			rec.Meta.CategoryDomain = uint32(eightDigits(x << ((64 - 8*k) & 63))) // below 10^7: no limit to test
 		} else {
 			rec.Meta.CategoryDomain = uint32(d.countUpTo(math.MaxUint32))
 		}
@@ -927,11 +915,7 @@ afterDomain:
 		x = load64(r.b, r.i)
 		if k := bits.TrailingZeros64(nonDigit8(x)) >> 3; uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 			r.i += k
-			u := eightDigits(x << ((64 - 8*k) & 63))
-			if u > math.MaxUint32 {
-				r.bad = true
-			}
-			rec.Meta.CategoryProtocol = uint32(u)
+			rec.Meta.CategoryProtocol = uint32(eightDigits(x << ((64 - 8*k) & 63))) // below 10^7: no limit to test
 		} else {
 			rec.Meta.CategoryProtocol = uint32(d.countUpTo(math.MaxUint32))
 		}
