@@ -5,20 +5,14 @@ import (
 	"math/bits"
 )
 
-// pow5u holds 5^k for the decimals quotient converts (k <= 19).
-var pow5u = func() (p [20]uint64) {
-	p[0] = 1
-	for k := 1; k < len(p); k++ {
-		p[k] = p[k-1] * 5
-	}
-	return p
-}()
+// maxQuotientScale is the most decimals quotient converts.
+const maxQuotientScale = 19
 
 // quotient returns v / 10^k correctly rounded (to nearest, ties to even,
-// as strconv.ParseFloat), for 1 <= v < 2^64 and 1 <= k <= 19: the
-// decimals of at most 19 digits that float64(v) / 10^k cannot convert
-// exactly because v is 2^53 or more, such as the float32 rates agents
-// print in their shortest form (935.3333129882812).
+// as strconv.ParseFloat), for 1 <= v < 2^64 and 1 <= k <=
+// maxQuotientScale: the decimals of at most 19 digits that float64(v) /
+// 10^k cannot convert exactly because v is 2^53 or more, such as the
+// float32 rates agents print in their shortest form (935.3333129882812).
 //
 // v / 10^k = v / 5^k / 2^k. v is shifted left so that its quotient by 5^k
 // has 63 or 64 bits (one 128-by-64-bit division); the quotient's top 53
@@ -26,7 +20,7 @@ var pow5u = func() (p [20]uint64) {
 // decide the rounding. The result is far from the subnormals and from
 // overflow (1e-19 to 2^64), so the float is built from its fields.
 func quotient(v uint64, k int) float64 {
-	d := pow5u[k]
+	d := pow5[k]
 	s := uint(bits.Len64(d) + 63 - bits.Len64(v)) // 2 <= s <= 108
 	var hi, lo uint64
 	if s >= 64 {

@@ -696,13 +696,9 @@ integer:
 		}
 		exp := r.i < len(r.b) && r.b[r.i]|0x20 == 'e' // 'e' or 'E'
 		if !exp && n+k <= 19 {
-			// At most 19 digits: exact (both operands of the division
-			// are), or quotient's correctly rounded conversion.
-			v := m*pow10u[k] + frac
-			if v < 1<<53 {
-				return float64(v) / pow10[k]
+			if f, ok := decimalValue(m*pow10u[k]+frac, k); ok {
+				return f
 			}
-			return quotient(v, k)
 		}
 	case 'e', 'E':
 	default:

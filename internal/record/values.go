@@ -144,14 +144,11 @@ var pow5 = func() (p [28]uint64) {
 	return p
 }()
 
-// exactDecimal converts digits "." digits (at most 19 digits in all) when
-// the result is exact without rounding, the case of the rates agents send
-// (float32 values printed in full, like 1510.6666259765625, which send
-// strconv down its slow path). It returns the correctly rounded value, the
-// same as strconv.ParseFloat, or false to leave the text to strconv:
-//   - m / 10^k with m < 2^53 and k <= 22: both exact, one IEEE division;
-//   - m / 10^k = (m / 5^k) / 2^k when 5^k divides m and the quotient is
-//     below 2^53: an exact binary fraction.
+// exactDecimal converts digits "." digits (at most 19 digits in all), the
+// rates agents send (float32 values printed in full, like
+// 1510.6666259765625, which send strconv down its slow path), to the
+// correctly rounded value, the same as strconv.ParseFloat (see
+// decimalValue); false leaves any other text to strconv.
 func exactDecimal(b []byte) (float64, bool) {
 	var m uint64
 	dot, nd := -1, 0
@@ -172,14 +169,16 @@ func exactDecimal(b []byte) (float64, bool) {
 	return decimalValue(m, len(b)-1-dot)
 }
 
-// decimalValue is exactDecimal's conversion of m / 10^k (m of at most 19
-// digits).
+// decimalValue converts m / 10^k (m of at most 19 digits) correctly
+// rounded, as strconv.ParseFloat: with m < 2^53 and k <= 22 both operands
+// are exact and one IEEE division rounds; a larger m of 1 to 19 decimals
+// goes through quotient. False for anything else.
 func decimalValue(m uint64, k int) (float64, bool) {
 	switch {
 	case m < 1<<53 && k < len(pow10):
 		return float64(m) / pow10[k], true
-	case k < len(pow5) && m%pow5[k] == 0 && m/pow5[k] < 1<<53:
-		return math.Ldexp(float64(m/pow5[k]), -k), true
+	case 1 <= k && k <= maxQuotientScale:
+		return quotient(m, k), true
 	}
 	return 0, false
 }
