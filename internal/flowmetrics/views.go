@@ -303,7 +303,8 @@ func changeOf(c *change, u *flowtable.Update, f *flowtable.Flow) {
 	}
 }
 
-// count adds c to the series' tallies, over its life and pending.
+// count adds c to the series' tallies, over its life and pending (the
+// counters to pending only: see series.cum).
 func (s *series) count(c *change) {
 	if c.addDelta {
 		s.pending.c.Add(*c.delta)
